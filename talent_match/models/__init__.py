@@ -1,0 +1,14 @@
+"""All tables, imported here so Alembic and the app see one metadata."""
+from .accounts import ROLES, ApiToken, AuditEvent, Consent, User
+from .applications import APPLICATION_STATUSES, Application, ApplicationEvent
+from .indexing import ENTITY_KINDS, BackgroundJob, IndexChange, LexicalTokens, StoredVector
+from .outcomes import FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, PLACEMENT_SOURCES, FollowUp, Placement
+from .postings import (COMPANY_SIZES, EMPLOYMENT_TYPES, POSTING_STATUSES, Company, HiddenPosting, MatchFeedback,
+                       Posting, PostingSkill)
+from .profiles import SEEKER_KINDS, WORK_MODES, ProfileSkill, SeekerProfile, profile_accepted_region
+from .regions import Region
+from .skills import Skill, SkillAlias
+from .training import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, INSTITUTION_KINDS, Cohort, Enrollment, Institution,
+                       Programme)
+
+__all__ = [name for name in dir() if not name.startswith("_")]

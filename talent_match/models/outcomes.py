@@ -1,0 +1,53 @@
+"""The outcome ledger: placements and the follow-ups that tell whether people stayed."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import Timestamped
+
+PLACEMENT_SOURCES = ("platform_hire", "institution", "trainee", "employer_confirmed")
+FOLLOW_UP_STATUSES = ("employed_same_employer", "employed_other_employer", "not_employed", "unknown")
+FOLLOW_UP_EVIDENCE = ("employer", "institution", "trainee", "insurance_record")
+
+
+class Placement(Timestamped, db.Model):
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A platform hire of someone who is no institution's trainee has no enrollment.
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)
+    seeker_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id", ondelete="SET NULL"),
+                                                       unique=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    employer_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    job_title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False, index=True)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    annual_wage_krw: Mapped[int | None] = mapped_column(Integer)
+    employment_type: Mapped[str] = mapped_column(String(20), nullable=False, default="full_time")
+    in_field: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    source: Mapped[str] = mapped_column(String(20), nullable=False, default="institution")
+
+    enrollment = relationship("Enrollment", back_populates="placements")
+    company = relationship("Company")
+    region = relationship("Region")
+
+
+class FollowUp(Timestamped, db.Model):
+    """The status m months after the trainee's first placement started."""
+
+    __table_args__ = (UniqueConstraint("enrollment_id", "checkpoint_month"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    checkpoint_month: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(30), nullable=False)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    checked_on: Mapped[date] = mapped_column(Date, nullable=False)
+    evidence: Mapped[str] = mapped_column(String(20), nullable=False)
+
+    enrollment = relationship("Enrollment", back_populates="follow_ups")
+    region = relationship("Region")

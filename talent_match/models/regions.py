@@ -1,0 +1,24 @@
+"""The 17 first-level regions (시·도): the unit every match and metric is scoped by."""
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class Region(db.Model):
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
+    name_ko: Mapped[str] = mapped_column(String(40), nullable=False)
+    name_en: Mapped[str] = mapped_column(String(40), nullable=False)
+    admin_code: Mapped[str] = mapped_column(String(4), nullable=False)
+    iso_3166_2: Mapped[str] = mapped_column(String(8), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    mega_region: Mapped[str] = mapped_column(String(20), nullable=False)
+    capital_area: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    specialised_industries: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+
+    def name(self, locale: str = "ko") -> str:
+        return self.name_en if locale == "en" else self.name_ko
+
+    def __repr__(self) -> str:
+        return f"<Region {self.slug}>"

@@ -1,0 +1,98 @@
+"""Who is asking: session login, bearer tokens, and the headers every response carries."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import uuid
+from datetime import datetime, timezone
+
+from flask import Flask, g, request
+from flask_login import current_user, user_logged_in
+from sqlalchemy import select
+
+from .extensions import db, login_manager
+from .models import ApiToken, User
+from .services.privacy import touch_last_seen
+
+security_log = logging.getLogger("talent_match.security")
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token_value() -> str:
+    return "tm_" + secrets.token_urlsafe(32)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(_load_user)
+    login_manager.request_loader(_load_user_from_bearer)
+
+    @app.before_request
+    def _request_id():
+        """A proxy's request id is kept when it is a plain token (it reaches logs and pages), else a new one."""
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+
+    @app.before_request
+    def _last_seen():
+        """Inactive accounts are purged after INACTIVE_ACCOUNT_DAYS; using the site counts (one write a day)."""
+        if current_user.is_authenticated and touch_last_seen(db.session, current_user):
+            db.session.commit()
+
+    @user_logged_in.connect_via(app)
+    def _signed_in(_sender, user, **_extra):
+        if touch_last_seen(db.session, user):
+            db.session.commit()
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if app.config.get("TALENT_MATCH_ENV") == "production":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if g.get("personal_page") or request.path.startswith("/api/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _load_user(user_id: str) -> User | None:
+    ident, _, version = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or str(user.session_version or 0) != (version or "0"):
+        return None
+    return user
+
+
+def _load_user_from_bearer(req) -> User | None:
+    """API clients authenticate with `Authorization: Bearer <token>`; only API paths accept it."""
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip())))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    token.last_used_at = datetime.now(timezone.utc)
+    db.session.commit()
+    g.api_token_id = token.id
+    return token.user
+
+
+def log_security_event(event: str, **fields) -> None:
+    """Security log: event kind and ids only, never emails, names or other personal data."""
+    security_log.warning("%s %s", event, " ".join(f"{k}={v}" for k, v in sorted(fields.items())))

@@ -1,0 +1,1 @@
+"""The domain: plain functions and classes with no request or response in sight."""

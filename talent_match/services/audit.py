@@ -1,0 +1,60 @@
+"""The audit trail as the programme office reads it, and the export events every download writes.
+
+AuditEvent rows hold ids and kinds only (who viewed which candidate, who exported what); nothing here adds
+personal data to them.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import AuditEvent, User
+
+PER_PAGE = 50
+security_log = logging.getLogger("talent_match.security")  # the same log as security.log_security_event
+
+
+@dataclass
+class AuditPage:
+    events: list[AuditEvent]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def actions(session: Session) -> list[str]:
+    """Every action recorded so far, for the filter."""
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def page_of_events(session: Session, *, action: str | None = None, page: int = 1,
+                   per_page: int = PER_PAGE) -> AuditPage:
+    """Newest first, optionally one action only; a page past the end is the last page."""
+    scope = [AuditEvent.action == action] if action else []
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(*scope)) or 0
+    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    events = list(session.scalars(select(AuditEvent).where(*scope)
+                                  .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+                                  .offset((page - 1) * per_page).limit(per_page)))
+    return AuditPage(events, total, page, per_page)
+
+
+def record_export(session: Session, actor: User, kind: str, file_format: str, rows: int, *,
+                  object_type: str = "institution", object_id=None, details: dict | None = None) -> AuditEvent:
+    """An "export" event: what kind of records left the platform, in which format, how many rows; no contents."""
+    event = AuditEvent(actor_id=actor.id, actor_role=actor.role, action="export", object_type=object_type,
+                       object_id=None if object_id is None else str(object_id),
+                       details={"kind": kind, "format": file_format, "rows": rows, **(details or {})})
+    session.add(event)
+    session.flush()
+    security_log.warning("export actor_id=%s format=%s kind=%s object_id=%s rows=%s", actor.id, file_format, kind,
+                         event.object_id, rows)
+    return event

@@ -1,0 +1,240 @@
+"""One validator per field, shared by web forms, the API and CSV imports.
+
+Each returns the cleaned value or raises ValidationFailed naming the field and what would be accepted.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+
+from .errors import ValidationFailed
+
+# YYMMDD-GNNNNNN: a resident registration number (주민등록번호). PIPA forbids collecting it without a legal basis.
+_RRN = re.compile(r"(?<!\d)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\s?[-–]?\s?[1-8]\d{6}(?!\d)")
+# Zero-width and bidirectional control characters: invisible, used to disguise text.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+MAX_SALARY_KRW = 2_000_000_000
+MIN_PASSWORD_LENGTH = 10
+
+
+def clean_text(value, field: str, *, max_length: int, required: bool = False, multiline: bool = False) -> str:
+    """NFC, no control or invisible characters, no resident registration number, within a length."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed({field: ["must be text"]})
+    if "\x00" in value:
+        raise ValidationFailed({field: ["contains a NUL character"]})
+    text = unicodedata.normalize("NFC", value)
+    text = _INVISIBLE.sub("", text)
+    if not multiline:
+        text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    if _CONTROL.search(text):
+        raise ValidationFailed({field: ["contains control characters"]})
+    text = text.strip()
+    if required and not text:
+        raise ValidationFailed({field: ["is required"]})
+    if len(text) > max_length:
+        raise ValidationFailed({field: [f"is too long ({len(text)} characters; at most {max_length})"]})
+    refuse_resident_number(text, field)
+    return text
+
+
+def refuse_resident_number(text: str, field: str) -> None:
+    if text and _RRN.search(text):
+        raise ValidationFailed({field: ["looks like a resident registration number (주민등록번호); remove it"]})
+
+
+def clean_email(value, field: str = "email") -> str:
+    text = clean_text(value, field, max_length=254, required=True)
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed({field: [f"is not a valid email address ({exc})"]}) from None
+
+
+def clean_password(value, field: str = "password") -> str:
+    if not isinstance(value, str) or len(value) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed({field: [f"must be at least {MIN_PASSWORD_LENGTH} characters"]})
+    if len(value) > 200:
+        raise ValidationFailed({field: ["is too long (at most 200 characters)"]})
+    return value
+
+
+def clean_int(value, field: str, *, minimum: int | None = None, maximum: int | None = None,
+              required: bool = False) -> int | None:
+    if value is None or value == "":
+        if required:
+            raise ValidationFailed({field: ["is required"]})
+        return None
+    if isinstance(value, bool):
+        raise ValidationFailed({field: ["must be a whole number"]})
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        stripped = value.strip().replace(",", "")
+        if not re.fullmatch(r"-?\d{1,12}", stripped):
+            raise ValidationFailed({field: ["must be a whole number"]})
+        value = int(stripped)
+    if not isinstance(value, int):
+        raise ValidationFailed({field: ["must be a whole number"]})
+    if minimum is not None and value < minimum:
+        raise ValidationFailed({field: [f"must be at least {minimum}"]})
+    if maximum is not None and value > maximum:
+        raise ValidationFailed({field: [f"must be at most {maximum}"]})
+    return value
+
+
+def clean_salary_range(low, high, *, low_field: str = "salary_min", high_field: str = "salary_max"):
+    """Annual KRW amounts: both optional, non-negative, plausible, and low ≤ high."""
+    low = clean_int(low, low_field, minimum=0, maximum=MAX_SALARY_KRW)
+    high = clean_int(high, high_field, minimum=0, maximum=MAX_SALARY_KRW)
+    if low is not None and high is not None and low > high:
+        raise ValidationFailed({high_field: [f"must not be below {low_field}"]})
+    return low, high
+
+
+def clean_choice(value, field: str, choices, *, required: bool = True, default=None):
+    if value in (None, ""):
+        if required and default is None:
+            raise ValidationFailed({field: [f"is required; one of {', '.join(choices)}"]})
+        return default
+    if value not in choices:
+        raise ValidationFailed({field: [f"must be one of {', '.join(choices)}"]})
+    return value
+
+
+def clean_date(value, field: str, *, required: bool = False) -> date | None:
+    """A date as YYYY-MM-DD (or a date object)."""
+    if value in (None, ""):
+        if required:
+            raise ValidationFailed({field: ["is required (YYYY-MM-DD)"]})
+        return None
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValidationFailed({field: ["must be a date as YYYY-MM-DD"]})
+    try:
+        parsed = date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed({field: [f"is not a real date: {value.strip()}"]}) from None
+    if not date(1950, 1, 1) <= parsed <= date(2100, 12, 31):
+        raise ValidationFailed({field: ["must be between 1950 and 2100"]})
+    return parsed
+
+
+def clean_bool(value, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if value is not None else ""
+    if text in {"1", "true", "yes", "y", "예", "o"}:
+        return True
+    if text in {"0", "false", "no", "n", "아니오", "x", ""}:
+        return False
+    raise ValidationFailed({field: ["must be true or false"]})
+
+
+def clean_label_list(value, field: str, *, max_items: int = 50, max_length: int = 120) -> list[str]:
+    """A list of short labels (skills, roles): a list of strings or one comma-separated string.
+
+    Commas (also "，" and "、"), semicolons and new lines separate; blanks and repeats (ignoring case) drop out.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = re.split(r"[,，、;\n]", value)
+    elif isinstance(value, (list, tuple)):
+        if not all(isinstance(item, str) for item in value):
+            raise ValidationFailed({field: ["must be a list of text labels"]})
+        parts = list(value)
+    else:
+        raise ValidationFailed({field: ["must be a list of text labels or comma-separated text"]})
+    labels: list[str] = []
+    seen: set[str] = set()
+    for part in parts:
+        label = clean_text(part, field, max_length=max_length)
+        if label and label.casefold() not in seen:
+            seen.add(label.casefold())
+            labels.append(label)
+    if len(labels) > max_items:
+        raise ValidationFailed({field: [f"has too many entries ({len(labels)}; at most {max_items})"]})
+    return labels
+
+
+def clean_years(value, field: str = "years_experience") -> int:
+    """Whole years of experience, 0 to 60; blank means 0."""
+    return clean_int(value, field, minimum=0, maximum=60) or 0
+
+
+class ErrorCollector:
+    """Runs many field validators and reports every failing field at once, so a form shows all its errors.
+
+        errors = ErrorCollector()
+        title = errors.check(clean_text, data.get("title"), "title", max_length=200, required=True)
+        errors.raise_if_any()
+    """
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def check(self, validator, *args, **kwargs):
+        try:
+            return validator(*args, **kwargs)
+        except ValidationFailed as exc:
+            self.add(exc)
+            return None
+
+    def add(self, error: ValidationFailed) -> None:
+        for field, messages in error.errors.items():
+            self.errors.setdefault(field, []).extend(messages)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)
+
+
+def clean_phone(value, field: str = "phone") -> str:
+    """A Korean or international phone number: digits with optional +, spaces, hyphens, dots or brackets."""
+    text = clean_text(value, field, max_length=40)
+    if not text:
+        return ""
+    digits = re.sub(r"\D", "", text)
+    if not re.fullmatch(r"\+?[\d\s().-]{7,40}", text) or not 8 <= len(digits) <= 15:
+        raise ValidationFailed({field: ["must be a phone number such as 010-1234-5678 or +82 10 1234 5678"]})
+    return text
+
+
+# Training records: codes, checkpoints and wages, shared by the institution forms and the CSV imports.
+MIN_ANNUAL_WAGE_KRW = 1_000_000
+
+
+def clean_code(value, field: str, *, max_length: int = 60) -> str:
+    """An institution's own reference (cohort code, trainee reference): required text without line breaks."""
+    return clean_text(value, field, max_length=max_length, required=True)
+
+
+def clean_checkpoint_month(value, field: str = "checkpoint_month", months=(3, 6, 9, 12)) -> int:
+    month = clean_int(value, field, required=True)
+    if month not in months:
+        raise ValidationFailed({field: [f"must be one of {', '.join(str(m) for m in months)} (months after the "
+                                        "first placement started)"]})
+    return month
+
+
+def clean_annual_wage(value, field: str = "annual_wage_krw") -> int | None:
+    """An annual wage in won; below a million it is almost surely a monthly figure or 만원 units."""
+    wage = clean_int(value, field, minimum=0, maximum=MAX_SALARY_KRW)
+    if wage is not None and wage < MIN_ANNUAL_WAGE_KRW:
+        raise ValidationFailed({field: [f"must be the annual wage in won, at least {MIN_ANNUAL_WAGE_KRW:,} "
+                                        "(e.g. 36000000, not 3600 만원)"]})
+    return wage
+
+
+def clean_date_order(start: date | None, end: date | None, end_field: str, start_field: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValidationFailed({end_field: [f"must not be before {start_field} ({start.isoformat()})"]})

@@ -1,0 +1,34 @@
+"""Blueprints for people, one per audience."""
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+
+from .access import enforce
+
+# Navigation per role; a link appears once its blueprint is registered.
+NAV = {
+    "seeker": [("seekers.matches", _l("My matches")), ("seekers.profile", _l("My profile")),
+               ("seekers.applications", _l("Applications")), ("account.overview", _l("Account")),
+               ("privacy.overview", _l("Privacy"))],
+    "employer": [("employers.dashboard", _l("Postings")), ("employers.company", _l("Company")),
+                 ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
+    "institution": [("institutions.dashboard", _l("Cohorts")), ("institutions.imports", _l("Import")),
+                    ("institutions.report", _l("Outcomes")), ("institutions.followups_due", _l("Follow-ups")),
+                    ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
+    "admin": [("admin.dashboard", _l("Regions")), ("admin.skills", _l("Skills")), ("admin.jobs", _l("Jobs")),
+              ("admin.audit", _l("Audit log")), ("privacy.overview", _l("Privacy"))],
+}
+
+
+def nav_links(user):
+    return [(endpoint, label) for endpoint, label in NAV.get(user.role, [])
+            if endpoint in current_app.view_functions]
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import account, admin, auth, employers, followups, institutions, privacy, public, regional, seekers
+
+    app.before_request(enforce)
+    app.jinja_env.globals["nav_links"] = nav_links
+    for blueprint in (public.bp, auth.bp, account.bp, seekers.bp, employers.bp, institutions.bp, admin.bp,
+                      regional.bp, followups.bp, privacy.bp):
+        app.register_blueprint(blueprint)

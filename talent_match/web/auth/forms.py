@@ -1,0 +1,35 @@
+"""Account forms. Rules live in services.validation; these only collect and label the fields."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in"))
+
+
+class RegistrationForm(FlaskForm):
+    role = SelectField(_l("I am"), choices=[
+        ("seeker", _l("A job seeker")), ("employer", _l("An employer (SME)")),
+        ("institution", _l("A university, bootcamp or technopark")),
+    ])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(_l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ"))])
+    region = SelectField(_l("Region"), choices=[])
+    company = StringField(_l("Company name (employers)"), validators=[Length(max=200)])
+    institution = StringField(_l("Institution handle, e.g. gn-ai-academy (institutions)"), validators=[Length(max=60)])
+    institution_name = StringField(_l("Institution name (institutions)"), validators=[Length(max=200)])
+    privacy = BooleanField(_l("I agree to the collection and use of my personal information (required)"),
+                           validators=[DataRequired()])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(_l("Repeat new password"),
+                            validators=[EqualTo("new_password", message=_l("Passwords differ"))])

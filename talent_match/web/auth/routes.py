@@ -1,0 +1,99 @@
+"""Sign in, sign out, register, change password."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ...extensions import db, limiter
+from ...security import log_security_event
+from ...services import accounts, consent
+from ...services.errors import ValidationFailed
+from ...services.regions import all_regions
+from ..access import PUBLIC, SIGNED_IN, allow, gate
+from ..forms import apply_errors, is_safe_redirect
+from .forms import LoginForm, PasswordChangeForm, RegistrationForm
+
+bp = gate(Blueprint("auth", __name__, url_prefix="/auth"), PUBLIC)
+
+HOME_BY_ROLE = {"seeker": "seekers.matches", "employer": "employers.dashboard",
+                "institution": "institutions.dashboard", "admin": "admin.dashboard"}
+
+
+def home_for(user) -> str:
+    endpoint = HOME_BY_ROLE.get(user.role, "public.index")
+    return url_for(endpoint) if endpoint in current_app.view_functions else url_for("public.index")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.find_user(db.session, form.email.data)
+        if user is None or not user.check_password(form.password.data) or not user.is_active:
+            log_security_event("login_failed", user_id=user.id if user else None)
+            flash(_("Email or password is not correct."), "error")
+        else:
+            login_user(user, remember=form.remember.data)
+            next_url = request.args.get("next")
+            return redirect(next_url if is_safe_redirect(next_url) else home_for(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(SIGNED_IN)
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegistrationForm()
+    form.region.choices = [(r.slug, r.name_ko if _is_ko() else r.name_en) for r in all_regions(db.session)]
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(
+                db.session, role=form.role.data, email=form.email.data, password=form.password.data,
+                name=form.name.data, region=form.region.data, company=form.company.data,
+                institution=form.institution.data, institution_name=form.institution_name.data)
+            consent.record(db.session, user, "privacy_required", True, current_app.config["CONSENT_VERSION"])
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(home_for(user))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            login_user(current_user._get_current_object())  # the session id changed with the password
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("public.index"))
+    return render_template("auth/password.html", form=form)
+
+
+def _is_ko() -> bool:
+    from flask_babel import get_locale
+    return str(get_locale()) == "ko"

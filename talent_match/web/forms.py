@@ -1,0 +1,27 @@
+"""Glue between WTForms and domain validation errors, shared by every blueprint."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash
+
+from ..services.errors import ValidationFailed
+
+
+def apply_errors(form, error: ValidationFailed) -> None:
+    """Show each domain error beside its field, or at the top when the form has no such field."""
+    for field_name, messages in error.errors.items():
+        field = getattr(form, field_name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + list(messages)
+        else:
+            for message in messages:
+                flash(f"{field_name}: {message}" if field_name != "_" else message, "error")
+
+
+def is_safe_redirect(target: str | None) -> bool:
+    """Only local paths: never send someone to another site after login."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")

@@ -1,0 +1,47 @@
+"""Pages anyone may see: the front page, the language switch, the health check."""
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from .. import __version__
+from ..extensions import db
+from .access import PUBLIC, gate
+from .forms import is_safe_redirect
+
+bp = gate(Blueprint("public", __name__), PUBLIC)
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        from .auth.routes import home_for
+        return redirect(home_for(current_user))
+    return render_template("public/index.html")
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    target = request.form.get("next") or request.referrer
+    return redirect(target if is_safe_redirect(target) else url_for("public.index"))
+
+
+@bp.route("/healthz")
+def healthz():
+    """Machine-readable health: the database, the model and the indexes."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = {"status": "ok"}
+    except Exception as exc:  # noqa: BLE001 - health must answer whatever broke
+        db.session.rollback()
+        database = {"status": "error", "error": type(exc).__name__}
+    engine = current_app.extensions.get("search_engine")
+    search = engine.health() if engine is not None else {"model": {"status": "not_configured"},
+                                                           "index": {"status": "not_configured"}}
+    degraded = database["status"] != "ok" or any(part.get("status") != "ok" for part in search.values())
+    body = {"status": "degraded" if degraded else "ok", "version": __version__, "database": database, **search}
+    return jsonify(body), 200 if database["status"] == "ok" else 503
