@@ -1,0 +1,124 @@
+"""The two faiss layouts a shard can take, and how to build, read back and size them.
+
+Exact (IndexIDMap2 over IndexFlatIP) while a shard is small: perfect recall and a cheap rebuild.
+IVF-Flat above `exact_max`: about 100x less work per query. Its direct map is a hash table, so replacing or
+removing k vectors costs O(k) instead of a pass over the whole index, and nothing needs marking as deleted.
+Vectors are L2-normalised, so inner product is cosine similarity.
+"""
+from __future__ import annotations
+
+import logging
+import math
+
+import faiss
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+TRAIN_POINTS_PER_LIST = 40  # k-means sample per list: faiss asks for 39; more costs build time, not recall
+TRAIN_ITERATIONS = 10
+LISTS_PER_SQRT_N = 4  # nlist = 4 * sqrt(n): about 4,000 lists at 1M vectors
+# Vectors scanned per query. Measured with scripts/bench_search.py on real queries: at 1M (4,000 lists) that is
+# 24 lists and recall@20 about 0.96. Smaller shards probe a larger share of their lists for the same latency.
+PROBE_CANDIDATES = 6000
+MIN_PROBES = 16
+QUANTIZER_LINKS = 32  # the centroids sit in a small HNSW graph: finding the nearest lists costs ~0.05 ms,
+QUANTIZER_EF = 128    # not a scan of all of them (at 4,000 lists that scan is as much work as the lists probed)
+
+
+def lists_for(count: int) -> int:
+    return max(1, int(LISTS_PER_SQRT_N * math.sqrt(max(count, 1))))
+
+
+def probes_for(nlist: int, count: int) -> int:
+    """Lists to probe so that about PROBE_CANDIDATES vectors are scanned: latency stays flat as shards grow."""
+    return min(nlist, max(MIN_PROBES, math.ceil(PROBE_CANDIDATES * nlist / max(count, 1))))
+
+
+def gpu_count() -> int:
+    get = getattr(faiss, "get_num_gpus", None)
+    return get() if get else 0
+
+
+def empty_exact(dim: int) -> faiss.Index:
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+
+def build_ivf(ids: np.ndarray, vectors: np.ndarray, nlist: int | None = None, seed: int = 1234) -> faiss.IndexIVF:
+    """Train centroids on a sample (on the GPU when faiss has one) and add every vector with its id."""
+    count, dim = vectors.shape
+    nlist = nlist or lists_for(count)
+    sample_size = min(count, nlist * TRAIN_POINTS_PER_LIST)
+    sample = vectors[np.random.default_rng(seed).choice(count, sample_size, replace=False)] \
+        if sample_size < count else vectors
+    kmeans = faiss.Kmeans(dim, nlist, niter=TRAIN_ITERATIONS, spherical=True, seed=seed, gpu=gpu_count() > 0,
+                          max_points_per_centroid=TRAIN_POINTS_PER_LIST, verbose=False)
+    kmeans.train(np.ascontiguousarray(sample, dtype=np.float32))
+    quantizer = faiss.IndexHNSWFlat(dim, QUANTIZER_LINKS, faiss.METRIC_INNER_PRODUCT)
+    quantizer.hnsw.efConstruction = 200
+    quantizer.hnsw.efSearch = QUANTIZER_EF
+    quantizer.add(kmeans.centroids)
+    index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    index.is_trained = True
+    index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    index.nprobe = probes_for(nlist, count)
+    add_in_chunks(index, ids, vectors)
+    return index
+
+
+def add_in_chunks(index: faiss.Index, ids: np.ndarray, vectors: np.ndarray, chunk: int = 100_000) -> None:
+    """Adds in chunks so the temporary assignment buffers stay small for a million vectors."""
+    for start in range(0, len(ids), chunk):
+        index.add_with_ids(np.ascontiguousarray(vectors[start:start + chunk], dtype=np.float32),
+                           np.ascontiguousarray(ids[start:start + chunk], dtype=np.int64))
+
+
+def is_ivf(index: faiss.Index) -> bool:
+    return isinstance(index, faiss.IndexIVF)
+
+
+def describe(index: faiss.Index) -> str:
+    if is_ivf(index):
+        return f"ivf-flat{index.nlist}-hnsw"
+    return "exact"
+
+
+def quantizer_parameters(nprobe: int):
+    """Search parameters for the centroid graph: it must look at least twice as wide as the lists wanted."""
+    return faiss.SearchParametersHNSW(efSearch=max(QUANTIZER_EF, 2 * nprobe))
+
+
+def stored_ids(index: faiss.Index) -> np.ndarray:
+    """Every id the index holds, in storage order."""
+    if is_ivf(index):
+        lists = index.invlists
+        parts = [faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+                 for i in range(index.nlist) if lists.list_size(i)]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    return faiss.vector_to_array(index.id_map).astype(np.int64)
+
+
+def stored_vectors(index: faiss.Index) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, vectors) of everything in the index, for a rebuild into another layout or a GPU copy."""
+    dim = index.d
+    if is_ivf(index):
+        lists = index.invlists
+        ids, vectors = [], []
+        for i in range(index.nlist):
+            size = lists.list_size(i)
+            if size:
+                ids.append(faiss.rev_swig_ptr(lists.get_ids(i), size).copy())
+                codes = faiss.rev_swig_ptr(lists.get_codes(i), size * lists.code_size)
+                vectors.append(np.frombuffer(codes, dtype=np.float32).reshape(size, dim).copy())
+        if not ids:
+            return np.empty(0, dtype=np.int64), np.empty((0, dim), dtype=np.float32)
+        return np.concatenate(ids), np.concatenate(vectors)
+    flat = faiss.downcast_index(index.index)
+    return stored_ids(index), faiss.vector_to_array(flat.codes).view(np.float32).reshape(-1, dim)
+
+
+def vectors_for(index: faiss.Index, ids: np.ndarray) -> np.ndarray:
+    """Vectors of ids the index is known to hold (both layouts keep a map from id to place)."""
+    if not len(ids):
+        return np.empty((0, index.d), dtype=np.float32)
+    return index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64))
