@@ -1,0 +1,175 @@
+"""Employers (SMEs): postings, ranked candidates, the application pipeline, the company profile."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...extensions import db
+from ...services import applications, companies, matching, postings, profiles
+from ...services.errors import Conflict, ValidationFailed
+from ...services.regions import all_regions
+from ..access import gate
+from ..forms import apply_errors
+from ..seekers.forms import skills_text
+from .forms import ActionForm, CompanyForm, InviteForm, PostingForm
+
+bp = gate(Blueprint("employers", __name__, url_prefix="/employers"), "employer")
+
+EMPLOYER_MOVES = ("reviewing", "interview", "offer", "hired", "rejected")
+
+
+def _engine():
+    return current_app.extensions.get("search_engine")
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    english = str(get_locale()) == "en"
+    return [(r.slug, r.name_en if english else r.name_ko) for r in all_regions(db.session)]
+
+
+@bp.get("/")
+def dashboard():
+    company = companies.company_of(db.session, current_user)
+    summaries = postings.list_for_company(db.session, _engine(), current_user)
+    db.session.commit()  # expired postings were closed on the way
+    return render_template("employers/dashboard.html", company=company, summaries=summaries)
+
+
+@bp.route("/postings/new", methods=["GET", "POST"])
+def posting_new():
+    company = companies.company_of(db.session, current_user)
+    form = PostingForm() if request.method == "POST" else PostingForm(data={"region": company.region.slug,
+                                                                            "openings": 1, "min_experience": 0})
+    form.region.choices = _region_choices()
+    if form.validate_on_submit():
+        try:
+            posting = postings.create(db.session, _engine(), current_user, _posting_data(form))
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash(_("The posting is saved."), "success")
+            return redirect(url_for(".posting", posting_id=posting.id))
+    return render_template("employers/posting_form.html", form=form, posting=None), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/postings/<int:posting_id>/edit", methods=["GET", "POST"])
+def posting_edit(posting_id: int):
+    posting = postings.get_for_edit(db.session, current_user, posting_id)
+    form = PostingForm() if request.method == "POST" else PostingForm(data=_posting_form_data(posting))
+    form.region.choices = _region_choices()
+    if form.validate_on_submit():
+        try:
+            postings.update(db.session, _engine(), current_user, posting_id, _posting_data(form))
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash(_("The posting is saved."), "success")
+            return redirect(url_for(".posting", posting_id=posting_id))
+    return render_template("employers/posting_form.html", form=form, posting=posting), \
+        422 if request.method == "POST" else 200
+
+
+def _posting_data(form: PostingForm) -> dict:
+    return {field: form[field].data for field in postings.FIELDS}
+
+
+def _posting_form_data(posting) -> dict:
+    return {
+        "title": posting.title, "description": posting.description,
+        "required_skills": skills_text(posting.required_skills, str(get_locale())),
+        "preferred_skills": skills_text(posting.preferred_skills, str(get_locale())),
+        "min_experience": posting.min_experience, "salary_min": posting.salary_min or "",
+        "salary_max": posting.salary_max or "", "employment_type": posting.employment_type,
+        "work_mode": posting.work_mode, "region": posting.region.slug, "city": posting.city,
+        "openings": posting.openings, "deadline": posting.deadline.isoformat() if posting.deadline else "",
+        "status": posting.status,
+    }
+
+
+@bp.get("/postings/<int:posting_id>")
+def posting(posting_id: int):
+    """The posting, its ranked candidates (discoverable, in its region) and its application pipeline."""
+    item = postings.get_for_edit(db.session, current_user, posting_id)
+    postings.close_expired(db.session, _engine())
+    db.session.commit()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    result = matching.for_posting(db.session, _engine(), item, filters={}, sort="score", page=page,
+                                  per_page=current_app.config["MATCH_PAGE_SIZE"],
+                                  weights=current_app.config["MATCH_WEIGHTS"])
+    pipeline = applications.for_posting(db.session, current_user, posting_id)
+    return render_template(
+        "employers/posting.html", posting=item, status=postings.effective_status(item), result=result,
+        in_pipeline={a.profile_id for a in pipeline}, pipeline=pipeline,
+        moves={a.id: applications.moves_for("employer", a.status) for a in pipeline},
+        contact={a.profile_id: applications.may_see_contact(db.session, current_user, a.profile) for a in pipeline},
+        action_form=ActionForm(), invite_form=InviteForm())
+
+
+@bp.get("/postings/<int:posting_id>/candidates/<int:profile_id>")
+def candidate(posting_id: int, profile_id: int):
+    """One candidate's profile; the view is recorded in the audit trail (ids only)."""
+    item = postings.get_for_edit(db.session, current_user, posting_id)
+    profile = profiles.view_candidate(db.session, current_user, posting_id, profile_id)
+    db.session.commit()
+    application = next((a for a in applications.for_posting(db.session, current_user, posting_id)
+                        if a.profile_id == profile.id), None)
+    return render_template(
+        "employers/candidate.html", posting=item, profile=profile, application=application,
+        show_contact=applications.may_see_contact(db.session, current_user, profile),
+        invite_form=InviteForm(), action_form=ActionForm(),
+        moves=applications.moves_for("employer", application.status) if application else ())
+
+
+@bp.post("/postings/<int:posting_id>/invite/<int:profile_id>")
+def invite(posting_id: int, profile_id: int):
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            applications.invite(db.session, current_user, posting_id, profile_id, form.note.data or "")
+            db.session.commit()
+        except (ValidationFailed, Conflict) as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("The invitation is sent. The candidate's contact details appear once they accept."), "success")
+    return redirect(url_for(".posting", posting_id=posting_id))
+
+
+@bp.post("/applications/<int:application_id>/<status>")
+def move(application_id: int, status: str):
+    if status not in EMPLOYER_MOVES:
+        abort(404)
+    application = applications.get(db.session, current_user, application_id)
+    if ActionForm().validate_on_submit():
+        applications.transition(db.session, current_user, application_id, status)
+        db.session.commit()
+        flash(_("The application is updated."), "success")
+    return redirect(url_for(".posting", posting_id=application.posting_id) + "#pipeline")
+
+
+@bp.route("/company", methods=["GET", "POST"])
+def company():
+    company = companies.company_of(db.session, current_user)
+    form = CompanyForm() if request.method == "POST" else CompanyForm(data={
+        "name": company.name, "region": company.region.slug, "industry": company.industry, "size": company.size})
+    form.region.choices = _region_choices()
+    if form.validate_on_submit():
+        try:
+            companies.update(db.session, current_user, {f: form[f].data for f in ("name", "region", "industry",
+                                                                                   "size")})
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            flash(_("The company profile is saved."), "success")
+            return redirect(url_for(".company"))
+    return render_template("employers/company.html", form=form, company=company), \
+        422 if request.method == "POST" else 200

@@ -1,0 +1,82 @@
+"""Seeker forms. Rules live in services.profiles and services.validation; these only collect and label fields.
+
+Field names are the service's data keys, so its errors land beside the right field.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+
+KIND_CHOICES = [("bootcamp_graduate", _l("Bootcamp graduate")), ("university", _l("University student or graduate")),
+                ("incumbent_worker", _l("Incumbent worker (reskilling)"))]
+WORK_MODE_CHOICES = [("onsite", _l("On site")), ("hybrid", _l("Hybrid")), ("remote", _l("Remote"))]
+EMPLOYMENT_TYPE_CHOICES = [("full_time", _l("Full time")), ("contract", _l("Contract")),
+                           ("internship", _l("Internship")), ("part_time", _l("Part time"))]
+SORT_CHOICES = [("score", _l("Best match")), ("salary", _l("Highest salary")), ("deadline", _l("Closing soon")),
+                ("recent", _l("Newest"))]
+
+
+def skills_text(rows, locale: str) -> str:
+    """Profile or posting skills for a text input: taxonomy skills in the page's language, others as written."""
+    return ", ".join(row.skill.name(locale) if row.skill else row.label for row in rows)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multi-select shown as a list of checkboxes: easier than Ctrl-click, and read well by screen readers."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ProfileForm(FlaskForm):
+    kind = SelectField(_l("I am"), choices=KIND_CHOICES)
+    home_region = SelectField(_l("Home region"), choices=[])
+    accepted_regions = CheckboxesField(_l("Other regions I would work in"), choices=[], validate_choice=False)
+    headline = StringField(_l("Headline"))
+    summary = TextAreaField(_l("Summary"))
+    skills = StringField(_l("Skills (separate with commas)"))
+    add_skills = CheckboxesField(_l("Suggested skills"), choices=[], validate_choice=False)
+    years_experience = StringField(_l("Years of experience"))
+    education = StringField(_l("Education"))
+    certifications = StringField(_l("Certifications (separate with commas)"))
+    desired_roles = StringField(_l("Roles I want (separate with commas)"))
+    desired_salary_min = StringField(_l("Desired salary from (KRW per year)"))
+    desired_salary_max = StringField(_l("Desired salary up to (KRW per year)"))
+    work_mode = SelectField(_l("Preferred work mode"), choices=[("", _l("No preference")), *WORK_MODE_CHOICES])
+    phone = StringField(_l("Phone (shown to employers only after you apply)"))
+    discoverable = BooleanField(_l("Let employers in my regions find my profile and invite me (optional)"))
+
+
+class CvUploadForm(FlaskForm):
+    cv = FileField(_l("CV file (PDF or DOCX, at most 4 MB)"))
+
+
+class CvReviewForm(FlaskForm):
+    cv_text = TextAreaField(_l("Text read from your CV"))
+    add_skills = CheckboxesField(_l("Skills we found: add them to your profile"), choices=[], validate_choice=False)
+
+
+class ApplyForm(FlaskForm):
+    note = TextAreaField(_l("A note to the employer (optional)"))
+
+
+class ActionForm(FlaskForm):
+    """CSRF only: the action is in the URL."""
+
+
+class RateForm(FlaskForm):
+    rating = SelectField(_l("Rating"), choices=[("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")])
+    score = StringField()
+
+
+class MatchFilterForm(FlaskForm):
+    """Read from the query string (GET), so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    employment_type = SelectField(_l("Employment type"), choices=[("", _l("Any")), *EMPLOYMENT_TYPE_CHOICES])
+    work_mode = SelectField(_l("Work mode"), choices=[("", _l("Any")), *WORK_MODE_CHOICES])
+    salary_min = StringField(_l("Salary at least (KRW per year)"))
+    skills = StringField(_l("Skills (separate with commas)"))
+    sort = SelectField(_l("Sort by"), choices=SORT_CHOICES)
