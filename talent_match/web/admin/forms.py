@@ -1,0 +1,27 @@
+"""Admin forms. Rules live in services.taxonomy and services.companies; field names are the services' error keys,
+so each error lands beside its field."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+
+
+class SkillForm(FlaskForm):
+    slug = StringField(_l("Slug (lowercase letters, digits and hyphens, e.g. defect-detection)"))
+    name_ko = StringField(_l("Korean name"))
+    name_en = StringField(_l("English name"))
+    category = StringField(_l("Category"))
+    aliases = StringField(_l("Other names (separate with commas)"))
+
+
+class AliasForm(FlaskForm):
+    aliases = StringField(_l("New alias"))
+    lang = SelectField(_l("Language"), choices=[("", _l("Guess from the script")), ("ko", _l("Korean")),
+                                                ("en", _l("English"))])
+
+
+class RemoveAliasForm(FlaskForm):
+    alias = HiddenField()
+
+
+class VerifyForm(FlaskForm):
+    verified = HiddenField()

@@ -1,0 +1,84 @@
+"""The programme office (admin): regional dashboard and drill-down, company verification, jobs, the audit log.
+
+Outcome figures of institutions are shown here as others see them (services.disclosure), never exact.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...extensions import db
+from ...models import Company
+from ...services import audit, companies, jobs, regional_stats
+from ...services import validation as v
+from ...services.errors import ValidationFailed
+from ..access import gate
+from ..figures import as_of_from_request, install
+from ..regional import context
+from .forms import VerifyForm
+
+bp = gate(Blueprint("admin", __name__, url_prefix="/admin"), "admin")
+bp.record_once(install)
+
+
+@bp.get("/")
+def dashboard():
+    """Every region on one map and in one table, with the country's skill gap."""
+    as_of = as_of_from_request()
+    data = context.overview(request.args.get("metric"), as_of, "admin.region")
+    gap = regional_stats.skill_gap(db.session, None, as_of)
+    return render_template("admin/dashboard.html", gap=gap, gap_chart=context.gap_chart(gap), **data)
+
+
+@bp.get("/regions/<slug>")
+def region(slug: str):
+    return render_template("admin/region.html",
+                           **context.region(slug, as_of_from_request(), with_unknowns=True))
+
+
+@bp.get("/companies")
+def company_list():
+    query = (request.args.get("q") or "").strip()[:100]
+    unverified = request.args.get("unverified") == "1"
+    found = companies.list_for_review(db.session, query, unverified_only=unverified)
+    return render_template("admin/companies.html", companies=found, q=query, unverified=unverified,
+                           form=VerifyForm())
+
+
+@bp.post("/companies/<int:company_id>/verified")
+def company_verify(company_id: int):
+    company = db.session.get(Company, company_id) or abort(404)
+    form = VerifyForm()
+    if form.validate_on_submit():
+        try:
+            companies.set_verified(db.session, current_user, company, form.verified.data)
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("%(name)s is now marked verified.", name=company.name) if company.verified else
+                  _("%(name)s is no longer marked verified.", name=company.name), "success")
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/admin/companies")
+                    else url_for(".company_list"))
+
+
+@bp.get("/jobs", endpoint="jobs")
+def jobs_list():
+    recent = jobs.recent(db.session, limit=50)
+    running = any(job.status in ("queued", "running") for job in recent)
+    return render_template("admin/jobs.html", jobs=recent, running=running)
+
+
+@bp.get("/audit", endpoint="audit")
+def audit_log():
+    """Who did what: candidate views, exports, imports, verifications; filter by action, newest first."""
+    action = (request.args.get("action") or "").strip()[:60] or None
+    try:
+        page = v.clean_int(request.args.get("page") or 1, "page", minimum=1, maximum=1_000_000)
+    except ValidationFailed:
+        page = 1
+    result = audit.page_of_events(db.session, action=action, page=page)
+    return render_template("admin/audit.html", result=result, action=action, actions=audit.actions(db.session))
+
