@@ -1,0 +1,117 @@
+"""Ranked matches: open postings for a seeker's profile, and discoverable candidates for an employer's posting."""
+from flask import current_app, request
+
+from ..extensions import db
+from ..models import EMPLOYMENT_TYPES, WORK_MODES
+from ..services import applications, matching, postings, profiles
+from ..services import validation as v
+from ..web.access import allow
+from . import bp, search_engine
+from .auth import caller
+from .openapi import ID, PAGING, POSTING_ID, op, query
+from .payloads import page_args, page_of
+from .schemas import enum, integer, text
+
+SEEKER, EMPLOYER = "seeker", "employer"
+
+
+def _explained(item) -> dict:
+    """Why a match ranks where it does: its score, the unweighted parts and the weights that made it."""
+    return {"score": item.score, "score_parts": item.parts, "weights": item.weights,
+            "matched_skills": list(item.matched_skills), "missing_skills": list(item.missing_skills)}
+
+
+def match_json(item) -> dict:
+    posting = item.entity
+    return {"posting_id": posting.id, "title": posting.title, "company": posting.company.name,
+            "region": posting.region.slug, "city": posting.city, "salary_min": posting.salary_min,
+            "salary_max": posting.salary_max, "region_reason": item.region_reason, **_explained(item)}
+
+
+def candidate_json(item, application, show_contact: bool) -> dict:
+    profile = item.entity
+    return {"profile_id": profile.id, "headline": profile.headline, "home_region": profile.home_region.slug,
+            "years_experience": profile.years_experience, **_explained(item),
+            "application": {"id": application.id, "status": application.status} if application else None,
+            "contact": ({"name": profile.user.name, "email": profile.user.email, "phone": profile.user.phone}
+                        if show_contact else None)}
+
+
+# Query arguments each side may filter by, with their validators: (name, validator, keyword arguments).
+FILTERS = {
+    "employment_type": (v.clean_choice, {"choices": EMPLOYMENT_TYPES, "required": False}),
+    "work_mode": (v.clean_choice, {"choices": WORK_MODES, "required": False}),
+    "salary_min": (v.clean_int, {"minimum": 0, "maximum": v.MAX_SALARY_KRW}),
+    "min_years": (v.clean_int, {"minimum": 0, "maximum": 60}),
+    "skills": (v.clean_label_list, {"max_items": 20}),
+}
+
+
+def _filters(names) -> tuple[dict, str]:
+    """The filters the matching service understands, from the query string; every bad value is named (422)."""
+    errors = v.ErrorCollector()
+    filters = {}
+    for name in names:
+        validator, options = FILTERS[name]
+        value = errors.check(validator, request.args.get(name), name, **options)
+        if value:
+            filters[name] = value
+    sort = errors.check(v.clean_choice, request.args.get("sort"), "sort", matching.SORTS, default="score")
+    errors.raise_if_any()
+    return filters, sort
+
+
+def _result_page(result, items):
+    return page_of(items, page=result.page, per_page=result.per_page, total=result.total,
+                   degraded=bool(result.degraded))
+
+
+@bp.get("/matches")
+@allow(SEEKER)
+def seeker_matches():
+    page, per_page = page_args()
+    filters, sort = _filters(("employment_type", "work_mode", "salary_min", "skills"))
+    profile = profiles.profile_of(db.session, caller())
+    postings.close_expired(db.session, search_engine())
+    db.session.commit()
+    result = matching.for_profile(db.session, search_engine(), profile, filters=filters, sort=sort, page=page,
+                                  per_page=per_page, weights=current_app.config["MATCH_WEIGHTS"])
+    return _result_page(result, [match_json(item) for item in result.items])
+
+
+@bp.get(f"/postings/<{ID}:posting_id>/matches")
+@allow(EMPLOYER)
+def posting_matches(posting_id: int):
+    page, per_page = page_args()
+    filters, sort = _filters(("work_mode", "min_years", "skills"))
+    employer = caller()
+    posting = postings.get_for_edit(db.session, employer, posting_id)
+    result = matching.for_posting(db.session, search_engine(), posting, filters=filters, sort=sort, page=page,
+                                  per_page=per_page, weights=current_app.config["MATCH_WEIGHTS"])
+    pipeline = {a.profile_id: a for a in applications.for_posting(db.session, employer, posting_id)}
+    return _result_page(result, [
+        candidate_json(item, pipeline.get(item.entity.id),
+                       applications.may_see_contact(db.session, employer, item.entity))
+        for item in result.items])
+
+
+SORT = query("sort", enum(matching.SORTS), "`score` (the default), or `salary`, `deadline`, `newest`.")
+SKILLS = query("skills", text(2000), "Only those with every one of these skills (comma-separated).")
+WORK_MODE = query("work_mode", enum(WORK_MODES), "Only this work mode.")
+PATHS = {
+    "/matches": {"get": op(
+        "Your matches", audience=(SEEKER,), ok=(200, "MatchPage"), params=[
+            query("employment_type", enum(EMPLOYMENT_TYPES), "Only this employment type."), WORK_MODE,
+            query("salary_min", integer(0, v.MAX_SALARY_KRW), "Only postings paying up to at least this (KRW a year)."),
+            SKILLS, SORT, *PAGING],
+        description="Open postings in your home and accepted regions, ranked for your profile, each with its "
+                    "score, the parts and weights that make it, and the skills it matched and missed. `degraded` "
+                    "is true while matching runs without the language model.")},
+    "/postings/{posting_id}/matches": {"get": op(
+        "Candidates for your posting", audience=(EMPLOYER,), ok=(200, "CandidatePage"),
+        params=[POSTING_ID, WORK_MODE, query("min_years", integer(0, 60), "Only seekers with this many years of "
+                                                                           "experience or more."),
+                SKILLS, SORT, *PAGING], refusals=(404,),
+        description="Discoverable seekers who will work in the posting's region, ranked. `contact` stays null "
+                    "until the seeker applied or accepted an invitation to one of your postings.")},
+}
