@@ -31,10 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import errors, extensions, i18n, security
     from .api import register_api
     from .cli import register_commands
+    from .services import figure_cache
     from .services.search_engine import init_search_engine
     from .web import register_blueprints
 
     extensions.db.init_app(app)
+    figure_cache.configure(app.config["FIGURE_CACHE_SECONDS"])
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)

@@ -90,6 +90,8 @@ class Defaults:
     # Outcomes: checkpoint months and the disclosure threshold.
     CHECKPOINT_MONTHS = (3, 6, 9, 12)
     SUPPRESSION_THRESHOLD = 5
+    # Regional figures are memoised per process this many seconds (services/figure_cache.py); 0 turns it off.
+    FIGURE_CACHE_SECONDS = 30
     # Privacy: accounts unused this long are purged by `flask purge-inactive`.
     INACTIVE_ACCOUNT_DAYS = 3 * 365
     CONSENT_VERSION = "2026-11"

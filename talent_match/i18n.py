@@ -1,5 +1,6 @@
 """Korean first, English on request."""
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 from .extensions import babel
@@ -20,7 +21,23 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path) + "/translations")
 
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
+
     @app.context_processor
     def _locale():
         from flask_babel import get_locale
         return {"current_locale": str(get_locale())}
+
+
+def _translations():
+    """Flask-Babel's catalogue, looked up once per request for the templates: a page of matches calls gettext
+    over a thousand times, and each of Flask-Babel's own lookups walks its context (about half the render)."""
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found

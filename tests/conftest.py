@@ -17,6 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from talent_match import create_app  # noqa: E402
 from talent_match.extensions import db  # noqa: E402
+from talent_match.services import figure_cache  # noqa: E402
 
 # Reference data loaded by migrations: kept between tests.
 REFERENCE_TABLES = {"region", "skill", "skill_alias", "alembic_version"}
@@ -83,6 +84,7 @@ def _clean_database(request):
         with db.engine.begin() as conn:
             for table in tables:
                 conn.execute(table.delete())
+        figure_cache.invalidate()  # the wipe bypassed the session, as another process's writes would
         engine = app.extensions.get("search_engine")
         if engine is not None and hasattr(engine, "reset"):
             engine.reset()

@@ -8,6 +8,7 @@ beside each number, in Korean and English.
 from __future__ import annotations
 
 import calendar
+import functools
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -132,6 +133,7 @@ def _definitions(checkpoints) -> dict[str, dict[str, str]]:
 DEFINITIONS: dict[str, dict[str, str]] = _definitions(Defaults.CHECKPOINT_MONTHS)
 
 
+@functools.lru_cache(maxsize=65536)  # the ledgers ask for the same (start, checkpoint) pairs thousands of times
 def add_months(day: date, months: int) -> date:
     """Calendar months later, clamped to the month's last day (as dateutil.relativedelta does)."""
     month_index = day.month - 1 + months

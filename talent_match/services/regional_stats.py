@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import (Cohort, Enrollment, Placement, Posting, PostingSkill, ProfileSkill, Region, SeekerProfile,
                       Skill)
-from . import disclosure, outcomes
+from . import disclosure, figure_cache, outcomes
 from .postings import open_filter, today_in_korea
 
 # Counts of what is on the platform, by the region they belong to (a posting's, a seeker's home, a job's).
@@ -61,8 +61,13 @@ class RegionalFigures:
 
 def regional_figures(session: Session, as_of: date | None = None,
                      threshold: int = disclosure.THRESHOLD) -> RegionalFigures:
-    """Every region's figures and the national total, with small counts suppressed."""
+    """Every region's figures and the national total, with small counts suppressed (memoised: figure_cache)."""
     as_of = as_of or today_in_korea()
+    return figure_cache.cached(session, ("regional_figures", as_of, threshold),
+                               lambda: _regional_figures(session, as_of, threshold))
+
+
+def _regional_figures(session: Session, as_of: date, threshold: int) -> RegionalFigures:
     regions = list(session.scalars(select(Region).order_by(Region.admin_code)))
     counts = _counts(session, as_of)
     count_rows = [{name: _count(counts[name].get(region.id, 0)) for name in COUNTS} for region in regions]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ...models import (Application, ApplicationEvent, Cohort, Company, Consent, Enrollment, FollowUp, Institution,
                        Placement, Posting, PostingSkill, ProfileSkill, Programme, SeekerProfile, User,
                        profile_accepted_region)
+from .. import figure_cache
 
 # Parents before children: flushing in this order never breaks a foreign key.
 TABLES = tuple(getattr(m, "__table__", m) for m in (
@@ -82,6 +83,7 @@ class RowSink:
 
 def _insert(session: Session, table, rows: list[dict]) -> None:
     """Insert rows that all have the same keys, as fast as the driver allows."""
+    figure_cache.note_write(session)
     conn = session.connection()
     dialect = conn.dialect
     columns = list(rows[0])
