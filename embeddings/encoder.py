@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import threading
 import unicodedata
@@ -33,6 +34,7 @@ BACKENDS = ("auto", "onnx", "torch")
 DEFAULT_BATCH = {"onnx": 1, "torch-cpu": 32, "torch-cuda": 256}
 CHARS_PER_TOKEN_CAP = 16  # characters kept per allowed token: far beyond any real text, so truncation is unchanged
 PROGRESS_MIN_TEXTS = 512
+HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
 
 
 def normalise_text(text: str) -> str:
@@ -75,6 +77,7 @@ class Encoder:
         self.cache_dir = Path(cache_dir or os.environ.get("TALENT_MATCH_MODEL_CACHE")
                               or Path(tempfile.gettempdir()) / "talent-match-model-cache")
         self._lock = threading.Lock()
+        self._reads_hangul: bool | None = None
         self._tokenizer_lock = threading.Lock()  # a fast tokenizer fails ("Already borrowed") if shared by threads
         self._loaded = False
         self._pool: ThreadPoolExecutor | None = None
@@ -169,6 +172,17 @@ class Encoder:
     def dim(self) -> int:
         self.load()
         return self._dim
+
+    @property
+    def reads_hangul(self) -> bool:
+        """Whether the model's vocabulary holds Hangul syllables. English models (the default all-MiniLM-L6-v2)
+        split Korean into jamo pieces that carry almost no meaning and fill the token window."""
+        self.load()
+        if self._reads_hangul is None:
+            with self._tokenizer_lock:
+                pieces = self._tokenizer.tokenize("한국어 문장을 읽습니다")
+            self._reads_hangul = any(HANGUL_SYLLABLE.search(piece) for piece in pieces)
+        return self._reads_hangul
 
     def text_hash(self, text: str) -> str:
         """sha256 of the normalised text and the model id: equal hashes mean the stored vector is still good."""

@@ -18,6 +18,7 @@ class CountingEncoder:
 
     model_id = "test/hashed-words-384"
     dim = DIM
+    reads_hangul = True  # hashes Korean words as well as English ones
 
     def __init__(self):
         self.texts: list[str] = []

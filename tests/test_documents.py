@@ -38,3 +38,24 @@ def test_long_cv_text_is_bounded():
     profile = Row(headline="h", desired_roles="", summary="", years_experience=0, education="", certifications="",
                   cv_text="가" * 50_000, skills=[])
     assert len(documents.profile_document(profile).body) == documents.BODY_MAX_CHARS
+
+
+def test_a_model_that_cannot_read_korean_is_shown_the_english_around_it():
+    text = "[창원] 제조 AI 엔지니어 (Computer Vision / 불량 검출)\n필수 기술 Required skills: Python / 파이썬, PyTorch\n순수 한국어 줄"
+    shown = documents.model_text(text, reads_hangul=False)
+    assert shown == "AI (Computer Vision)\nRequired skills: Python, PyTorch"
+    assert documents.model_text(text, reads_hangul=True) == text
+    assert documents.model_text("ML engineer (3+ years)", reads_hangul=False) == "ML engineer (3+ years)"
+    assert documents.model_text("모두 한국어 문장", reads_hangul=False) == "모두 한국어 문장"  # never left blank
+
+
+def test_the_stored_vector_is_computed_from_what_the_model_can_read():
+    seen = []
+
+    def encode(texts):
+        seen.extend(texts)
+        return [[1.0, 0.0]] * len(texts)
+
+    doc = documents.Document(title="ML 엔지니어", body="파이토치 PyTorch 경험")
+    documents.embed_documents(encode, [doc], reads_hangul=False)
+    assert seen == ["ML\nPyTorch", "ML"]  # the text, then the title (half Latin, so it is weighted in)

@@ -142,3 +142,7 @@ def test_gpu_encoder_uses_fp16_and_agrees_with_cpu(encoder, cache_dir):
     cosine = (vectors[:3] * encoder.encode(texts[:3])).sum(axis=1)
     assert cosine.min() > 0.99
     np.testing.assert_allclose(vectors[:3], vectors[3:6], atol=1e-3)
+
+
+def test_the_english_default_model_says_it_cannot_read_hangul(encoder):
+    assert encoder.reads_hangul is False  # its tokenizer cuts 한국어 into jamo pieces

@@ -90,7 +90,7 @@ def test_large_filter_on_an_ivf_shard_is_exact_over_the_allowed_ids(large, monke
 
 def test_big_shards_use_ivf_with_high_recall_and_o1_updates(large):
     shard, ids, vectors = large
-    assert shard.index_type.startswith("ivf-flat") and shard.nprobe >= 1
+    assert shard.index_type.startswith("ivf-fp16") and shard.nprobe >= 1
     queries = unit(50, seed=9) * 0.3 + vectors[:50]  # off-manifold queries near the data
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     results = shard.search(queries, 20)
@@ -101,6 +101,27 @@ def test_big_shards_use_ivf_with_high_recall_and_o1_updates(large):
     assert new_id in shard.search(vectors[11], 5)[0][0]
     shard.remove([new_id])
     assert new_id not in shard.search(vectors[11], 5)[0][0] and len(shard) == len(ids)
+
+
+def test_ivf_lists_give_back_every_vector_to_fp16_precision(large):
+    """Rebuilds into another layout and GPU copies read the vectors back out of the lists."""
+    shard, ids, vectors = large
+    held_ids, held = layouts.stored_vectors(shard._index)
+    rows = (held_ids - 1) // 7  # ids are row * 7 + 1
+    assert sorted(held_ids.tolist()) == ids.tolist()
+    assert np.abs(held - vectors[rows]).max() < 1e-3
+
+
+def test_a_shard_saved_with_float_ivf_lists_still_reads_back(large):
+    _, ids, vectors = large
+    quantizer = faiss.IndexFlatIP(vectors.shape[1])
+    quantizer.add(vectors[:16])
+    old = faiss.IndexIVFFlat(quantizer, vectors.shape[1], 16, faiss.METRIC_INNER_PRODUCT)
+    old.is_trained = True
+    old.add_with_ids(vectors[:100], ids[:100].astype(np.int64))
+    held_ids, held = layouts.stored_vectors(old)
+    assert sorted(held_ids.tolist()) == ids[:100].tolist() and layouts.describe(old).startswith("ivf-flat")
+    assert np.array_equal(held, vectors[(held_ids - 1) // 7])
 
 
 def test_growing_past_exact_max_calls_for_a_rebuild_that_keeps_concurrent_changes(monkeypatch):

@@ -23,20 +23,20 @@ def eval_matching(directory: str, as_json: bool, no_model: bool) -> None:
     """Score the matching pipeline (and BM25 and dense alone) on DIRECTORY: nDCG@10, Recall@10, MRR@10."""
     started = time.monotonic()
     bench = evaluation.load_benchmark(directory)
-    encode = None
+    encode, reads_hangul = None, True
     if not no_model:
         engine = current_app.extensions.get("search_engine")
         encoder = engine.encoder() if engine is not None else None
         if encoder is None:
             click.echo("the embedding model is unavailable: evaluating lexical evidence only", err=True)
         else:
-            encode = encoder.encode
+            encode, reads_hangul = encoder.encode, encoder.reads_hangul
 
     def progress(message: str) -> None:
         click.echo(f"[{time.monotonic() - started:6.1f}s] {message}", err=True)
 
     result = evaluation.evaluate(bench, weights=current_app.config["MATCH_WEIGHTS"], encode=encode,
-                                 progress=progress)
+                                 reads_hangul=reads_hangul, progress=progress)
     result["seconds"] = round(time.monotonic() - started, 1)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))

@@ -20,7 +20,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from . import ranking
-from .documents import Document, embed_documents
+from .documents import Document, embed_documents, model_text
 from .lexical import FieldedBM25
 from .text import BM25Index, tokenize_many
 
@@ -92,22 +92,30 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable[[list[str]], np.ndarray] | None,
-             candidates_k: int = CANDIDATES_K, progress: Callable[[str], None] | None = None) -> dict:
+             reads_hangul: bool = True, candidates_k: int = CANDIDATES_K,
+             progress: Callable[[str], None] | None = None) -> dict:
     """Scores of the pipeline and of its baselines: plain BM25 (one field), the fielded lexical side alone, dense
     alone on the plain text embeddings (the model's off-the-shelf use, the README's baseline) and `dense_titled`:
-    dense alone on the title-weighted vectors the site stores (documents.embed_documents), which the pipeline uses. `encode` maps texts to L2-normalised vectors; None evaluates the model-less (degraded) mode."""
+    dense alone on the title-weighted vectors the site stores (documents.embed_documents), which the pipeline uses. `encode` maps texts to L2-normalised vectors; None evaluates the model-less (degraded) mode; `reads_hangul`
+    says whether the model is shown Korean (documents.model_text)."""
     say = progress or (lambda message: None)
     say(f"tokenising {len(bench.docs)} documents and {len(bench.queries)} queries")
     lexical = FieldedBM25()
     lexical.add_documents(list(range(len(bench.docs))), bench.docs)
     plain = BM25Index(enumerate(tokenize_many(d.text for d in bench.docs)))
     query_tokens = tokenize_many(bench.queries)
-    doc_vectors = plain_vectors = query_vectors = None
+    doc_vectors = plain_vectors = query_vectors = plain_queries = None
     if encode is not None:
         say("encoding documents")
-        doc_vectors, plain_vectors = embed_documents(encode, bench.docs, with_plain=True)  # as the site stores them
+        doc_vectors, plain_vectors = embed_documents(encode, bench.docs, reads_hangul=reads_hangul,
+                                                     with_plain=True)  # as the site stores them
         say("encoding queries")
-        query_vectors = np.asarray(encode(bench.queries), dtype=np.float32)
+        shown = [model_text(q, reads_hangul) for q in bench.queries]
+        query_vectors = plain_queries = np.asarray(encode(shown), dtype=np.float32)
+        if shown != list(bench.queries) or any(model_text(d.text, reads_hangul) != d.text for d in bench.docs):
+            say("encoding the full texts for the off-the-shelf baseline")  # the model shown everything
+            plain_vectors = np.asarray(encode([d.text for d in bench.docs]), dtype=np.float32)
+            plain_queries = np.asarray(encode(list(bench.queries)), dtype=np.float32)
     say("ranking")
     runs: dict[str, dict[str, list[str]]] = {"pipeline": {}, "bm25": {}, "lexical": {}, "dense": {},
                                              "dense_titled": {}}
@@ -116,7 +124,7 @@ def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable
     for n, (query_id, tokens) in enumerate(zip(bench.query_ids, query_tokens)):
         if query_vectors is not None and n % 512 == 0:  # one matrix product per block of queries
             block = query_vectors[n:n + 512] @ doc_vectors.T
-            plain_block = query_vectors[n:n + 512] @ plain_vectors.T
+            plain_block = plain_queries[n:n + 512] @ plain_vectors.T
         lex = np.zeros(len(ids))
         lex[positions] = lexical.score_array(tokens)[1]
         lexical_best = {int(i): float(lex[i]) for i in _top(lex, candidates_k) if lex[i] > 0}

@@ -172,7 +172,8 @@ def encode_missing(session: Session, engine, kinds: Iterable[str] = ENTITY_KINDS
                 lexical.store_tokens(session, kind, [(e.id, entity_document(kind, e)) for e in entities])
                 docs = [doc for _, doc, _, _, _ in todo]
                 encode = functools.partial(encoder.encode, batch_size=batch_size)
-                work = helper.submit(documents.embed_documents, encode, docs) if todo else None
+                work = helper.submit(documents.embed_documents, encode, docs,
+                                     reads_hangul=encoder.reads_hangul) if todo else None
                 if pending is not None:
                     encoded += _store(session, encoder, *pending)
                     done += pending[-1]
