@@ -1,11 +1,28 @@
 """Glue between WTForms and domain validation errors, shared by every blueprint."""
 from __future__ import annotations
 
+from typing import Callable, TypeVar
 from urllib.parse import urlsplit
 
 from flask import flash
 
+from ..extensions import db
 from ..services.errors import ValidationFailed
+
+T = TypeVar("T")
+
+
+def saved(form, write: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run `write` (a service call), commit, and return (True, what it returned); on ValidationFailed roll back,
+    show the errors beside the form's fields and return (False, None). The one way a form view writes."""
+    try:
+        result = write()
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return False, None
+    return True, result
 
 
 def apply_errors(form, error: ValidationFailed) -> None:

@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import Skill
 from ...services import taxonomy
 from ...services.errors import NotFound, ValidationFailed
-from ..forms import apply_errors
+from ..forms import apply_errors, saved
 from .forms import AliasForm, RemoveAliasForm, SkillForm
 from .routes import bp
 
@@ -29,14 +29,9 @@ def skill_add():
     form = SkillForm()
     if form.validate_on_submit():
         aliases = [a.strip() for a in (form.aliases.data or "").split(",") if a.strip()]
-        try:
-            skill = taxonomy.add_skill(db.session, form.slug.data, form.name_en.data, form.name_ko.data,
-                                       form.category.data, aliases)
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, skill = saved(form, lambda: taxonomy.add_skill(db.session, form.slug.data, form.name_en.data,
+                                                           form.name_ko.data, form.category.data, aliases))
+        if ok:
             flash(_("The skill %(slug)s is added.", slug=skill.slug), "success")
             return redirect(url_for(".skill", slug=skill.slug))
     return _skills_page(form, ""), 422

@@ -6,10 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ...extensions import db, limiter
 from ...security import log_security_event
 from ...services import accounts, consent
-from ...services.errors import ValidationFailed
 from ...services.regions import all_regions
 from ..access import PUBLIC, SIGNED_IN, allow, gate
-from ..forms import apply_errors, is_safe_redirect
+from ..forms import is_safe_redirect, saved
 from .forms import LoginForm, PasswordChangeForm, RegistrationForm
 
 bp = gate(Blueprint("auth", __name__, url_prefix="/auth"), PUBLIC)
@@ -58,21 +57,21 @@ def register():
     form = RegistrationForm()
     form.region.choices = [(r.slug, r.name_ko if _is_ko() else r.name_en) for r in all_regions(db.session)]
     if form.validate_on_submit():
-        try:
-            user = accounts.register(
-                db.session, role=form.role.data, email=form.email.data, password=form.password.data,
-                name=form.name.data, region=form.region.data, company=form.company.data,
-                institution=form.institution.data, institution_name=form.institution_name.data)
-            consent.record(db.session, user, "privacy_required", True, current_app.config["CONSENT_VERSION"])
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, user = saved(form, lambda: _register(form))
+        if ok:
             login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(home_for(user))
     return render_template("auth/register.html", form=form)
+
+
+def _register(form: RegistrationForm):
+    user = accounts.register(
+        db.session, role=form.role.data, email=form.email.data, password=form.password.data,
+        name=form.name.data, region=form.region.data, company=form.company.data,
+        institution=form.institution.data, institution_name=form.institution_name.data)
+    consent.record(db.session, user, "privacy_required", True, current_app.config["CONSENT_VERSION"])
+    return user
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -81,13 +80,9 @@ def register():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, _none = saved(form, lambda: accounts.change_password(current_user, form.current_password.data,
+                                                                 form.new_password.data))
+        if ok:
             login_user(current_user._get_current_object())  # the session id changed with the password
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))

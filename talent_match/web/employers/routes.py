@@ -11,7 +11,7 @@ from ...services import applications, companies, matching, postings, profiles
 from ...services.errors import Conflict, ValidationFailed
 from ...services.regions import all_regions
 from ..access import gate
-from ..forms import apply_errors
+from ..forms import saved
 from ..seekers.forms import skills_text
 from .forms import ActionForm, CompanyForm, InviteForm, PostingForm
 
@@ -44,13 +44,8 @@ def posting_new():
                                                                             "openings": 1, "min_experience": 0})
     form.region.choices = _region_choices()
     if form.validate_on_submit():
-        try:
-            posting = postings.create(db.session, _engine(), current_user, _posting_data(form))
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, posting = saved(form, lambda: postings.create(db.session, _engine(), current_user, _posting_data(form)))
+        if ok:
             flash(_("The posting is saved."), "success")
             return redirect(url_for(".posting", posting_id=posting.id))
     return render_template("employers/posting_form.html", form=form, posting=None), \
@@ -63,13 +58,9 @@ def posting_edit(posting_id: int):
     form = PostingForm() if request.method == "POST" else PostingForm(data=_posting_form_data(posting))
     form.region.choices = _region_choices()
     if form.validate_on_submit():
-        try:
-            postings.update(db.session, _engine(), current_user, posting_id, _posting_data(form))
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, _posting = saved(form, lambda: postings.update(db.session, _engine(), current_user, posting_id,
+                                                           _posting_data(form)))
+        if ok:
             flash(_("The posting is saved."), "success")
             return redirect(url_for(".posting", posting_id=posting_id))
     return render_template("employers/posting_form.html", form=form, posting=posting), \
@@ -161,14 +152,9 @@ def company():
         "name": company.name, "region": company.region.slug, "industry": company.industry, "size": company.size})
     form.region.choices = _region_choices()
     if form.validate_on_submit():
-        try:
-            companies.update(db.session, current_user, {f: form[f].data for f in ("name", "region", "industry",
-                                                                                   "size")})
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, _company = saved(form, lambda: companies.update(
+            db.session, current_user, {f: form[f].data for f in ("name", "region", "industry", "size")}))
+        if ok:
             flash(_("The company profile is saved."), "success")
             return redirect(url_for(".company"))
     return render_template("employers/company.html", form=form, company=company), \

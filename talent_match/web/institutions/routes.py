@@ -16,7 +16,7 @@ from ...services.errors import NotFound, ValidationFailed
 from ...services.regions import all_regions
 from ..access import gate
 from ..figures import install, locale
-from ..forms import apply_errors
+from ..forms import saved
 from .forms import CohortForm, LinkForm, ProgrammeForm, TraineeForm
 
 bp = gate(Blueprint("institutions", __name__, url_prefix="/institutions"), "institution")
@@ -61,14 +61,9 @@ def _dashboard(programme_form: ProgrammeForm, cohort_form: CohortForm, status: i
 def programme_add():
     form = ProgrammeForm()
     if form.validate_on_submit():
-        try:
-            training.save_programme(db.session, institution(), {name: form[name].data for name in
-                                                                ("programme_name", "field", "funding_programme")})
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, _programme = saved(form, lambda: training.save_programme(db.session, institution(), {
+            name: form[name].data for name in ("programme_name", "field", "funding_programme")}))
+        if ok:
             flash(_("The programme is saved."), "success")
             return redirect(url_for(".dashboard"))
     return _dashboard(form, _cohort_form(formdata=None), 422)
@@ -78,14 +73,9 @@ def programme_add():
 def cohort_add():
     form = _cohort_form()
     if form.validate_on_submit():
-        try:
-            cohort = training.save_cohort(db.session, institution(), {name: form[name].data for name in (
-                "cohort_code", "programme_name", "region", "start_date", "end_date")})
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, cohort = saved(form, lambda: training.save_cohort(db.session, institution(), {
+            name: form[name].data for name in ("cohort_code", "programme_name", "region", "start_date", "end_date")}))
+        if ok:
             flash(_("The cohort is saved."), "success")
             return redirect(url_for(".cohort", cohort_id=cohort.id))
     return _dashboard(ProgrammeForm(formdata=None), form, 422)
@@ -113,13 +103,9 @@ def trainee_add(cohort_id: int):
     if form.validate_on_submit():
         data = {name: form[name].data for name in ("trainee_ref", "name", "email", "status", "completion_date",
                                                    "excluded_reason")}
-        try:
-            training.save_enrollment(db.session, institution(), {**data, "cohort_code": found.code})
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, _enrollment = saved(form, lambda: training.save_enrollment(db.session, institution(),
+                                                                       {**data, "cohort_code": found.code}))
+        if ok:
             flash(_("The trainee is added."), "success")
             return redirect(url_for(".cohort", cohort_id=cohort_id))
     return _cohort_page(cohort_id, form, 422)

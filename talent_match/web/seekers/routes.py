@@ -12,7 +12,7 @@ from ...services import validation as v
 from ...services.errors import Conflict, ValidationFailed
 from ...services.regions import all_regions
 from ..access import gate
-from ..forms import apply_errors, is_safe_redirect
+from ..forms import apply_errors, is_safe_redirect, saved
 from .forms import (ActionForm, ApplyForm, CvReviewForm, CvUploadForm, MatchFilterForm, ProfileForm, RateForm,
                     skills_text)
 
@@ -80,14 +80,9 @@ def profile():
         data = {field: form[field].data for field in profiles.FIELDS}
         ticked = [label for label in (form.add_skills.data or []) if label in suggestions]
         data["skills"] = ",".join([form.skills.data or "", *ticked])
-        try:
-            profiles.save_profile(db.session, _engine(), current_user, data,
-                                  consent_version=current_app.config["CONSENT_VERSION"])
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, _profile_saved = saved(form, lambda: profiles.save_profile(
+            db.session, _engine(), current_user, data, consent_version=current_app.config["CONSENT_VERSION"]))
+        if ok:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for(".profile"))
     status = 422 if request.method == "POST" else 200
@@ -147,14 +142,10 @@ def cv_save():
     form.add_skills.choices = _suggestions(profile, form.cv_text.data or "")
     suggestions = dict(form.add_skills.choices)
     if form.validate_on_submit():
-        try:
-            profiles.save_cv_text(db.session, _engine(), current_user, form.cv_text.data,
-                                  [s for s in (form.add_skills.data or []) if s in suggestions])
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, _cv = saved(form, lambda: profiles.save_cv_text(
+            db.session, _engine(), current_user, form.cv_text.data,
+            [s for s in (form.add_skills.data or []) if s in suggestions]))
+        if ok:
             flash(_("Your CV text is saved and your matches will use it."), "success")
             return redirect(url_for(".profile"))
     return render_template("seekers/cv_review.html", form=form), 422
