@@ -53,7 +53,10 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
         return found[1]
     value = compute()
     with _lock:
-        _entries.setdefault(engine, {})[key] = (now, value)
+        entries = _entries.setdefault(engine, {})
+        for stale in [k for k, (at, _) in entries.items() if now - at >= _ttl]:  # keys come from requests (dates):
+            del entries[stale]                                                   # keep only the live ones
+        entries[key] = (now, value)
     return value
 
 
