@@ -1,12 +1,10 @@
-"""The two faiss layouts a shard can take, and how to build, read back and size them.
+"""The layouts a shard can take, and how to build, read back, save and size them.
 
 Exact (IndexIDMap2 over IndexFlatIP) while a shard is small: perfect recall and a cheap rebuild.
-IVF above `exact_max`: about 100x less work per query. Its lists hold fp16 codes of the vectors (scalar quantizer,
-not residuals): a query reads half the bytes of IVF-Flat, and at a million vectors reading is what a query costs
-(0.46 ms against 0.90 ms at the same lists probed; recall@20 0.961 either way, scripts/bench_search.py). Its direct
-map is a hash table, so replacing or removing k vectors costs O(k) instead of a pass over the whole index, and
-nothing needs marking as deleted. Vectors are L2-normalised, so inner product is cosine similarity.
-Files saved with IVF-Flat lists (before fp16) still load and are read back the same way.
+IVF above `exact_max`: about 100x less work per query, as a `refined.RefinedIVF`: fast-scan PQ codes in the lists
+find the candidates and their fp16 vectors score them; replacing or removing k vectors costs O(k).
+Vectors are L2-normalised, so inner product is cosine similarity. Files saved with fp16 or float IVF lists alone
+(before the refined layout; their direct map is a hash table) still load, search as they did, and read back.
 """
 from __future__ import annotations
 
@@ -16,6 +14,8 @@ import math
 import faiss
 import numpy as np
 
+from .refined import RefinedIVF
+
 log = logging.getLogger(__name__)
 
 # k-means sample per list: faiss asks for 39. At 1M vectors, 100 instead of 40 raised recall@20 at the same lists
@@ -23,9 +23,9 @@ log = logging.getLogger(__name__)
 TRAIN_POINTS_PER_LIST = 100
 TRAIN_ITERATIONS = 10
 LISTS_PER_SQRT_N = 4  # nlist = 4 * sqrt(n): about 4,000 lists at 1M vectors
-# Vectors scanned per query. Measured with scripts/bench_search.py on real queries: at 1M (4,000 lists) that is
-# 22 lists and recall@20 about 0.96. Smaller shards probe a larger share of their lists for the same latency.
-PROBE_CANDIDATES = 5500
+# Codes scanned per query. Measured with scripts/bench_search.py on real queries: at 1M (4,000 lists) that is
+# 32 lists and recall@20 about 0.965 (24 lists: 0.958). Smaller shards probe a larger share of their lists.
+PROBE_CANDIDATES = 8000
 MIN_PROBES = 16
 QUANTIZER_LINKS = 32  # the centroids sit in a small HNSW graph: finding the nearest lists costs ~0.05 ms,
 QUANTIZER_EF = 64     # not a scan of all of them (at 4,000 lists that scan is as much work as the lists probed);
@@ -50,8 +50,8 @@ def empty_exact(dim: int) -> faiss.Index:
     return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
 
-def build_ivf(ids: np.ndarray, vectors: np.ndarray, nlist: int | None = None, seed: int = 1234) -> faiss.IndexIVF:
-    """Train centroids on a sample (on the GPU when faiss has one) and add every vector with its id."""
+def build_ivf(ids: np.ndarray, vectors: np.ndarray, nlist: int | None = None, seed: int = 1234) -> RefinedIVF:
+    """Train centroids on a sample (on the GPU when faiss has one), then code and store every vector with its id."""
     count, dim = vectors.shape
     nlist = nlist or lists_for(count)
     sample_size = min(count, nlist * TRAIN_POINTS_PER_LIST)
@@ -64,13 +64,7 @@ def build_ivf(ids: np.ndarray, vectors: np.ndarray, nlist: int | None = None, se
     quantizer.hnsw.efConstruction = 200
     quantizer.hnsw.efSearch = QUANTIZER_EF
     quantizer.add(kmeans.centroids)
-    index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_fp16,
-                                          faiss.METRIC_INNER_PRODUCT, False)  # False: codes of vectors, not residuals
-    index.is_trained = True  # fp16 codes need no training
-    index.set_direct_map_type(faiss.DirectMap.Hashtable)
-    index.nprobe = probes_for(nlist, count)
-    add_in_chunks(index, ids, vectors)
-    return index
+    return RefinedIVF.build(quantizer, nlist, probes_for(nlist, count), ids, vectors, seed)
 
 
 def add_in_chunks(index: faiss.Index, ids: np.ndarray, vectors: np.ndarray, chunk: int = 100_000) -> None:
@@ -80,15 +74,49 @@ def add_in_chunks(index: faiss.Index, ids: np.ndarray, vectors: np.ndarray, chun
                            np.ascontiguousarray(ids[start:start + chunk], dtype=np.int64))
 
 
-def is_ivf(index: faiss.Index) -> bool:
-    return isinstance(index, faiss.IndexIVF)
+def is_ivf(index) -> bool:
+    return isinstance(index, (faiss.IndexIVF, RefinedIVF))
 
 
-def describe(index: faiss.Index) -> str:
+def describe(index) -> str:
+    if isinstance(index, RefinedIVF):
+        return f"ivf-pq{index.scan.pq.M}fs-fp16{index.nlist}-hnsw"
     if is_ivf(index):
         codes = "fp16" if isinstance(faiss.downcast_index(index), faiss.IndexIVFScalarQuantizer) else "flat"
         return f"ivf-{codes}{index.nlist}-hnsw"
     return "exact"
+
+
+def filters_in_search(index) -> bool:
+    """Whether faiss can apply an id selector inside this index's search (the refined layout's codes cannot)."""
+    return not isinstance(index, RefinedIVF)
+
+
+def write_index(index, path: str) -> None:
+    if isinstance(index, RefinedIVF):
+        with open(path, "wb") as fh:
+            index.write(fh)
+    else:
+        faiss.write_index(index, str(path))
+
+
+def read_index(path: str):
+    """What write_index wrote (or a plain faiss index file). Raises RuntimeError when it cannot be read."""
+    with open(path, "rb") as fh:
+        if not RefinedIVF.recognises(fh.read(16)):
+            return faiss.read_index(str(path))
+        fh.seek(0)
+        try:
+            return RefinedIVF.read(fh)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RuntimeError(f"not a readable refined IVF file ({exc})") from None
+
+
+def remove(index, ids: np.ndarray) -> int:
+    """Remove ids the index is known to hold."""
+    if isinstance(index, RefinedIVF):
+        return index.remove(ids)
+    return index.remove_ids(faiss.IDSelectorArray(ids) if is_ivf(index) else faiss.IDSelectorBatch(ids))
 
 
 def quantizer_parameters(nprobe: int):
@@ -98,6 +126,8 @@ def quantizer_parameters(nprobe: int):
 
 def stored_ids(index: faiss.Index) -> np.ndarray:
     """Every id the index holds, in storage order."""
+    if isinstance(index, RefinedIVF):
+        return index.contents()[0]
     if is_ivf(index):
         lists = index.invlists
         parts = [faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
@@ -108,6 +138,8 @@ def stored_ids(index: faiss.Index) -> np.ndarray:
 
 def stored_vectors(index: faiss.Index) -> tuple[np.ndarray, np.ndarray]:
     """(ids, vectors) of everything in the index, for a rebuild into another layout or a GPU copy."""
+    if isinstance(index, RefinedIVF):
+        return index.contents()
     dim = index.d
     if is_ivf(index):
         lists = index.invlists

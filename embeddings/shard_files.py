@@ -13,8 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
-import faiss
-
+from . import layouts
 from .errors import ShardCorruptError, ShardMismatchError
 from .store import VectorShard
 
@@ -90,7 +89,7 @@ def load_shard(directory: Path, name: str, *, model_id: str | None = None, dim: 
         raise ShardCorruptError(f"shard {name}: {index_path.name} is {size} bytes with checksum {checksum[:12]}; "
                                 f"the manifest expects {manifest['size']} bytes, {manifest['checksum'][:19]}")
     try:
-        index = faiss.read_index(str(index_path))
+        index = layouts.read_index(str(index_path))
     except RuntimeError as exc:
         raise ShardCorruptError(f"shard {name}: faiss cannot read {index_path.name} ({exc})") from None
     if index.ntotal != manifest["count"] or index.d != manifest["dim"]:

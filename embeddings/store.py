@@ -47,6 +47,7 @@ class VectorShard:
         self._gpu: TorchExactSearch | None = None  # made on the first search
         self._gpu_copying = threading.Lock()
         self.dirty = False  # changed since loaded or saved
+        self._shared_parameters = None  # see _search_parameters
 
     @classmethod
     def build(cls, ids, vectors, *, dim: int | None = None, **options) -> "VectorShard":
@@ -93,19 +94,29 @@ class VectorShard:
                 return empty
             if self._gpu_device:
                 return self._gpu_search(queries, k, allowed)
-            if allowed is not None and len(allowed) <= SMALL_FILTER:
+            if allowed is not None and (len(allowed) <= SMALL_FILTER or not layouts.filters_in_search(self._index)):
                 return self._score_directly(queries, k, allowed)
             params = self._search_parameters(allowed)
             scores, ids = self._index.search(queries, min(k, len(self._ids)), params=params)
         return [(row_ids[row_ids >= 0], row_scores[row_ids >= 0]) for row_ids, row_scores in zip(ids, scores)]
 
     def _search_parameters(self, allowed: np.ndarray | None):
+        """faiss parameters for this search. Unfiltered ones are made once per nprobe and shared (searches only
+        read them): building them costs 0.04 ms, a tenth of a query at a million vectors."""
         selector = None if allowed is None else faiss.IDSelectorBatch(allowed)
         if not layouts.is_ivf(self._index):
             return None if selector is None else faiss.SearchParameters(sel=selector)
         nprobe = self._index.nprobe
-        if selector is not None:  # probe more lists in proportion, so as many allowed vectors are seen
-            nprobe = min(self._index.nlist, int(np.ceil(nprobe * len(self._ids) / len(allowed))))
+        if selector is None:
+            cached = self._shared_parameters
+            if cached is None or cached.nprobe != nprobe:
+                cached = self._shared_parameters = self._ivf_parameters(nprobe, None)
+            return cached
+        return self._ivf_parameters(min(self._index.nlist, int(np.ceil(nprobe * len(self._ids) / len(allowed)))),
+                                    selector)  # more lists in proportion, so as many allowed vectors are seen
+
+    @staticmethod
+    def _ivf_parameters(nprobe: int, selector):
         params = faiss.SearchParametersIVF(nprobe=nprobe)
         params.quantizer_params = quantizer = layouts.quantizer_parameters(nprobe)
         params.referenced_quantizer_params = quantizer
@@ -170,8 +181,7 @@ class VectorShard:
     def _apply(index: faiss.Index, op: str, ids: np.ndarray, vectors: np.ndarray | None, members: set) -> int:
         present = np.fromiter((i for i in ids.tolist() if i in members), dtype=np.int64)
         if len(present):
-            selector = faiss.IDSelectorArray(present) if layouts.is_ivf(index) else faiss.IDSelectorBatch(present)
-            index.remove_ids(selector)
+            layouts.remove(index, present)
             members.difference_update(present.tolist())
         if op == "add":
             layouts.add_in_chunks(index, ids, vectors)
@@ -231,7 +241,7 @@ class VectorShard:
     def write_index(self, path: str) -> dict:
         """Write the faiss index to `path` and return the facts that describe exactly what was written."""
         with self._lock.reading():
-            faiss.write_index(self._index, str(path))
+            layouts.write_index(self._index, str(path))
             return {"count": len(self._ids), "dim": self.dim, "index_type": self.index_type,
                     "generation": self.generation, "last_change": self.last_change}
 

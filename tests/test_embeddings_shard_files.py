@@ -1,4 +1,5 @@
 """Saving and loading shards: atomic files, checked manifests, bad files set aside, and the ShardSet registry."""
+import hashlib
 import json
 import os
 
@@ -103,6 +104,31 @@ def test_an_ivf_shard_round_trips_and_still_updates_in_place(tmp_path):
     loaded.remove([5])  # needs the hash-table direct map to have survived the file
     loaded.add([5000], vectors[5])
     assert 5000 in loaded.search(vectors[5], 3)[0][0] and 5 not in loaded
+
+
+def test_an_ivf_shard_saved_between_a_removal_and_its_purge_never_returns_the_removed_id(tmp_path):
+    ids, vectors = np.arange(1, 3001), unit(3000, seed=3)
+    shard = VectorShard.build(ids, vectors, exact_max=500, device="cpu")
+    shard.remove([7])                 # its fast-scan code is still in the lists
+    shard.add([8], vectors[6])        # and id 8 has an old code where it was
+    save_shard(tmp_path, "profile--7", shard, model_id=MODEL)
+    loaded = load_shard(tmp_path, "profile--7", exact_max=500, device="cpu")
+    (found, scores), = loaded.search(vectors[6], 10)
+    assert 7 not in found.tolist() and found.tolist().count(8) == 1 and scores[0] > 0.999
+    assert len(loaded) == 2999
+
+
+def test_a_truncated_ivf_file_is_reported_corrupt(tmp_path):
+    ids, vectors = np.arange(1, 3001), unit(3000, seed=3)
+    manifest = save_shard(tmp_path, "profile--7", VectorShard.build(ids, vectors, exact_max=500, device="cpu"),
+                          model_id=MODEL)
+    path = tmp_path / manifest["index_file"]
+    data = path.read_bytes()[:-100]
+    path.write_bytes(data)
+    manifest.update(size=len(data), checksum="sha256:" + hashlib.sha256(data).hexdigest())
+    (tmp_path / "profile--7.json").write_text(json.dumps(manifest))  # the checksum agrees: only faiss can tell
+    with pytest.raises(ShardCorruptError, match="cannot read"):
+        load_shard(tmp_path, "profile--7")
 
 
 def test_shard_set_loads_lazily_reports_bad_files_and_recovers_by_rebuild(tmp_path):

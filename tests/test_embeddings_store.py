@@ -90,7 +90,7 @@ def test_large_filter_on_an_ivf_shard_is_exact_over_the_allowed_ids(large, monke
 
 def test_big_shards_use_ivf_with_high_recall_and_o1_updates(large):
     shard, ids, vectors = large
-    assert shard.index_type.startswith("ivf-fp16") and shard.nprobe >= 1
+    assert shard.index_type.startswith("ivf-pq") and shard.nprobe >= 1
     queries = unit(50, seed=9) * 0.3 + vectors[:50]  # off-manifold queries near the data
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     results = shard.search(queries, 20)
@@ -101,6 +101,26 @@ def test_big_shards_use_ivf_with_high_recall_and_o1_updates(large):
     assert new_id in shard.search(vectors[11], 5)[0][0]
     shard.remove([new_id])
     assert new_id not in shard.search(vectors[11], 5)[0][0] and len(shard) == len(ids)
+
+
+def test_a_replaced_vector_is_found_once_at_its_new_place_and_stale_codes_are_purged():
+    """Fast-scan codes cannot be removed in O(1): old codes stay until purged, and must never show."""
+    vectors = unit(3000, seed=12)
+    ids = np.arange(1, 3001)
+    shard = VectorShard.build(ids, vectors, exact_max=1000, device="cpu")
+    index = shard._index
+    shard.add([1], vectors[2000])                     # id 1 now sits where id 2001 is
+    (found, scores), = shard.search(vectors[2000], 5)
+    assert found.tolist().count(1) == 1 and set(found[:2].tolist()) == {1, 2001} and scores[1] > 0.999
+    (found, _), = shard.search(vectors[0], 20)
+    assert 1 not in found.tolist()                     # its old code is stale, and scored on the new vector
+    shard.remove([2001])
+    assert 2001 not in shard.search(vectors[2000], 5)[0][0]
+    assert len(index.table.pending) == 2  # the old rows of 1 and 2001
+    shard.remove(ids[10:60])                          # past STALE_SHARE of the shard: one purge pass
+    assert not index.table.pending and index.scan.ntotal == len(shard) == 2949
+    (found, _), = shard.search(vectors[2000], 1)
+    assert found.tolist() == [1]
 
 
 def test_ivf_lists_give_back_every_vector_to_fp16_precision(large):
