@@ -203,6 +203,10 @@ class Encoder:
             return np.zeros((0, self._dim), dtype=np.float32)
         max_chars = self._max_tokens * CHARS_PER_TOKEN_CAP  # skip tokenising what truncation would drop anyway
         cleaned = [text[:max_chars] for text in cleaned]
+        unique = list(dict.fromkeys(cleaned))
+        if len(unique) < len(cleaned):  # the same text twice in one call (titles, template headlines): encode once
+            position = {text: n for n, text in enumerate(unique)}
+            return self.encode(unique, progress, batch_size)[[position[text] for text in cleaned]]
         order = np.argsort([-len(t) for t in cleaned], kind="stable")  # similar lengths share a batch: less padding
         size = batch_size or self._batch_size
         batches = [[cleaned[i] for i in order[start:start + size]] for start in range(0, len(cleaned), size)]

@@ -49,6 +49,15 @@ def test_vectors_are_unit_length_float32_rows_in_input_order(encoder):
         assert float(vectors[row] @ encoder.encode([text])[0]) > 0.9999  # nor may the company a text keeps
 
 
+def test_a_text_repeated_in_one_call_is_encoded_once(encoder, monkeypatch):
+    seen = []
+    real = encoder._tokenise
+    monkeypatch.setattr(encoder, "_tokenise", lambda batch, tensors: (seen.extend(batch), real(batch, tensors))[1])
+    vectors = encoder.encode([POSTING, PROFILE, POSTING, POSTING.replace(" ", "   ", 1)])  # spacing is normalised
+    assert sorted(seen) == sorted([POSTING, PROFILE])
+    assert np.array_equal(vectors[0], vectors[2]) and np.array_equal(vectors[0], vectors[3])
+
+
 def test_fast_cpu_path_stays_faithful_to_the_stock_model(encoder, stock_model):
     assert encoder.backend == "onnx" and encoder.model_id.endswith("/onnx-int8")
     texts = [POSTING, PROFILE, UNRELATED, "Python", "AI 엔지니어 채용 부산 지역 제조업 스마트 팩토리 데이터 분석"]
