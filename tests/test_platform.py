@@ -90,6 +90,8 @@ def test_healthz_reports_database_and_version(client):
     body = client.get("/healthz").get_json()
     assert body["database"]["status"] == "ok" and body["version"]
     assert {"model", "index"} <= set(body)
+    if body["model"]["status"] == "not_loaded":  # loaded lazily on the first search: not a fault
+        assert body["status"] == "ok"
 
 
 def test_pages_are_korean_by_default_and_switch_to_english(client):

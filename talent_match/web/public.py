@@ -42,6 +42,8 @@ def healthz():
     engine = current_app.extensions.get("search_engine")
     search = engine.health() if engine is not None else {"model": {"status": "not_configured"},
                                                            "index": {"status": "not_configured"}}
-    degraded = database["status"] != "ok" or any(part.get("status") != "ok" for part in search.values())
+    # A model not loaded yet is not a fault: each worker loads it on its first search.
+    degraded = database["status"] != "ok" or any(part.get("status") not in ("ok", "not_loaded")
+                                                 for part in search.values())
     body = {"status": "degraded" if degraded else "ok", "version": __version__, "database": database, **search}
     return jsonify(body), 200 if database["status"] == "ok" else 503
