@@ -157,7 +157,7 @@ def test_median_wage_needs_ten_in_field_first_placements(app_ctx, make_user):
     _wage_cohort(inst, "eleven", [30_000_000 + i * 1_000_000 for i in range(11)])
     db.session.commit()
     ten = cohort_metrics(inst, "ten")["median_wage_krw"]
-    assert ten["denominator"] == 10 and ten["value"] == 34_500_000     # mean of the 5th and 6th
+    assert ten["denominator"] == 10 and ten["value"] == ten["rate"] == 34_500_000     # mean of the 5th and 6th
     assert cohort_metrics(inst, "eleven")["median_wage_krw"]["value"] == 35_000_000
     nine = cohort_metrics(inst, "nine")["median_wage_krw"]
     assert nine["denominator"] == 9 and nine["value"] is None

@@ -81,10 +81,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "median_wage_krw": {
         "en": "Median annual wage (KRW) of in-field first placements with a reported wage (the mean of the two "
-              "middle wages when their number is even), in `value`; the denominator is how many there are. Null "
-              f"when fewer than {MEDIAN_MIN_COUNT}.",
+              "middle wages when their number is even), in `value` (and `rate`); the denominator is how many there "
+              f"are. Null when fewer than {MEDIAN_MIN_COUNT}.",
         "ko": "훈련 분야와 일치하는 첫 취업 중 연봉이 보고된 경우의 연봉 중앙값(원, 짝수 건이면 가운데 두 값의 평균)이며 `value`에 "
-              f"있습니다. 분모는 그 건수이고, {MEDIAN_MIN_COUNT}건 미만이면 null입니다.",
+              f"있습니다(`rate`에도 같은 값). 분모는 그 건수이고, {MEDIAN_MIN_COUNT}건 미만이면 null입니다.",
     },
     "unknown_{m}": {
         "en": "Placed completers due at {m} months whose {m}-month status is unknown or not recorded / placed "
@@ -243,8 +243,10 @@ def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int
         metrics["capital_outflow_12"] = (ratio("outflow_12", "outflow_due_12") if applicable
                                          else {"numerator": None, "denominator": None, "rate": None})
     median = statistics.median(wages) if len(wages) >= MEDIAN_MIN_COUNT else None
-    metrics["median_wage_krw"] = {"numerator": None, "denominator": len(wages), "rate": None,
-                                  "value": int(median) if median is not None and median == int(median) else median}
+    median = int(median) if median is not None and median == int(median) else median
+    # The figure is a wage, not a ratio: it is the metric's `value`, and its `rate` too, so that every metric
+    # reads the same way ("rate" is the figure) wherever the JSON is consumed.
+    metrics["median_wage_krw"] = {"numerator": None, "denominator": len(wages), "rate": median, "value": median}
     for m in checkpoints:
         metrics[f"unknown_{m}"] = ratio(f"unknown_{m}", f"due_{m}")
     return metrics
