@@ -67,6 +67,31 @@ def test_cp949_from_korean_excel_with_korean_headers_and_region_names(inst):
     assert trainee.name == "홍길동" and trainee.cohort.programme.name == "인공지능 실무 과정"
 
 
+def test_korean_words_for_statuses_reasons_and_types_read_as_their_codes(loaded):
+    text = ("기수코드,훈련생번호,이름,이메일,상태,수료일,제외사유\r\n"
+            "GN-01,T101,한가람,,수료,2024-06-28,\r\n"
+            "GN-01,T102,두나래,,중도탈락,,\r\n"
+            "GN-01,T103,세찬솔,,수료,2024-06-28,군입대\r\n")
+    assert commit(db.session, loaded, "trainees", text.encode("cp949")).counts["created"] == 3
+    rows = {e.trainee_ref: e for e in db.session.scalars(select(Enrollment))}
+    assert (rows["T101"].status, rows["T102"].status, rows["T103"].excluded_reason) == (
+        "completed", "withdrawn", "military_service")
+    placements = ("trainee_ref,employer_name,job_title,region,start_date,annual_wage_krw,employment_type,in_field\n"
+                  "T101,(주)한빛,데이터 분석가,경남,2024-08-01,34000000,정규직,예\n"
+                  "T103,(주)한빛,인턴,경남,2024-08-01,24000000,Full-Time,아니오\n")
+    commit(db.session, loaded, "placements", placements.encode())
+    kinds = dict(db.session.execute(select(Enrollment.trainee_ref, Placement.employment_type)
+                                    .join(Placement, Placement.enrollment_id == Enrollment.id)).all())
+    assert kinds["T101"] == kinds["T103"] == "full_time"
+    checks = ("trainee_ref,checkpoint_month,status,region,checked_on,evidence\n"
+              "T101,3,동일기업재직,경남,2024-11-02,고용보험\n")
+    commit(db.session, loaded, "followups", checks.encode())
+    latest = db.session.scalar(select(FollowUp).join(FollowUp.enrollment).where(Enrollment.trainee_ref == "T101"))
+    assert (latest.status, latest.evidence) == ("employed_same_employer", "insurance_record")
+    assert refused(loaded, "trainees", "cohort_code,trainee_ref,name,email,status,completion_date,excluded_reason\n"
+                                       "GN-01,T104,가,,졸업했음,,\n")[0].column == "status"
+
+
 def test_one_bad_row_refuses_the_whole_file_and_names_row_and_column(inst):
     commit(db.session, inst, "cohorts", COHORTS.encode())
     bad = TRAINEES + "GN-01,T005,정하준,not-an-email,completed,,\n"

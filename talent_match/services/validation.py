@@ -99,14 +99,58 @@ def clean_salary_range(low, high, *, low_field: str = "salary_min", high_field: 
     return low, high
 
 
+# Words people write for the codes in Korean spreadsheets and forms; a code's own spelling with spaces or hyphens
+# ("Full-Time") and any case is accepted too (see clean_choice).
+CHOICE_ALIASES = {
+    "enrolled": ("훈련중", "수강중", "재학", "재학중", "등록"),
+    "completed": ("수료", "이수", "수료완료"),
+    "withdrawn": ("중도탈락", "중도포기", "탈락", "포기", "중퇴", "제적"),
+    "further_study": ("진학", "학업", "대학원진학"),
+    "military_service": ("군입대", "입대", "군복무", "병역", "군대"),
+    "health": ("건강", "질병", "건강상이유", "병가"),
+    "death": ("사망",),
+    "emigration": ("해외이주", "이민", "출국"),
+    "other": ("기타",),
+    "full_time": ("정규직", "풀타임", "상용직", "전일제"),
+    "contract": ("계약직", "기간제"),
+    "internship": ("인턴", "인턴십", "인턴쉽"),
+    "part_time": ("파트타임", "시간제", "아르바이트"),
+    "employed_same_employer": ("동일기업재직", "동일회사재직", "같은회사재직", "재직동일기업"),
+    "employed_other_employer": ("타기업재직", "다른회사재직", "이직", "재직타기업"),
+    "not_employed": ("미취업", "퇴사", "실업", "미재직"),
+    "unknown": ("미확인", "알수없음", "모름", "확인불가"),
+    "employer": ("기업", "고용주", "회사", "기업확인"),
+    "institution": ("기관", "기관확인"),
+    "trainee": ("훈련생", "본인", "훈련생응답"),
+    "insurance_record": ("고용보험", "고용보험이력", "4대보험"),
+    "onsite": ("출근", "현장근무", "사무실근무", "상주"),
+    "hybrid": ("하이브리드", "혼합근무"),
+    "remote": ("재택", "원격", "재택근무", "원격근무"),
+}
+_ALIAS_CODES = {re.sub(r"[\s_\-()]", "", alias).casefold(): code
+                for code, aliases in CHOICE_ALIASES.items() for alias in aliases}
+
+
+def _choice_key(text: str) -> str:
+    return re.sub(r"[\s_\-()]", "", unicodedata.normalize("NFC", text)).casefold()
+
+
 def clean_choice(value, field: str, choices, *, required: bool = True, default=None):
+    """One of `choices`: the code itself, written in any case or with spaces/hyphens, or a Korean word for it."""
+    if isinstance(value, str):
+        value = value.strip()
     if value in (None, ""):
         if required and default is None:
             raise ValidationFailed({field: [f"is required; one of {', '.join(choices)}"]})
         return default
-    if value not in choices:
-        raise ValidationFailed({field: [f"must be one of {', '.join(choices)}"]})
-    return value
+    if value in choices:
+        return value
+    if isinstance(value, str):
+        key = _choice_key(value)
+        code = next((c for c in choices if _choice_key(c) == key), None) or _ALIAS_CODES.get(key)
+        if code in choices:
+            return code
+    raise ValidationFailed({field: [f"must be one of {', '.join(choices)}"]})
 
 
 def clean_date(value, field: str, *, required: bool = False) -> date | None:
