@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -76,3 +77,15 @@ def test_eval_command_prints_one_json_object(runner, tiny):
     result = json.loads(outcome.stdout.strip().splitlines()[-1])
     assert result["pipeline"]["ndcg@10"] == 1.0 and result["bm25"]["mrr@10"] == 1.0
     assert result["queries"] == 3 and result["degraded"] is True and "dense" not in result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["korean-ai-jobs", "korean-regional-jobs"])
+def test_on_korean_text_the_pipeline_never_ranks_worse_than_bm25(runner, name):
+    """The real model and the shipped taxonomy on the hand-judged Korean sets in tests/data (their README.md)."""
+    folder = Path(__file__).parent / "data" / name
+    outcome = runner.invoke(args=["eval-matching", str(folder), "--json"])
+    assert outcome.exit_code == 0, outcome.output
+    result = json.loads(outcome.stdout.strip().splitlines()[-1])
+    assert result["degraded"] is False
+    assert result["pipeline"]["ndcg@10"] >= result["bm25"]["ndcg@10"]

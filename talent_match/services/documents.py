@@ -151,8 +151,8 @@ def title_readability(title: str) -> float:
 
     The default model is English: a Korean title's own embedding is close to noise, and weighting it up pulled
     the stored vectors away from their meaning (tests/data/korean-ai-jobs: dense nDCG@10 0.65 -> 0.49 with the
-    full title weight). So the title's extra weight scales with how much of it the model reads, the rule
-    ranking.dense_trust applies to queries. "ML 엔지니어" gets half the weight, "컴퓨터 비전 엔지니어" none."""
+    full title weight). So the title's extra weight scales with how much of it the model reads: "ML 엔지니어"
+    gets half the weight, "컴퓨터 비전 엔지니어" none."""
     latin = other = 0
     for word in _WORD.findall(title):
         if word.isdigit():

@@ -1,7 +1,8 @@
 """Offline evaluation of the matching pipeline on a BEIR-layout benchmark.
 
 The harness runs the product's own pieces: Documents as the site builds them (title + body), the same encoder,
-FieldedBM25, `ranking.candidate_pool` and `ranking.rank` with the configured weights. Benchmark documents carry no
+FieldedBM25 with the shipped taxonomy's expansion, `ranking.candidate_pool` and `ranking.rank` with the configured
+weights. Benchmark documents carry no
 region, so the whole corpus is one region and every query ranks all of it.
 
 Layout: corpus.jsonl ({"_id", "title", "text"}), queries.jsonl ({"_id", "text"}), qrels/test.tsv (query-id,
@@ -21,7 +22,8 @@ import numpy as np
 
 from . import ranking
 from .documents import Document, embed_documents, model_text
-from .lexical import FieldedBM25
+from .lexical import FieldedBM25, query_for
+from .taxonomy import Taxonomy
 from .text import BM25Index, tokenize_many
 
 CANDIDATES_K = 100  # per signal; the site uses the same (matching.CANDIDATES_K)
@@ -103,7 +105,8 @@ def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable
     lexical = FieldedBM25()
     lexical.add_documents(list(range(len(bench.docs))), bench.docs)
     plain = BM25Index(enumerate(tokenize_many(d.text for d in bench.docs)))
-    query_tokens = tokenize_many(bench.queries)
+    taxonomy = Taxonomy.reference()  # the shipped skills, as a fresh site has them
+    queries = [query_for(text, taxonomy) for text in bench.queries]
     doc_vectors = plain_vectors = query_vectors = plain_queries = None
     if encode is not None:
         say("encoding documents")
@@ -121,12 +124,13 @@ def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable
                                              "dense_titled": {}}
     ids = bench.doc_ids
     positions = np.asarray(lexical.score_array([])[0], dtype=np.int64)  # fixed while nothing is added
-    for n, (query_id, tokens) in enumerate(zip(bench.query_ids, query_tokens)):
+    for n, (query_id, query) in enumerate(zip(bench.query_ids, queries)):
+        tokens = query.tokens
         if query_vectors is not None and n % 512 == 0:  # one matrix product per block of queries
             block = query_vectors[n:n + 512] @ doc_vectors.T
             plain_block = plain_queries[n:n + 512] @ plain_vectors.T
         lex = np.zeros(len(ids))
-        lex[positions] = lexical.score_array(tokens)[1]
+        lex[positions] = lexical.score_array(query)[1]
         lexical_best = {int(i): float(lex[i]) for i in _top(lex, candidates_k) if lex[i] > 0}
         runs["lexical"][query_id] = [ids[i] for i in list(lexical_best)[:CUTOFF]]
         runs["bm25"][query_id] = [ids[i] for i, _ in plain.top(tokens, CUTOFF)]
@@ -141,7 +145,7 @@ def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable
         ranked, _ = ranking.rank(
             pool, weights=weights, lexical={i: float(lex[i]) for i in pool},
             dense=None if similarities is None else {i: float(similarities[i]) for i in pool},
-            trust=ranking.dense_trust(tokens))
+            trust=ranking.dense_trust(tokens, multilingual=reads_hangul))
         runs["pipeline"][query_id] = [ids[r.id] for r in ranked[:CUTOFF]]
     result = {name: metrics(run, bench.qrels) for name, run in runs.items() if run}
     result["queries"] = len(bench.query_ids)

@@ -1,22 +1,31 @@
 """The lexical side of matching: BM25 over Korean morphemes and stemmed English words, one index per region.
 
-`FieldedBM25` scores a document's title and body as separate BM25 fields, the title counted TITLE_BOOST times:
-measured on the ESCO titles dev set, separate fields beat repeating title tokens in one field (nDCG@10 0.294
-against 0.257) because a long body no longer dilutes a title hit.
+`FieldedBM25` scores a query against a document's whole text (title and body, one BM25 field), and adds two kinds
+of evidence on top, each measured on the ESCO titles dev set and on the Korean sets in tests/data:
+- A title field, counted `title_boost` times for short *English* queries: an English job title that hits a
+  posting's title is strong evidence (ESCO dev, lexical nDCG@10 0.245 -> 0.295), while Korean posting titles are
+  compounds of generic morphemes (데이터·분석·개발자) and boosting them cost Korean short searches 0.733 -> 0.705
+  (tests/data/korean-regional-jobs). So the boost fades with the query's length and with its share of Hangul
+  terms (`title_boost`); a Korean query is scored by plain BM25 on the whole text.
+- Taxonomy expansion (`LexicalQuery.expansion`): the names and aliases, in both languages, of the skills the query
+  mentions, scored at EXPANSION_WEIGHT: "기계학습" meets "머신러닝" and "machine learning", "고장 예측" meets
+  "예지보전" (Korean regional set 0.787 -> 0.807, tests/data/korean-ai-jobs 0.932 -> 0.939).
 
 `LexicalIndex` holds one FieldedBM25 per (kind, region) shard in this process, built on first use from the
 database, from the terms saved beside each entity (`store_tokens`, called by services.indexing when an entity is
 saved or bulk-encoded): a request never runs the tokeniser over stored documents unless their saved terms are
-missing or stale (then it tokenises those, as before). It stays fresh without trusting any single signal: each search compares a cheap fingerprint of the
-shard's members (count, sum of ids, newest update) with the one it was built at and re-reads only what changed,
-and it follows the IndexChange log for edits that leave the row untouched (skills replaced). Results are always
-filtered again in SQL by the caller, so a moment of staleness can reorder but never leak.
+missing or stale (then it tokenises those, as before). It stays fresh without trusting any single signal: each
+search compares a cheap fingerprint of the shard's members (count, sum of ids, newest update) with the one it was
+built at and re-reads only what changed, and it follows the IndexChange log for edits that leave the row untouched
+(skills replaced). Results are always filtered again in SQL by the caller, so a moment of staleness can reorder
+but never leak.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
 import weakref
+from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
 import numpy as np
@@ -26,13 +35,17 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import (IndexChange, LexicalTokens, Posting, PostingSkill, ProfileSkill, SeekerProfile,
                       profile_accepted_region)
 from . import documents
-from .text import BM25Index, tokenize_many
+from .ranking import latin_share
+from .text import BM25Index, tokenize, tokenize_many
 
 TITLE_BOOST = 2.0
-# Queries up to this many terms read as titles ("ML 엔지니어"); longer ones (a profile, a posting) are
-# descriptions, and their title boost fades with the square of the ratio: on profile-length Korean queries a full
-# boost measured worse than none (nDCG@10 0.90 against 0.93 on tests/data/korean-ai-jobs).
+# Queries up to this many terms read as titles ("data engineer"); longer ones (a profile, a posting) are
+# descriptions, and their title boost fades with the square of the ratio.
 TITLE_QUERY_TERMS = 6
+# The skill names and aliases a query's skills expand to count this much of a query term: 0.2-0.4 measured alike
+# on the Korean sets; 1.0 drowned the seeker's own words (0.787 -> 0.768).
+EXPANSION_WEIGHT = 0.2
+ALIASES_PER_EXPANDED_SKILL = 5
 READ_CHUNK = 500
 # Names the tokeniser inside every saved-terms hash: change it when text.tokenize changes what it returns.
 TOKENIZER_VERSION = "kiwi-morphemes+snowball/v1"
@@ -91,23 +104,45 @@ def saved_tokens(session: Session, kind: str, entries: Sequence[tuple[int, docum
     return found
 
 
+@dataclass(frozen=True)
+class LexicalQuery:
+    """A query's own terms and the terms of its skills' other names (see the module docstring)."""
+
+    tokens: tuple[str, ...]
+    expansion: tuple[str, ...] = ()
+
+
+def query_for(text: str, taxonomy=None) -> LexicalQuery:
+    """The lexical query of a text (a profile, a posting, a search): its terms, and with a taxonomy the names and
+    aliases of the skills it mentions in either language."""
+    tokens = tuple(tokenize(text))
+    if taxonomy is None:
+        return LexicalQuery(tokens)
+    words: dict[str, None] = {}
+    for slug in taxonomy.find_in_text(text):
+        ref = taxonomy.skills[slug]
+        words.update(dict.fromkeys([ref.name_en, ref.name_ko, *taxonomy.aliases(slug)[:ALIASES_PER_EXPANDED_SKILL]]))
+    return LexicalQuery(tokens, tuple(tokenize(" / ".join(words))) if words else ())
+
+
 class FieldedBM25:
-    """BM25 on two fields: score = body + TITLE_BOOST * title. Used by the site (per region) and the harness."""
+    """BM25 on the whole text, plus the title field for title-like English queries and the taxonomy expansion.
+    Used by the site (per region) and the evaluation harness."""
 
     def __init__(self, title_boost: float = TITLE_BOOST):
         self.title_boost = title_boost
         self.title = BM25Index()
-        self.body = BM25Index()
+        self.text = BM25Index()
 
     def __len__(self) -> int:
-        return len(self.body)
+        return len(self.text)
 
     def __contains__(self, doc_id) -> bool:
-        return doc_id in self.body
+        return doc_id in self.text
 
     def add(self, doc_id: Hashable, title_tokens: Sequence[str], body_tokens: Sequence[str]) -> None:
         self.title.add(doc_id, title_tokens)
-        self.body.add(doc_id, body_tokens)
+        self.text.add(doc_id, [*title_tokens, *body_tokens])
 
     def add_documents(self, ids: Sequence[Hashable], docs: Sequence[documents.Document]) -> None:
         """Tokenise and add many documents in one batch (Kiwi spreads a batch over its threads)."""
@@ -118,31 +153,35 @@ class FieldedBM25:
 
     def remove(self, doc_id: Hashable) -> None:
         self.title.remove(doc_id)
-        self.body.remove(doc_id)
+        self.text.remove(doc_id)
 
-    def score_array(self, query_tokens: Sequence[str]) -> tuple[list, np.ndarray]:
+    def score_array(self, query: LexicalQuery | Sequence[str]) -> tuple[list, np.ndarray]:
         """(ids, scores) of every document. Both fields see the same adds and removes, so their ids align."""
-        ids = self.body.ids
-        scores = self.body.score_array(query_tokens)
-        boost = title_boost(self.title_boost, query_tokens)
+        if not isinstance(query, LexicalQuery):
+            query = LexicalQuery(tuple(query))
+        ids = self.text.ids
+        scores = self.text.score_array(query.tokens)
+        if query.expansion:
+            scores = scores + EXPANSION_WEIGHT * self.text.score_array(query.expansion)
+        boost = title_boost(self.title_boost, query.tokens)
         if boost:
             title_ids = self.title.ids
-            title_scores = self.title.score_array(query_tokens)
+            title_scores = self.title.score_array(query.tokens)
             if title_ids != ids:  # defensive: realign by id
                 position = {doc_id: n for n, doc_id in enumerate(title_ids)}
                 title_scores = title_scores[[position[doc_id] for doc_id in ids]]
             scores = scores + boost * title_scores
         return ids, scores
 
-    def scores(self, query_tokens: Sequence[str]) -> dict:
+    def scores(self, query: LexicalQuery | Sequence[str]) -> dict:
         """{id: score} of the documents sharing a term with the query."""
-        ids, scores = self.score_array(query_tokens)
+        ids, scores = self.score_array(query)
         return {ids[n]: float(scores[n]) for n in np.flatnonzero(scores)}
 
 
 def title_boost(boost: float, query_tokens: Sequence[str]) -> float:
-    """The full boost for title-length queries, fading for longer ones."""
-    return boost * min(1.0, (TITLE_QUERY_TERMS / max(len(query_tokens), 1)) ** 2)
+    """The full boost for title-length English queries, fading for longer ones and with the share of Hangul."""
+    return boost * min(1.0, (TITLE_QUERY_TERMS / max(len(query_tokens), 1)) ** 2) * latin_share(query_tokens) ** 2
 
 
 class _Shard:
@@ -162,13 +201,13 @@ class LexicalIndex:
         self._lock = threading.Lock()
 
     def scores(self, session: Session, kind: str, region_ids: Iterable[int],
-               query_tokens: Sequence[str]) -> dict[int, float]:
+               query: LexicalQuery) -> dict[int, float]:
         """BM25 of every entity in the regions' shards that shares a term with the query (best region wins)."""
         region_ids = sorted(set(region_ids))
         self.refresh(session, kind, region_ids)
         merged: dict[int, float] = {}
         for region in region_ids:
-            for entity_id, score in self._shards[(kind, region)].bm25.scores(query_tokens).items():
+            for entity_id, score in self._shards[(kind, region)].bm25.scores(query).items():
                 if score > merged.get(entity_id, 0.0):
                     merged[entity_id] = score
         return merged

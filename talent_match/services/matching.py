@@ -22,7 +22,7 @@ from . import documents, lexical, ranking
 from . import validation as v
 from .fit import experience_fit, salary_fit, skill_report
 from .taxonomy import Taxonomy
-from .text import normalise_label, tokenize
+from .text import normalise_label
 
 CANDIDATES_K = 100   # per signal, as in the evaluation harness
 SCORE_ALL_MAX = 200  # eligible sets up to this size are scored in full; larger ones by candidate pool (≤ 300)
@@ -71,7 +71,7 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     document = documents.profile_document(profile, taxonomy)
     query_vector = _query_vector(session, engine, "profile", profile.id, document)
     ids, ranked, used = _rank(session, engine, "posting", Posting, regions, conditions, overlap, document,
-                              query_vector, weights, lambda p: _posting_fits(p, profile, held, taxonomy))
+                              query_vector, weights, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
     return _page(session, Posting, ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
                  lambda p: _explain_posting(p, profile, held, taxonomy), _posting_sort_key)
 
@@ -98,7 +98,7 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
     query_vector = _query_vector(session, engine, "posting", posting.id, document)
     ids, ranked, used = _rank(session, engine, "profile", SeekerProfile, [region], conditions, overlap, document,
                               query_vector, weights, lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy),
-                                                                             taxonomy))
+                                                                             taxonomy), taxonomy)
     return _page(session, SeekerProfile, ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
                  lambda p: _explain_profile(posting, p, taxonomy), _profile_sort_key)
 
@@ -129,13 +129,14 @@ def rate_match(session: Session, profile: SeekerProfile, posting: Posting, ratin
 
 # --- the shared pipeline --------------------------------------------------------------------------------------
 
-def _rank(session, engine, kind, model, regions, conditions, overlap, document, query_vector, weights, fits_of):
+def _rank(session, engine, kind, model, regions, conditions, overlap, document, query_vector, weights, fits_of,
+          taxonomy):
     eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
     if not eligible:
         return {}, [], {}
     eligible_set = set(eligible)
-    query_tokens = tokenize(document.text)
-    lexical_scores = {i: s for i, s in lexical.index_for(engine).scores(session, kind, regions, query_tokens).items()
+    query = lexical.query_for(document.text, taxonomy)
+    lexical_scores = {i: s for i, s in lexical.index_for(engine).scores(session, kind, regions, query).items()
                       if i in eligible_set}
     dense = None
     if query_vector is not None:
@@ -158,7 +159,7 @@ def _rank(session, engine, kind, model, regions, conditions, overlap, document, 
     fits = {i: fits_of(entities[i]) for i in pool}
     ranked, used = ranking.rank(pool, weights=weights or {}, dense=dense,
                                 lexical={i: lexical_scores.get(i, 0.0) for i in pool}, fits=fits,
-                                trust=ranking.dense_trust(query_tokens))
+                                trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)))
     return entities, ranked, used
 
 
@@ -198,6 +199,11 @@ def _query_vector(session, engine, kind, entity_id, document):
     if vector is None:
         vector = engine.embed_document(document)
     return vector
+
+
+def _reads_hangul(engine) -> bool:
+    encoder = engine.encoder() if engine is not None else None
+    return bool(getattr(encoder, "reads_hangul", False))
 
 
 def _degraded(engine, query_vector) -> bool:
