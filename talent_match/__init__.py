@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .services.search_engine import init_search_engine
     from .web import register_blueprints
 
+    app.url_map.converters["int"] = extensions.DatabaseIdConverter
     extensions.db.init_app(app)
     figure_cache.configure(app.config["FIGURE_CACHE_SECONDS"])
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))

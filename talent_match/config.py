@@ -7,16 +7,25 @@ from pathlib import Path
 
 
 def _instance_secret_key(instance_path: Path) -> str:
-    """A key generated once into instance/ and reused, so sessions survive restarts."""
+    """A key generated once into instance/ and reused, so sessions survive restarts. Written to a private temporary
+    file and linked into place, so processes starting together all read the one complete key."""
     path = instance_path / "secret_key"
     if path.exists():
         return path.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    temporary = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
+        fh.write(secrets.token_hex(32))
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        os.link(temporary, path)  # fails if another process got there first: then its key is the key
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 def default_model() -> str:
@@ -32,14 +41,26 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable configuration."""
 
 
+ENVIRONMENTS = ("development", "production")
+
+
+def _random_enough(secret: str | None) -> bool:
+    """At least 32 characters with at least 12 different ones: "aaaa..." or a repeated word is not a key."""
+    return bool(secret) and len(secret) >= 32 and len(set(secret)) >= 12 and secret.lower() not in {
+        "dev", "change-me", "secret"}
+
+
 def from_environment(instance_path: str | Path) -> dict:
     """Build the Flask config mapping from the environment."""
     instance = Path(instance_path)
-    env = os.environ.get("TALENT_MATCH_ENV", "development")
+    env = (os.environ.get("TALENT_MATCH_ENV") or "development").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"TALENT_MATCH_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     production = env == "production"
     secret = os.environ.get("SECRET_KEY")
-    if production and (not secret or len(secret) < 32 or secret in {"dev", "change-me", "secret"}):
-        raise ConfigError("TALENT_MATCH_ENV=production needs SECRET_KEY: a random value of at least 32 characters.")
+    if production and not _random_enough(secret):
+        raise ConfigError("TALENT_MATCH_ENV=production needs SECRET_KEY: a random value of at least 32 characters "
+                          "(python -c 'import secrets; print(secrets.token_hex(32))').")
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'talent_match.db'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]

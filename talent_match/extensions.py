@@ -10,6 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 naming_convention = {
@@ -38,3 +39,11 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: at most 2^31 - 1, the largest PostgreSQL integer, so a bigger number in a URL
+    matches no route (404) instead of failing in the database (a 500 on PostgreSQL, an overflow on SQLite)."""
+
+    def __init__(self, url_map, *args, max: int = 2**31 - 1, **kwargs):
+        super().__init__(url_map, *args, max=max, **kwargs)

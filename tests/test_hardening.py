@@ -66,7 +66,7 @@ def production_env(monkeypatch, tmp_path, database_url):
     return monkeypatch
 
 
-@pytest.mark.parametrize("secret", [None, "", "dev", "change-me", "short-secret"])
+@pytest.mark.parametrize("secret", [None, "", "dev", "change-me", "short-secret", "a" * 40, "secret" * 8])
 def test_production_refuses_to_start_without_a_real_secret_key(production_env, tmp_path, secret):
     if secret is None:
         production_env.delenv("SECRET_KEY", raising=False)
@@ -75,6 +75,31 @@ def test_production_refuses_to_start_without_a_real_secret_key(production_env, t
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
     assert not (tmp_path / "instance" / "secret_key").exists()  # no key was made up on the fly
+
+
+@pytest.mark.parametrize("spelling", ["Production", " PRODUCTION "])
+def test_production_is_production_however_it_is_written(production_env, spelling):
+    production_env.setenv("TALENT_MATCH_ENV", spelling)
+    production_env.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_an_unknown_environment_name_refuses_to_start(production_env):
+    production_env.setenv("TALENT_MATCH_ENV", "prod")
+    with pytest.raises(ConfigError, match="TALENT_MATCH_ENV"):
+        create_app()
+
+
+def test_processes_starting_together_agree_on_the_generated_key(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from talent_match.config import _instance_secret_key
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: _instance_secret_key(tmp_path / "instance"), range(32)))
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in (tmp_path / "instance").iterdir()] == ["secret_key"]
 
 
 def test_production_sends_hsts_and_secure_cookies(app, production_env, make_user):
@@ -173,3 +198,12 @@ def test_the_security_log_records_refusals_failed_logins_and_exports_without_per
                      "wrong-password-123", PASSWORD, "내 토큰"):
         assert personal not in text, personal
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), "an email address reached the security log"
+
+
+@pytest.mark.parametrize("role, method, path", [
+    ("seeker", "get", "/seekers/postings/2147483648"), ("seeker", "get", "/seekers/postings/99999999999999999999"),
+    ("seeker", "post", "/seekers/postings/2147483648/apply"), ("employer", "get", "/employers/postings/2147483648"),
+    ("institution", "get", "/institutions/cohorts/99999999999999999999")])
+def test_an_id_too_large_for_the_database_is_not_found(login_as, role, method, path):
+    client, _ = login_as(role)
+    assert getattr(client, method)(path).status_code == 404

@@ -67,7 +67,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, monkeyp
             monkeypatch.setenv("SECRET_KEY", weak)
         with pytest.raises(config.ConfigError):
             config.from_environment(tmp_path)
-    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("SECRET_KEY", "k7Q2-x9Lw#pB4zR8mN1vT6yH3cJ5dF0g")  # 32 characters, not one repeated
     settings = config.from_environment(tmp_path)
     assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
 
