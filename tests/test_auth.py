@@ -1,6 +1,6 @@
 """Accounts: registration for each role, sign-in and out, CSRF, rate limits, role gates."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from talent_match import create_app
 from talent_match.extensions import db
@@ -19,7 +19,8 @@ def register(client, **fields):
 @pytest.mark.parametrize("role, extra", [
     ("seeker", {}),
     ("employer", {"company": "창원정밀 주식회사"}),
-    ("institution", {"institution": "gn-ai-academy", "institution_name": "경남 AI 아카데미"}),
+    ("institution", {"institution": "gn-ai-academy", "institution_name": "경남 AI 아카데미",
+                     "institution_kind": "university"}),
 ])
 def test_each_role_registers_signs_out_and_back_in(app, client, role, extra):
     email = f"{role}@example.kr"
@@ -32,7 +33,7 @@ def test_each_role_registers_signs_out_and_back_in(app, client, role, extra):
         if role == "employer":
             assert user.company.name == "창원정밀 주식회사" and user.company.region.slug == "gyeongnam"
         if role == "institution":
-            assert user.institution.slug == "gn-ai-academy"
+            assert user.institution.slug == "gn-ai-academy" and user.institution.kind == "university"
         if role == "seeker":
             assert user.profile.home_region.slug == "gyeongnam"
     assert client.post("/auth/logout").status_code == 302
@@ -162,3 +163,33 @@ def test_self_registration_cannot_join_an_existing_company_or_institution(app, c
     assert response.status_code == 200 and "already registered" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == f"intruder-{role}@example.kr")) is None
+
+
+def test_a_visitor_refused_at_a_signed_in_page_is_offered_sign_in_and_brought_back(client, make_user):
+    page = client.get("/employers/")
+    assert page.status_code == 401
+    assert 'href="/auth/login?next=/employers/?"' in page.get_data(as_text=True)
+    _, email = make_user("employer")
+    response = client.post("/auth/login?next=/employers/?", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"].rstrip("?").endswith("/employers/")
+
+
+def test_a_company_name_differing_only_in_case_is_the_same_company(app, client):
+    assert register(client, role="employer", email="a@webco.kr", company="WebCo").status_code == 302
+    client.post("/auth/logout")
+    page = register(client, role="employer", email="b@webco.kr", company="webco")
+    assert page.status_code == 200 and "already registered" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Company)) == 1
+
+
+def test_keep_me_signed_in_survives_a_password_change_in_the_same_browser(app, make_user):
+    _, email = make_user("seeker")
+    browser = app.test_client()
+    browser.post("/auth/login", data={"email": email, "password": PASSWORD, "remember": "y"})
+    browser.post("/auth/password", data={"current_password": PASSWORD, "new_password": "another-password-9",
+                                         "confirm": "another-password-9"})
+    remember = browser.get_cookie("remember_token")
+    later = app.test_client()  # the browser restarted: the session cookie is gone, the remember cookie stays
+    later.set_cookie("remember_token", remember.value)
+    assert later.get("/auth/password").status_code == 200

@@ -83,6 +83,15 @@ CASES = [
     api("body-deeply-nested", "seeker", PROFILE, NESTED, method="put", content_type="application/json"),
     api("body-oversized", "seeker", PROFILE, '{"summary": "' + "x" * (6 * 1024 * 1024) + '"}', method="put",
         content_type="application/json"),
+    api("headline-lone-surrogate", "seeker", PROFILE, '{"headline": "\\ud800"}', method="put",
+        content_type="application/json"),
+    api("skill-lone-surrogate", "seeker", PROFILE, '{"skills": ["\\udfff"]}', method="put",
+        content_type="application/json"),
+    api("resident-number-full-width", "seeker", PROFILE, {"summary": "９００１０１－１２３４５６７"}, "summary", "put"),
+    api("resident-number-dash-variants", "seeker", PROFILE, {"summary": "주민 900101\u2212" + "1234567"}, "summary",
+        "put"),
+    api("resident-number-spaced", "seeker", PROFILE, {"headline": "900101  -  1234567"}, "headline", "put"),
+    api("resident-number-soft-hyphen", "seeker", PROFILE, {"headline": "900101\u00ad1234567"}, "headline", "put"),
     # --- postings and applications through the API ----------------------------------------------------------------
     api("posting-no-title", "employer", "/api/v1/postings", {"description": "제목 없음"}, "title"),
     api("posting-impossible-date", "employer", "/api/v1/postings", posting_data(deadline="2025-02-30"), "deadline"),
@@ -97,6 +106,8 @@ CASES = [
     api("posting-status-unknown", "employer", "/api/v1/postings", posting_data(status="published"), "status"),
     api("posting-skills-huge", "employer", "/api/v1/postings",
         posting_data(required_skills=[f"s{n}" for n in range(200)]), "required_skills"),
+    api("posting-title-lone-surrogate", "employer", "/api/v1/postings", '{"title": "\\ud800"}',
+        content_type="application/json"),
     api("posting-title-rtl-only", "employer", "/api/v1/postings", posting_data(title="\u202e\u200b\u2066"), "title"),
     api("application-note-oversized", "seeker", "/api/v1/applications", {"posting_id": "{posting}",
                                                                          "note": "x" * 2001}, "note"),
@@ -129,10 +140,14 @@ CASES = [
     csv_case("csv-wage-negative", "placements", HEADER_P + "T1,창원정밀,엔지니어,경남,2025-07-14,-100,full_time,true\n"),
     csv_case("csv-wage-absurd", "placements", HEADER_P + "T1,창원정밀,엔지니어,경남,2025-07-14,99999999999,"
                                                         "full_time,true\n"),
+    csv_case("csv-resident-number-full-width", "trainees", HEADER_T + "GN-1,T8,김 ９００１０１－１２３４５６７,,enrolled,,\n"),
     csv_case("csv-duplicate-key", "trainees", HEADER_T + "GN-1,T9,김하나,,enrolled,,\nGN-1,T9,김두리,,enrolled,,\n"),
     csv_case("csv-oversized", "trainees", HEADER_T.encode() + b"GN-1,T1," + b"x" * (6 * 1024 * 1024) + b"\n"),
     csv_case("csv-huge-cell", "trainees", HEADER_T + "GN-1,T1," + "가" * 200_000 + ",,enrolled,,\n"),
     # --- forms ----------------------------------------------------------------------------------------------------
+    Case("form-register-invisible-name", "anonymous", "web", "/auth/register", {
+        "role": "seeker", "name": "\u202e\u200b", "email": "ghost@example.kr", "password": "long-enough-password",
+        "confirm": "long-enough-password", "region": "gyeongnam", "privacy": "y"}, expect={200, 422}),
     Case("form-register-bad-email", "anonymous", "web", "/auth/register", {
         "role": "seeker", "name": "이름", "email": "not-an-email", "password": "long-enough-password",
         "confirm": "long-enough-password", "region": "gyeongnam", "privacy": "y"}, expect={200, 422}),

@@ -29,12 +29,16 @@ def fail_with(error: ValidationFailed) -> None:
 @click.option("--region", default=None, help="Region slug or name (seekers, new companies and institutions).")
 @click.option("--company", default=None, help="Employers: the company, created when it does not exist.")
 @click.option("--institution", default=None, help="Institution users: the institution's slug, created if new.")
+@click.option("--kind", "institution_kind", default="bootcamp", show_default=True,
+              type=click.Choice(["university", "bootcamp", "technopark", "other"]),
+              help="Kind of a new institution.")
 @with_appcontext
-def create_user(email, role, password, name, region, company, institution):
+def create_user(email, role, password, name, region, company, institution, institution_kind):
     """Create an account (and its company or institution when new)."""
     try:
         user = accounts.register(db.session, role=role, email=email, password=password, name=name, region=region,
-                                 company=company, institution=institution, join_existing=True)
+                                 company=company, institution=institution, institution_kind=institution_kind,
+                                 join_existing=True)
         consent.record(db.session, user, "privacy_required", True, current_app.config["CONSENT_VERSION"])
         db.session.commit()
     except ValidationFailed as exc:

@@ -29,7 +29,7 @@ def register(session: Session, *, role: str, email: str, password: str, name: st
     role = v.clean_choice(role, "role", ROLES)
     email = v.clean_email(email)
     password = v.clean_password(password)
-    name = v.clean_text(name, "name", max_length=100)
+    name = v.clean_text(name, "name", max_length=100, required=not join_existing)  # operators may leave it blank
     if find_user(session, email) is not None:
         raise ValidationFailed({"email": ["is already registered"]})
     user = User(email=email, role=role, name=name)
@@ -49,7 +49,7 @@ def register(session: Session, *, role: str, email: str, password: str, name: st
 
 def _company(session: Session, name: str | None, region: str | None, join_existing: bool) -> Company:
     name = v.clean_text(name, "company", max_length=200, required=True)
-    existing = session.scalar(select(Company).where(Company.name == name))
+    existing = session.scalar(select(Company).where(func.lower(Company.name) == name.lower()))  # "WebCo" = "webco"
     if existing is not None:
         if not join_existing:
             raise ValidationFailed({"company": ["is already registered; ask the programme office to add you to it"]})

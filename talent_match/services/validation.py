@@ -13,9 +13,12 @@ from email_validator import EmailNotValidError, validate_email
 from .errors import ValidationFailed
 
 # YYMMDD-GNNNNNN: a resident registration number (주민등록번호). PIPA forbids collecting it without a legal basis.
-_RRN = re.compile(r"(?<!\d)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\s?[-–]?\s?[1-8]\d{6}(?!\d)")
-# Zero-width and bidirectional control characters: invisible, used to disguise text.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Looked for in the text's NFKC form without invisible characters (full-width ９００１０１－１２３４５６７ too), with
+# up to five separating marks of any kind between the halves (-, ‑, −, —, ㅡ, ., /, spaces) or none.
+_RRN = re.compile(r"(?<![0-9])[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?:[\W_]|[ㅡᅳ]){0,5}[1-8][0-9]{6}"
+                  r"(?![0-9])")
+# Zero-width, soft-hyphen and bidirectional control characters: invisible, used to disguise text.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 MAX_SALARY_KRW = 2_000_000_000
@@ -30,6 +33,8 @@ def clean_text(value, field: str, *, max_length: int, required: bool = False, mu
         raise ValidationFailed({field: ["must be text"]})
     if "\x00" in value:
         raise ValidationFailed({field: ["contains a NUL character"]})
+    if not is_unicode_text(value):
+        raise ValidationFailed({field: ["contains characters that are not text (lone surrogates); check the encoding"]})
     text = unicodedata.normalize("NFC", value)
     text = _INVISIBLE.sub("", text)
     if not multiline:
@@ -46,8 +51,17 @@ def clean_text(value, field: str, *, max_length: int, required: bool = False, mu
 
 
 def refuse_resident_number(text: str, field: str) -> None:
-    if text and _RRN.search(text):
+    if text and _RRN.search(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text))):
         raise ValidationFailed({field: ["looks like a resident registration number (주민등록번호); remove it"]})
+
+
+def is_unicode_text(text: str) -> bool:
+    """False for strings holding lone surrogates (from bad JSON escapes or broken encodings): they cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_email(value, field: str = "email") -> str:
@@ -77,8 +91,8 @@ def clean_int(value, field: str, *, minimum: int | None = None, maximum: int | N
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
-        stripped = value.strip().replace(",", "")
-        if not re.fullmatch(r"-?\d{1,12}", stripped):
+        stripped = unicodedata.normalize("NFKC", value).strip().replace(",", "")  # full-width digits read as digits
+        if not re.fullmatch(r"-?[0-9]{1,12}", stripped):
             raise ValidationFailed({field: ["must be a whole number"]})
         value = int(stripped)
     if not isinstance(value, int):
@@ -176,9 +190,9 @@ def clean_bool(value, field: str) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower() if value is not None else ""
-    if text in {"1", "true", "yes", "y", "예", "o"}:
+    if text in {"1", "true", "yes", "y", "예", "네", "o", "일치", "해당"}:
         return True
-    if text in {"0", "false", "no", "n", "아니오", "x", ""}:
+    if text in {"0", "false", "no", "n", "아니오", "아니요", "x", "불일치", "해당없음", "해당 없음", ""}:
         return False
     raise ValidationFailed({field: ["must be true or false"]})
 

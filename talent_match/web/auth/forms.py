@@ -24,6 +24,9 @@ class RegistrationForm(FlaskForm):
     company = StringField(_l("Company name (employers)"), validators=[Length(max=200)])
     institution = StringField(_l("Institution handle, e.g. gn-ai-academy (institutions)"), validators=[Length(max=60)])
     institution_name = StringField(_l("Institution name (institutions)"), validators=[Length(max=200)])
+    institution_kind = SelectField(_l("Kind of institution (institutions)"), choices=[
+        ("bootcamp", _l("Bootcamp")), ("university", _l("University")), ("technopark", _l("Technopark")),
+        ("other", _l("Other"))], default="bootcamp")
     privacy = BooleanField(_l("I agree to the collection and use of my personal information (required)"),
                            validators=[DataRequired()])
 

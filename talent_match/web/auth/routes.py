@@ -69,7 +69,8 @@ def _register(form: RegistrationForm):
     user = accounts.register(
         db.session, role=form.role.data, email=form.email.data, password=form.password.data,
         name=form.name.data, region=form.region.data, company=form.company.data,
-        institution=form.institution.data, institution_name=form.institution_name.data)
+        institution=form.institution.data, institution_name=form.institution_name.data,
+        institution_kind=form.institution_kind.data)
     consent.record(db.session, user, "privacy_required", True, current_app.config["CONSENT_VERSION"])
     return user
 
@@ -83,7 +84,10 @@ def change_password():
         ok, _none = saved(form, lambda: accounts.change_password(current_user, form.current_password.data,
                                                                  form.new_password.data))
         if ok:
-            login_user(current_user._get_current_object())  # the session id changed with the password
+            # The session id changed with the password: sign in again here, renewing "keep me signed in" when this
+            # browser had it (the old remember cookie names the old id)
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))
     return render_template("auth/password.html", form=form)
