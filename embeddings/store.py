@@ -57,6 +57,8 @@ class VectorShard:
         shard._index = shard._new_index(ids, vectors)
         shard._ids = set(ids.tolist())
         shard.dirty = True
+        if shard.last_change is None:
+            shard.last_change = time.time()  # the build is its latest change
         return shard
 
     # --- reading ------------------------------------------------------------------------------------------------

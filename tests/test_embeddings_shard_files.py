@@ -33,6 +33,7 @@ def test_round_trip_keeps_vectors_generation_and_searches(saved):
     (found, _), = shard.search(vectors[3], 1)
     assert found.tolist() == [ids[3]]
     assert manifest["count"] == 500 and manifest["index_type"] == "exact" and manifest["checksum"].startswith("sha256:")
+    assert manifest["last_change"] > 0 and shard.last_change == manifest["last_change"]  # built: its last change
     assert {p.name for p in directory.iterdir()} == {"posting--busan.json", manifest["index_file"]}
 
 

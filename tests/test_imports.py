@@ -188,6 +188,13 @@ def test_field_rules_apply_to_every_row(loaded):
     assert [(e.row, e.column) for e in status] == [(6, "status")]
 
 
+def test_a_follow_up_checked_before_the_job_began_is_refused(loaded):
+    # T001's first placement starts 2024-07-15 (placements.csv)
+    rows = refused(loaded, "followups", "trainee_ref,checkpoint_month,status,region,checked_on,evidence\n"
+                                        "T001,12,employed_same_employer,gyeongnam,2024-07-01,employer\n")
+    assert [(e.row, e.column) for e in rows] == [(2, "checked_on")] and "2024-07-15" in rows[0].message
+
+
 def test_no_cell_may_hold_a_resident_registration_number(loaded):
     errors = refused(loaded, "trainees", TRAINEES + "GN-01,T010,900101-1234567,,enrolled,,\n")
     assert errors[0].column == "name" and "resident registration number" in errors[0].message

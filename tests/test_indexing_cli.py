@@ -42,10 +42,18 @@ def test_reindex_rebuilds_from_stored_vectors_without_encoding(app_ctx, runner, 
     assert "encoded 3" in result.output and encoder.calls == 12
 
 
-def test_reindex_without_a_model_says_what_to_fix(app_ctx, runner, fake_engine):
+def test_without_a_model_reindex_rebuilds_from_stored_vectors_and_only_reencode_fails(app_ctx, runner, fake_engine):
+    items = [posting(db.session, company(db.session)) for _ in range(2)]
+    for item in items:
+        indexing.sync_posting(db.session, fake_engine, item)
+    db.session.commit()
     fake_engine._encoder_factory = lambda: (_ for _ in ()).throw(OSError("no model at /nonexistent"))
     fake_engine._encoder = None
+    fake_engine.reset(delete_files=True)  # the shards are gone too: only the stored vectors are left
     result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "model unavailable: encoded nothing; shards hold 2 stored vectors" in result.output
+    result = runner.invoke(args=["reindex", "--reencode"])
     assert result.exit_code != 0 and "TALENT_MATCH_MODEL" in result.output
 
 

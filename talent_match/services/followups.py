@@ -35,6 +35,10 @@ def clean_follow_up(records: Records, data: dict, checkpoints=Defaults.CHECKPOIN
     if enrollment is not None and enrollment.id not in records.placed:
         errors.add(ValidationFailed({"trainee_ref": ["has no placement; report the placement first "
                                                      "(placements.csv)"]}))
+    elif enrollment is not None and checked_on is not None:
+        started = min(start for enrollment_id, _, start in records.placements if enrollment_id == enrollment.id)
+        if checked_on < started:  # a status after m months cannot be known before the job began
+            errors.add(ValidationFailed({"checked_on": [f"is before the first placement started ({started})"]}))
     errors.raise_if_any()
     return {"enrollment_id": enrollment.id, "checkpoint_month": month, "status": status,
             "region_id": region.id if region else None, "checked_on": checked_on, "evidence": evidence}

@@ -268,9 +268,16 @@ def rebuild_shards(session: Session, engine, kinds: Iterable[str] | None = None,
 
 def reindex_job(session: Session, engine, progress: Progress | None = None, *, kinds=ENTITY_KINDS,
                 reencode: bool = False, batch_size: int | None = None) -> str:
-    """The `reindex` background job: encode what is missing (or everything), then rebuild the shards."""
-    encoded = encode_missing(session, engine, kinds=kinds, batch_size=batch_size, progress=progress,
-                             reencode=reencode)
+    """The `reindex` background job: encode what is missing (or everything), then rebuild the shards. Without the
+    model, a plain reindex still rebuilds the shards from the vectors stored (only --reencode needs the model)."""
+    try:
+        encoded = encode_missing(session, engine, kinds=kinds, batch_size=batch_size, progress=progress,
+                                 reencode=reencode)
+    except ModelUnavailable:
+        if reencode:
+            raise
+        vectors = rebuild_shards(session, engine, kinds=kinds, progress=progress)
+        return f"model unavailable: encoded nothing; shards hold {vectors} stored vectors"
     vectors = rebuild_shards(session, engine, kinds=kinds, progress=progress)
     return f"encoded {encoded}; shards hold {vectors} vectors"
 

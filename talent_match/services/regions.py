@@ -14,7 +14,8 @@ from .errors import ValidationFailed
 
 REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "regions.csv"
 
-# Short Korean forms seen in spreadsheets ("경남", "서울시") beside the official names.
+# Other names seen in spreadsheets beside the official ones: short Korean forms ("경남", "서울시"), official
+# romanisations ("Gyeongsangnam-do", "Busan Metropolitan City") and older names (강원도 before 2023).
 _SHORT_KO = {
     "seoul": ["서울", "서울시"], "busan": ["부산", "부산시"], "daegu": ["대구", "대구시"], "incheon": ["인천", "인천시"],
     "gwangju": ["광주", "광주시"], "daejeon": ["대전", "대전시"], "ulsan": ["울산", "울산시"], "sejong": ["세종", "세종시"],
@@ -22,6 +23,27 @@ _SHORT_KO = {
     "jeonbuk": ["전북", "전라북도"], "jeonnam": ["전남"], "gyeongbuk": ["경북"], "gyeongnam": ["경남"],
     "jeju": ["제주", "제주도"],
 }
+_CITY_KINDS = {"seoul": "Special City", "sejong": "Special Self-Governing City"}
+_OFFICIAL_EN = {
+    "gyeonggi": ["Gyeonggi-do", "Gyeonggi Province"],
+    "gangwon": ["Gangwon-do", "Gangwon Province", "Gangwon State", "Gangwon Special Self-Governing Province"],
+    "chungbuk": ["Chungcheongbuk-do", "North Chungcheong Province", "Chungbuk"],
+    "chungnam": ["Chungcheongnam-do", "South Chungcheong Province", "Chungnam"],
+    "jeonbuk": ["Jeollabuk-do", "North Jeolla Province", "Jeonbuk State", "Jeonbuk",
+                "Jeonbuk Special Self-Governing Province"],
+    "jeonnam": ["Jeollanam-do", "South Jeolla Province", "Jeonnam"],
+    "gyeongbuk": ["Gyeongsangbuk-do", "North Gyeongsang Province", "Gyeongbuk"],
+    "gyeongnam": ["Gyeongsangnam-do", "South Gyeongsang Province", "Gyeongnam"],
+    "jeju": ["Jeju-do", "Jeju Province", "Jeju Special Self-Governing Province"],
+}
+
+
+def _english_names(row: dict) -> list[str]:
+    """Official romanisations of a city ("Busan Metropolitan City", "Busan-si") or a province (_OFFICIAL_EN)."""
+    slug, name = row["slug"], row["name_en"]
+    if row["kind"].endswith("city"):
+        return [f"{name} {_CITY_KINDS.get(slug, 'Metropolitan City')}", f"{name}-si", f"{name} City"]
+    return _OFFICIAL_EN.get(slug, [])
 
 
 def reference_rows() -> list[dict]:
@@ -40,7 +62,7 @@ def _handles() -> dict[str, str]:
     for row in reference_rows():
         slug = row["slug"]
         for name in (slug, row["name_ko"], row["name_en"], row["admin_code"], row["iso_3166_2"],
-                     *_SHORT_KO.get(slug, [])):
+                     *_SHORT_KO.get(slug, []), *_english_names(row)):
             handles[_key(name)] = slug
     return handles
 
@@ -54,6 +76,8 @@ def slug_for(value: str) -> str | None:
 
 def region_by_handle(session: Session, value, field: str = "region") -> Region:
     slug = slug_for(value) if isinstance(value, str) else None
+    if slug is None and (value is None or (isinstance(value, str) and not value.strip())):
+        raise ValidationFailed({field: ["is required: a region slug such as 'gyeongnam' or a name such as '경상남도'"]})
     if slug is None:
         raise ValidationFailed({field: [f"unknown region {str(value)[:40]!r}; use a slug such as 'gyeongnam' or a "
                                         "Korean or English name such as '경상남도'"]})

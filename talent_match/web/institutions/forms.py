@@ -32,6 +32,7 @@ class CohortForm(FlaskForm):
     region = SelectField(_l("Region where the cohort trains"), choices=[])
     start_date = StringField(_l("Start date"), render_kw={"type": "date"})
     end_date = StringField(_l("End date"), render_kw={"type": "date"})
+    capacity = StringField(_l("Places (optional)"), render_kw={"inputmode": "numeric"})
 
 
 class TraineeForm(FlaskForm):

@@ -74,7 +74,8 @@ def cohort_add():
     form = _cohort_form()
     if form.validate_on_submit():
         ok, cohort = saved(form, lambda: training.save_cohort(db.session, institution(), {
-            name: form[name].data for name in ("cohort_code", "programme_name", "region", "start_date", "end_date")}))
+            name: form[name].data for name in ("cohort_code", "programme_name", "region", "start_date", "end_date",
+                                               "capacity")}))
         if ok:
             flash(_("The cohort is saved."), "success")
             return redirect(url_for(".cohort", cohort_id=cohort.id))
