@@ -24,10 +24,13 @@ def configure_threads(n: int) -> None:
 
 
 def thread_cap() -> int:
-    """The cap set by configure_threads, else the cores this process may run on."""
+    """The cap set by configure_threads, else OMP_NUM_THREADS (gunicorn's post_fork sets it to 1 per worker), else
+    the cores this process may run on."""
     if _configured is not None:
         return _configured
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    wanted = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return min(int(wanted), cores) if wanted.isdigit() and int(wanted) > 0 else cores

@@ -155,3 +155,15 @@ def test_gpu_encoder_uses_fp16_and_agrees_with_cpu(encoder, cache_dir):
 
 def test_the_english_default_model_says_it_cannot_read_hangul(encoder):
     assert encoder.reads_hangul is False  # its tokenizer cuts 한국어 into jamo pieces
+
+
+def test_the_thread_cap_follows_omp_num_threads_unless_set_explicitly(monkeypatch):
+    from embeddings import threads
+
+    monkeypatch.setattr(threads, "_configured", None)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # what gunicorn's post_fork leaves each worker
+    assert threads.thread_cap() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "many")
+    assert threads.thread_cap() >= 1
+    monkeypatch.setattr(threads, "_configured", 3)
+    assert threads.thread_cap() == 3

@@ -3,10 +3,13 @@ shaded by the figure chosen."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from talent_match.extensions import db
+from talent_match.models import Company, Posting, Region
 from talent_match.services import regional_stats, training
 
 from . import regional_world
@@ -119,3 +122,17 @@ def test_institutions_are_withheld_where_they_would_give_away_a_hidden_regional_
     assert "trainees" in next(r for r in figures.regions if r["region"] == "gyeongnam")["suppressed"]
     page = client.get("/regions/gyeongnam").get_data(as_text=True)
     assert 'class="notice"' in page and "경남 AI 아카데미" not in page and ">11<" not in page
+
+
+
+
+def test_large_companies_are_not_counted_among_the_smes_hiring(world):
+    gyeongnam = db.session.scalar(sa.select(Region).where(Region.slug == "gyeongnam"))
+    before = regional_stats._counts(db.session, date.today())["smes_hiring"][gyeongnam.id]
+    for size, name in (("300+", "대기업 AI"), ("50-299", "중견 AI")):
+        company = Company(name=name, region_id=gyeongnam.id, size=size)
+        db.session.add(company)
+        db.session.flush()
+        db.session.add(Posting(company_id=company.id, title="AI 엔지니어", region_id=gyeongnam.id, status="open"))
+    db.session.commit()
+    assert regional_stats._counts(db.session, date.today())["smes_hiring"][gyeongnam.id] == before + 1

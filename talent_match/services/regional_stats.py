@@ -13,10 +13,12 @@ from datetime import date
 from sqlalchemy import and_, desc, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import (Cohort, Enrollment, Placement, Posting, PostingSkill, ProfileSkill, Region, SeekerProfile,
-                      Skill)
+from ..models import (Cohort, Company, Enrollment, Placement, Posting, PostingSkill, ProfileSkill, Region,
+                      SeekerProfile, Skill)
 from . import disclosure, figure_cache, outcomes
 from .postings import open_filter, today_in_korea
+
+LARGE_COMPANY_SIZE = "300+"  # Company.size; 300 people and more is not an SME (중소기업)
 
 # Counts of what is on the platform, by the region they belong to (a posting's, a seeker's home, a job's).
 COUNTS = ("open_postings", "smes_hiring", "discoverable_seekers", "placements")
@@ -26,8 +28,8 @@ RATES = ("local_retention_12", "capital_outflow_12")
 
 DEFINITIONS = {
     "open_postings": "Open postings (not past their deadline) located in the region.",
-    "smes_hiring": "Companies with at least one open posting in the region (a company hiring in two regions "
-                   "counts in each).",
+    "smes_hiring": "SMEs (companies of fewer than 300 people) with at least one open posting in the region (a "
+                   "company hiring in two regions counts in each).",
     "discoverable_seekers": "Seekers whose home region this is and who chose to be discoverable by employers.",
     "placements": "Placements recorded with a job in the region: institution reports and platform hires.",
     "trainees": "Trainees of the region's cohorts, without an exclusion reason.",
@@ -41,7 +43,8 @@ DEFINITIONS = {
 DEFINITIONS_BY_LOCALE = {
     "open_postings": {"en": DEFINITIONS["open_postings"], "ko": "지역에 있는 공고 중 마감되지 않은 공개 공고 수."},
     "smes_hiring": {"en": DEFINITIONS["smes_hiring"],
-                    "ko": "지역에 공개 공고가 한 건 이상 있는 기업 수(두 지역에서 채용하는 기업은 각 지역에 셉니다)."},
+                    "ko": "지역에 공개 공고가 한 건 이상 있는 중소기업(300인 미만) 수(두 지역에서 채용하는 기업은 각 지역에 "
+                          "셉니다)."},
     "discoverable_seekers": {"en": DEFINITIONS["discoverable_seekers"],
                              "ko": "거주 지역이 이 지역이고 기업에 프로필 공개를 선택한 구직자 수."},
     "placements": {"en": DEFINITIONS["placements"], "ko": "이 지역 일자리로 기록된 취업 수: 기관 보고와 플랫폼 채용."},
@@ -94,8 +97,9 @@ def _counts(session: Session, as_of: date) -> dict[str, dict[int, int]]:
     return {
         "open_postings": by_region(select(Posting.region_id, func.count()).where(open_now)
                                    .group_by(Posting.region_id)),
-        "smes_hiring": by_region(select(Posting.region_id, func.count(distinct(Posting.company_id))).where(open_now)
-                                 .group_by(Posting.region_id)),
+        "smes_hiring": by_region(select(Posting.region_id, func.count(distinct(Posting.company_id)))
+                                 .join(Company, Posting.company_id == Company.id)
+                                 .where(open_now, Company.size != LARGE_COMPANY_SIZE).group_by(Posting.region_id)),
         "discoverable_seekers": by_region(select(SeekerProfile.home_region_id, func.count())
                                           .where(SeekerProfile.discoverable.is_(True))
                                           .group_by(SeekerProfile.home_region_id)),
