@@ -1,12 +1,16 @@
 """Small counts are hidden from everyone but the institution, and cannot be worked out from totals."""
 from __future__ import annotations
 
+import json
 from datetime import date
+
+import pytest
 
 from talent_match.extensions import db
 from talent_match.services import disclosure, outcomes, training
 from talent_match.services.disclosure import display, suppress_metrics, suppress_table
 
+from .api_support import api, cheap_password_hashes, token_for  # noqa: F401  (fixtures)
 from .training_world import check, cohort, job, trainee
 
 
@@ -108,9 +112,147 @@ def test_public_figures_of_a_small_cohort_are_hidden_but_the_institution_sees_th
         check(db.session, inst, f"j{index}", 3, "employed_same_employer", "jeju")
     db.session.commit()
     own = outcomes.report(db.session, date(2025, 12, 31), institution=inst)
-    public = disclosure.public_report(own)
+    public = disclosure.public_outcomes(db.session, inst, None, date(2025, 12, 31))
     assert own.metrics["placement_rate_90"]["numerator"] == 3
     assert public.metrics["placement_rate_90"]["numerator"] is None
     assert public.metrics["completion_rate"]["numerator"] == 6
     table = disclosure.public_table(outcomes.table(db.session, "cohort", date(2025, 12, 31), institution=inst))
     assert table.rows[0].metrics["placement_rate_90"]["numerator"] is None
+
+
+# ---- one checkpoint's counts: retained, unknown and the counts inside retained share the same due people ---------
+
+def checkpoint(retained, unknown, due, same_employer=None, local=None, outflow=None, outflow_due=None, m=12):
+    """The figures of one checkpoint as outcomes.compute names them."""
+    figures = {f"retention_{m}": metric(retained, due), f"unknown_{m}": metric(unknown, due)}
+    if same_employer is not None:
+        figures[f"same_employer_retention_{m}"] = metric(same_employer, due)
+    if local is not None:
+        figures[f"local_retention_{m}"] = metric(local, due)
+    if outflow is not None:
+        figures[f"capital_outflow_{m}"] = metric(outflow, due if outflow_due is None else outflow_due)
+    return figures
+
+
+def hidden(shown, name, part="numerator"):
+    return part in shown[name]["suppressed"]
+
+
+def test_a_hidden_retained_count_hides_an_unknown_count_that_fills_the_due():
+    # The reviewer's report: "<5 / 11" retained beside "11 / 11" unknown says that none of the 11 was retained.
+    shown = suppress_metrics(checkpoint(retained=0, unknown=11, due=11, m=3))
+    assert hidden(shown, "retention_3") and hidden(shown, "unknown_3")
+    assert display(shown["unknown_3"], "numerator") == "<5" and shown["unknown_3"]["denominator"] == 11
+
+
+def test_a_hidden_unknown_count_hides_a_retained_count_that_fills_the_due():
+    # 12 of 12 retained beside "<5" unknown says that no one is unknown; so would 12 of 12 with the same employer.
+    shown = suppress_metrics(checkpoint(retained=12, unknown=0, due=12, same_employer=12, local=9, outflow=3))
+    assert all(hidden(shown, name) for name in ("unknown_12", "retention_12", "same_employer_retention_12"))
+    # 9 local leaves retained anywhere from 9 to 12, so it stays; the 3 in the capital are hidden as small.
+    assert shown["local_retention_12"]["numerator"] == 9 and hidden(shown, "capital_outflow_12")
+    assert [shown[name]["denominator"] for name in shown] == [12, 12, 12, 12, 12]
+
+
+def test_capital_outflow_that_fills_retained_is_hidden_beside_a_hidden_local_count():
+    # Local and capital-area jobs are different people: 10 retained, 10 of them in the capital, leaves 0 local.
+    shown = suppress_metrics(checkpoint(retained=10, unknown=6, due=20, local=0, outflow=10, outflow_due=15))
+    assert hidden(shown, "local_retention_12") and hidden(shown, "capital_outflow_12")
+    assert shown["retention_12"]["numerator"] == 10 and shown["capital_outflow_12"]["denominator"] == 15
+
+
+def test_bounds_that_leave_more_than_one_possible_count_are_shown():
+    # 18 of 20 retained tells that 2 were not, as any shown figure tells its complement; unknown stays "<5"
+    # (0, 1 or 2: people no figure counts, those not employed, are in the rest).
+    shown = suppress_metrics(checkpoint(retained=18, unknown=1, due=20) | checkpoint(3, 16, 20, m=3))
+    assert shown["retention_12"]["numerator"] == 18 and hidden(shown, "unknown_12")
+    assert shown["unknown_3"]["numerator"] == 16 and hidden(shown, "retention_3")
+
+
+def test_n_of_n_is_shown_when_no_hidden_count_depends_on_it():
+    shown = suppress_metrics({"completion_rate": metric(12, 12), "placement_rate_90": metric(12, 12),
+                              **checkpoint(retained=12, unknown=6, due=18)})
+    assert shown["completion_rate"] == {**metric(12, 12), "suppressed": []}
+    assert shown["placement_rate_90"]["numerator"] == 12 and shown["retention_12"]["numerator"] == 12
+
+
+def test_the_checkpoint_rule_protects_the_rows_of_a_table_and_their_total():
+    # Every due person of A and B was retained: the total's and each row's unknowns are 0, and "<5".
+    rows = [checkpoint(retained=10, unknown=0, due=10), checkpoint(retained=8, unknown=0, due=8)]
+    shown_rows, shown_total = suppress_table(rows, checkpoint(retained=18, unknown=0, due=18))
+    assert all(hidden(row, "retention_12") for row in [*shown_rows, shown_total])
+    assert shown_total["retention_12"]["denominator"] == 18
+
+
+def test_a_cell_hidden_by_its_column_is_checked_again_within_its_row():
+    # B's 3 retained hides A's 10; A's 5 local and 5 in the capital (different people) then say at least 10, and
+    # its 15 due less 5 unknown at most 10: A's unknown goes too.
+    rows = [checkpoint(retained=10, unknown=5, due=15, local=5, outflow=5),
+            checkpoint(retained=3, unknown=5, due=10, local=2, outflow=1),
+            checkpoint(retained=20, unknown=6, due=30, local=4, outflow=4)]
+    total = checkpoint(retained=33, unknown=16, due=55, local=11, outflow=10)
+    shown_rows, _ = suppress_table(rows, total)
+    assert hidden(shown_rows[0], "retention_12") and hidden(shown_rows[0], "unknown_12")
+
+
+# ---- every public view of an institution is cut from one table ------------------------------------------------
+
+AS_OF = "2025-12-31"
+
+
+@pytest.fixture
+def two_cohorts(app, make_user):
+    """The reviewer's example: cohort A with 7 trainees and 5 completers, cohort B with 3 trainees, all completed."""
+    make_user("institution", institution="inst-ab")
+    with app.app_context():
+        inst = training.institution_by_slug(db.session, "inst-ab")
+        for code, trainees, completers in (("A", 7, 5), ("B", 3, 3)):
+            cohort(db.session, inst, code)
+            for index in range(trainees):
+                trainee(db.session, inst, code, f"{code}{index}",
+                        status="completed" if index < completers else "withdrawn")
+        db.session.commit()
+        db.session.remove()
+    return "inst-ab"
+
+
+def public_json(runner, slug, code=None):
+    args = ["outcomes", "--institution", slug, "--as-of", AS_OF, "--public", "--json"]
+    result = runner.invoke(args=args + (["--cohort", code] if code else []))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["metrics"]["completion_rate"]
+
+
+def test_a_small_cohort_cannot_be_worked_out_from_the_institution_less_its_other_cohorts(runner, two_cohorts):
+    whole, a, b = (public_json(runner, two_cohorts, code) for code in (None, "A", "B"))
+    assert (whole["numerator"], whole["denominator"]) == (8, 10)
+    assert (b["numerator"], b["denominator"]) == (None, None)
+    # 8 - 5 and 10 - 7 would give B away: A is hidden with it.
+    assert (a["numerator"], a["denominator"]) == (None, None)
+
+
+def test_the_api_shows_the_same_public_cohort_as_the_command(runner, api, two_cohorts):
+    institution = api("institution", institution=two_cohorts)
+    for code in ("A", "B"):
+        body = institution.get(f"/api/v1/outcomes?as_of={AS_OF}&public=true&cohort={code}").json
+        assert body["metrics"]["completion_rate"] == public_json(runner, two_cohorts, code)
+        assert body["metrics"]["completion_rate"]["numerator"] is None
+    exact = institution.get(f"/api/v1/outcomes?as_of={AS_OF}&cohort=A").json
+    assert exact["metrics"]["completion_rate"]["numerator"] == 5
+
+
+def test_the_printed_public_report_is_the_cohorts_row_of_the_public_table(runner, two_cohorts):
+    text = runner.invoke(args=["outcomes", "--institution", two_cohorts, "--cohort", "A", "--as-of", AS_OF,
+                               "--public"]).output
+    line = next(line for line in text.splitlines() if line.split()[:1] == ["completion_rate"])
+    assert line.split()[1:] == ["<5", "/", "<5", "-"]
+
+
+def test_a_public_cohort_is_exactly_its_row_in_the_institutions_public_table(app_ctx, two_cohorts):
+    inst = training.institution_by_slug(db.session, two_cohorts)
+    day = date.fromisoformat(AS_OF)
+    table = disclosure.public_table(outcomes.table(db.session, "cohort", day, institution=inst))
+    for row in table.rows:
+        one = disclosure.public_outcomes(db.session, inst, training.cohort_by_code(db.session, inst, row.key), day)
+        assert (one.key, one.metrics) == (row.key, row.metrics)
+    assert disclosure.public_outcomes(db.session, inst, None, day).metrics == table.total.metrics

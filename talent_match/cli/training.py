@@ -97,9 +97,10 @@ def outcomes_command(slug, code, as_of, public, as_json):
                                                         threshold=threshold)
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    report = outcomes.report(db.session, day, institution=institution, cohort=cohort)
     if public:
-        report = disclosure.public_report(report, threshold)
+        report = disclosure.public_outcomes(db.session, institution, cohort, day, threshold)
+    else:
+        report = outcomes.report(db.session, day, institution=institution, cohort=cohort)
     click.echo(f"{institution.slug}{' / ' + code if code else ''} as of {day.isoformat()}"
                f"{' (public: counts below ' + str(threshold) + ' hidden)' if public else ''}")
     for name, metric in report.metrics.items():

@@ -13,10 +13,26 @@ SUPPRESSION_THRESHOLD (5):
    to less than k, the smallest shown cell of the column is hidden too. A count hidden in one metric of a
    row is hidden wherever the same number appears in that row (completers are completion_rate's numerator and
    placement_rate_90's denominator), and the columns are checked again until nothing changes.
-3. A null that means "not applicable" (capital_outflow_12 of a capital-area cohort) is not a count and stays null.
+3. Within one checkpoint m, shown counts never fix a hidden one. Its numerators all count some of its due people
+   (the denominator): retained; inside retained, same employer, local and capital outflow (local and outflow are
+   never the same person); and unknown, never retained. So a hidden count lies between the largest shown count
+   inside it (local plus outflow together) and its container less the shown counts beside it (due less unknown
+   for retained, due less retained for unknown, retained less outflow for local). Where those bounds meet ("<5 of
+   11 retained" beside "11 of 11 unknown" says 0), the shown count that closes them is hidden: the one beside it
+   (unknown for retained and back, outflow for local and back), else the one inside it, until none meet.
+   This is enough: inclusion and these disjoint pairs are the only relations between a checkpoint's counts, and
+   each container also holds people no figure counts (not employed, another employer, working elsewhere), so
+   bounds that do not meet leave at least two possible counts. Bounds that narrow are allowed, as any shown
+   figure tells its complement (18 of 20 retained tells that 2 were not; 12 of 12 completers is shown). Other
+   counts (trainees, completers, placed within 90 and 180 days, placed, in field, local, wages, the due people of
+   later checkpoints) only nest: within one set of figures a hidden count is below k, so no shown count lies
+   inside it; in a table a shown count inside it that fixes it is the same number, which rule 2 hides.
+4. One table for every public view of an institution: its total and any one cohort are rows of the same table
+   (cohorts, with the institution as total) after rules 1 to 3, so no two public views differ by a hidden cohort
+   (`public_outcomes`).
+5. A null that means "not applicable" (capital_outflow_12 of a capital-area cohort) is not a count and stays null.
 
-Within one set of figures no shown counts add up to another shown count, so rule 1 alone protects a single set;
-rule 2 is what `suppress_table` adds.
+Rules 1 and 3 protect one set of figures (`suppress_metrics`); rule 2 is what `suppress_table` adds.
 """
 from __future__ import annotations
 
@@ -25,19 +41,22 @@ import copy
 from ..config import Defaults
 from .outcomes import OutcomeReport, OutcomeTable
 from .outcomes import report as outcome_report
+from .outcomes import table as outcome_table
 
 PARTS = ("numerator", "denominator")
 THRESHOLD = Defaults.SUPPRESSION_THRESHOLD
 
 
 def suppress_metrics(metrics: dict[str, dict], threshold: int = THRESHOLD) -> dict[str, dict]:
-    """A copy of one set of figures ({name: {numerator, denominator, rate}}) with small counts hidden.
+    """A copy of one set of figures ({name: {numerator, denominator, rate}}) with small counts hidden (rules 1, 3).
 
     Each metric gains "suppressed": the parts hidden (empty when nothing was), so a page can tell "<5" from
     "not applicable".
     """
-    return {name: _hide(dict(metric), [part for part in PARTS if _small(metric, part, threshold)])
-            for name, metric in metrics.items()}
+    shown = {name: _hide(dict(metric), [part for part in PARTS if _small(metric, part, threshold)])
+             for name, metric in metrics.items()}
+    _protect_checkpoints(metrics, shown)
+    return shown
 
 
 def suppress_table(rows: list[dict[str, dict]], total: dict[str, dict] | None, keys=None,
@@ -59,11 +78,29 @@ def suppress_table(rows: list[dict[str, dict]], total: dict[str, dict] | None, k
             changed |= _protect_column(rows, shown_rows, total, name, part, threshold)
         for raw, shown in zip(rows, shown_rows):
             changed |= _hide_same_numbers(raw, shown)
+            changed |= _protect_checkpoints(raw, shown)
     return shown_rows, shown_total
 
 
+def public_outcomes(session, institution, cohort, as_of, threshold: int = THRESHOLD) -> OutcomeReport:
+    """The institution's figures, or one of its cohorts', as others may see them (rule 4).
+
+    Both are cut from the institution's public table of cohorts, so that a cohort hidden there cannot be worked out
+    as the institution less its other cohorts' public figures.
+    """
+    if cohort is not None and cohort.institution_id != institution.id:
+        return public_report(outcome_report(session, as_of, institution=institution, cohort=cohort), threshold)
+    table = public_table(outcome_table(session, "cohort", as_of, institution=institution), threshold)
+    if cohort is None:
+        return table.total
+    return next(row for row in table.rows if row.key == cohort.code)
+
+
 def public_report(report: OutcomeReport, threshold: int = THRESHOLD) -> OutcomeReport:
-    """One set of figures as others may see it."""
+    """One set of figures as others may see it, when no other public figures overlap it.
+
+    An institution's or a cohort's figures overlap each other: show them through `public_outcomes`.
+    """
     public = copy.copy(report)
     public.metrics = suppress_metrics(report.metrics, threshold)
     return public
@@ -153,10 +190,52 @@ def _hide_same_numbers(raw: dict, shown: dict) -> bool:
     return changed
 
 
+def _protect_checkpoints(raw: dict, shown: dict) -> bool:
+    """Rule 3 for one set of figures; True when it hid something."""
+    changed = False
+    for m in [name.removeprefix("retention_") for name in raw if name.startswith("retention_")]:
+        while (name := _closing_count(raw, shown, m)) is not None:
+            _hide(shown[name], ["numerator"])
+            changed = True
+    return changed
+
+
+def _closing_count(raw: dict, shown: dict, m: str) -> str | None:
+    """The shown numerator of checkpoint m that pins a hidden one of it, or None while every hidden one has room."""
+    retained, unknown, local, outflow = f"retention_{m}", f"unknown_{m}", f"local_retention_{m}", f"capital_outflow_{m}"
+    due = None if _is_hidden(shown, retained, "denominator") else _count(raw[retained], "denominator")
+    if due is None or unknown not in raw:
+        return None
+
+    def value(name):
+        """The shown numerator; None when hidden, not applicable or not computed."""
+        return None if name not in raw or _is_hidden(shown, name, "numerator") else _count(raw[name], "numerator")
+
+    def hidden(name) -> bool:
+        return name in raw and _is_hidden(shown, name, "numerator")
+
+    inside = [(value(name), name) for name in (f"same_employer_retention_{m}", local, outflow)
+              if value(name) is not None]
+    if value(local) is not None and value(outflow) is not None:   # different people: together a lower bound
+        inside.append((value(local) + value(outflow), min((value(local), local), (value(outflow), outflow))[1]))
+    lowest, largest_inside = max(inside, default=(0, None))
+    fewest = value(retained) if value(retained) is not None else lowest
+    most = value(retained) if value(retained) is not None else due - (value(unknown) or 0)
+    if hidden(retained) and fewest == most:
+        return unknown if value(unknown) is not None else largest_inside
+    if hidden(unknown) and fewest == due:
+        return retained if value(retained) is not None else largest_inside
+    for name, beside in ((local, outflow), (outflow, local)):
+        if hidden(name) and value(beside) is not None and value(beside) == most:
+            return beside
+    return None
+
+
 def institution_outcomes_json(session, institution, cohort, as_of, *, public: bool, threshold: int) -> dict:
     """The outcomes document shared by `flask outcomes --json` and GET /api/v1/outcomes: exact, or suppressed."""
-    report = outcome_report(session, as_of, institution=institution, cohort=cohort)
     if public:
-        report = public_report(report, threshold)
+        report = public_outcomes(session, institution, cohort, as_of, threshold)
+    else:
+        report = outcome_report(session, as_of, institution=institution, cohort=cohort)
     return {"institution": institution.slug, "cohort": cohort.code if cohort else None, "as_of": as_of.isoformat(),
             "public": public, "metrics": report.metrics, "unknowns": report.unknowns}
