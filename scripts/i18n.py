@@ -49,7 +49,8 @@ def main() -> int:
         return 1 if gaps else 0
     with tempfile.TemporaryDirectory() as tmp:
         pot = str(Path(tmp) / "messages.pot")
-        run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", pot, ".")
+        run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "msg", "--no-location", "-o", pot,
+            ".")
         run("update", "-i", pot, "-d", str(CATALOGUES), "--no-fuzzy-matching", "-w", "120")
     fill_english()
     run("compile", "-d", str(CATALOGUES), "--use-fuzzy")

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .i18n import translate
+from .security import request_id
 from .services.errors import DomainError, ValidationFailed
 
 log = logging.getLogger("talent_match.errors")
@@ -21,7 +23,7 @@ def wants_json() -> bool:
 
 def problem(status: int, title: str, detail: str | None = None, **extra):
     body = {"type": "about:blank", "title": title, "status": status, "instance": request.path,
-            "request_id": g.get("request_id")}
+            "request_id": request_id()}
     if detail:
         body["detail"] = detail
     body.update(extra)
@@ -51,12 +53,12 @@ def init_app(app: Flask) -> None:
         if wants_json():
             extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else {}
             return problem(exc.status, _TITLES.get(exc.status, "Bad Request"), exc.message, **extra)
-        return render_template("errors/error.html", code=exc.status, title=exc.message), exc.status
+        return render_template("errors/error.html", code=exc.status, title=translate(exc.message)), exc.status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         db.session.rollback()
-        log.exception("unhandled error, request %s", g.get("request_id"))
+        log.exception("unhandled error, request %s", request_id())
         if wants_json():
             return problem(500, "Internal Server Error", "Something went wrong on our side.")
         return render_template("errors/error.html", code=500, title=InternalServerError.name), 500

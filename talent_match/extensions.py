@@ -43,7 +43,10 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 class DatabaseIdConverter(IntegerConverter):
     """`<int:...>` in every route: at most 2^31 - 1, the largest PostgreSQL integer, so a bigger number in a URL
-    matches no route (404) instead of failing in the database (a 500 on PostgreSQL, an overflow on SQLite)."""
+    matches no route (404) instead of failing in the database (a 500 on PostgreSQL, an overflow on SQLite). ASCII
+    digits only: "٦١" is not 61."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map, *args, max: int = 2**31 - 1, **kwargs):
         super().__init__(url_map, *args, max=max, **kwargs)

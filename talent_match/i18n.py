@@ -4,6 +4,7 @@ from flask_babel import get_translations
 from flask_login import current_user
 
 from .extensions import babel
+from .services.messages import Message
 
 
 def select_locale() -> str:
@@ -27,11 +28,26 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.filters["translate"] = translate
 
     @app.context_processor
     def _locale():
         from flask_babel import get_locale
         return {"current_locale": str(get_locale())}
+
+
+def translate(message: str) -> str:
+    """A message from the domain in the reader's language: a Message's template looked up in the catalogue and
+    filled with its values (messages among them translated too); other text looked up as it is. For web pages
+    only: the API and the CLI keep the English."""
+    if isinstance(message, Message):
+        values = {name: translate(value) if isinstance(value, Message) else value
+                  for name, value in message.values.items()}
+        try:
+            return _translations().ugettext(message.template).format(**values)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder: English, not a 500
+            return str(message)
+    return _translations().ugettext(message) if message else message
 
 
 def _translations():

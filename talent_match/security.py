@@ -40,9 +40,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _request_id():
-        """A proxy's request id is kept when it is a plain token (it reaches logs and pages), else a new one."""
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+        request_id()  # early, so every log line of the request can carry it (returns nothing: not an answer)
+    app.jinja_env.globals["request_id"] = request_id
 
     @app.before_request
     def _last_seen():
@@ -61,12 +60,22 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers["X-Request-ID"] = request_id()
         if app.config.get("TALENT_MATCH_ENV") == "production":
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         if g.get("personal_page") or request.path.startswith("/api/"):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def request_id() -> str:
+    """This request's id, made on first use: a proxy's X-Request-ID when it is a plain token (it reaches logs and
+    pages), else a new one. Made lazily because answers can be decided before any hook of ours runs (a rate limit,
+    a CSRF refusal) and they must carry the id too."""
+    if "request_id" not in g:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+    return g.request_id
 
 
 def _load_user(user_id: str) -> User | None:
@@ -81,10 +90,10 @@ def _load_user(user_id: str) -> User | None:
 
 def _load_user_from_bearer(req) -> User | None:
     """API clients authenticate with `Authorization: Bearer <token>`; only API paths accept it."""
-    header = req.headers.get("Authorization", "")
-    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+    scheme, _, value = req.headers.get("Authorization", "").strip().partition(" ")
+    if not req.path.startswith("/api/") or scheme.lower() != "bearer" or not value.strip():  # RFC 7235: any case
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip())))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(value.strip())))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     token.last_used_at = datetime.now(timezone.utc)

@@ -80,7 +80,7 @@ def test_every_api_route_is_documented(app):
     served = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = re.sub(r"<int(\([^)]*\))?:", "<", rule.rule)
+            path = re.sub(r"<(int|id)(\([^)]*\))?:", "<", rule.rule)
             served |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert served == documented
 

@@ -50,10 +50,18 @@ def test_role_owner_and_ids_cannot_be_assigned(app, api):
 def test_every_wrong_value_is_named(api):
     response = api("seeker").put("/api/v1/profile", json={
         "home_region": "Atlantis", "years_experience": -1, "desired_salary_min": 50_000_000,
-        "desired_salary_max": 30_000_000, "discoverable": "maybe", "skills": [1, 2]})
+        "desired_salary_max": 30_000_000, "kind": "overlord", "skills": ["a" * 121]})
     assert response.status_code == 422
-    assert set(response.json["errors"]) == {"home_region", "years_experience", "desired_salary_max",
-                                            "discoverable", "skills"}
+    assert set(response.json["errors"]) == {"home_region", "years_experience", "desired_salary_max", "kind",
+                                            "skills"}
+
+
+def test_every_value_of_the_wrong_json_type_is_named_before_any_value_is_judged(api):
+    """Types come first, as unknown fields do: the values of a body with a wrong type are not looked at."""
+    response = api("seeker").put("/api/v1/profile", json={
+        "home_region": "Atlantis", "discoverable": "maybe", "skills": [1, 2], "years_experience": "3"})
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"discoverable", "skills", "years_experience"}
 
 
 def test_body_must_be_a_json_object_of_acceptable_size(app, api):

@@ -42,11 +42,18 @@ def test_each_role_registers_signs_out_and_back_in(app, client, role, extra):
     assert client.get("/auth/password").status_code == 200
 
 
-def test_registration_refuses_duplicate_email_beside_the_field(client, make_user):
+def test_registration_refuses_duplicate_email_beside_the_field_in_korean(client, make_user):
     _, email = make_user("seeker")
     response = register(client, role="seeker", email=email.upper())
     assert response.status_code == 200
-    assert "already registered" in response.get_data(as_text=True)
+    assert '<p class="error" id="email-err" role="alert">이미 등록된 이메일입니다</p>' in response.get_data(as_text=True)
+
+
+def test_the_english_page_says_the_email_is_already_registered_in_english(client, make_user):
+    _, email = make_user("seeker")
+    client.post("/lang/en", data={"next": "/"})
+    page = register(client, role="seeker", email=email).get_data(as_text=True)
+    assert '<p class="error" id="email-err" role="alert">is already registered</p>' in page
 
 
 def test_employer_without_company_is_told_so(app, client):
@@ -160,7 +167,7 @@ def test_create_user_command_refuses_bad_input_with_a_message(runner):
 def test_self_registration_cannot_join_an_existing_company_or_institution(app, client, make_user, role, field, taken):
     make_user(role, **{field: taken})
     response = register(client, role=role, email=f"intruder-{role}@example.kr", **{field: taken})
-    assert response.status_code == 200 and "already registered" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "이미 등록되어 있습니다" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == f"intruder-{role}@example.kr")) is None
 
@@ -178,7 +185,7 @@ def test_a_company_name_differing_only_in_case_is_the_same_company(app, client):
     assert register(client, role="employer", email="a@webco.kr", company="WebCo").status_code == 302
     client.post("/auth/logout")
     page = register(client, role="employer", email="b@webco.kr", company="webco")
-    assert page.status_code == 200 and "already registered" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "이미 등록되어 있습니다" in page.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Company)) == 1
 

@@ -132,6 +132,15 @@ def test_viewing_a_candidate_is_audited_without_personal_data(app, hiring):
         assert hiring["local_email"] not in str(event.details) and "김하나" not in str(event.details)
 
 
+def test_the_list_of_candidates_shown_is_audited_by_id(app, hiring):
+    hiring["client"].get(f"/employers/postings/{hiring['posting_id']}")
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "candidates_listed"))
+        assert (event.actor_id, event.object_type, event.object_id) == \
+            (hiring["employer_id"], "posting", str(hiring["posting_id"]))
+        assert event.details == {"via": "web", "page": 1, "profile_ids": [hiring["local"]], "contact_shown": []}
+
+
 def test_hidden_and_far_candidates_cannot_be_opened_by_url(app, hiring):
     with app.app_context():
         ids = list(db.session.scalars(select(SeekerProfile.id).where(SeekerProfile.id != hiring["local"])))

@@ -160,6 +160,13 @@ def test_a_preview_shows_row_errors_and_commits_nothing(app, staff):
         assert db.session.scalar(select(func.count()).select_from(Cohort)) == 0
 
 
+def test_a_korean_preview_says_what_is_wrong_with_each_row_in_korean(staff):
+    bad = COHORTS_CSV + "GN-03,AI 엔지니어 과정,atlantis,2024-02-30,2024-12-20\r\n"
+    page = upload(staff[0], "cohorts", bad).get_data(as_text=True)
+    assert re.search(r'<td class="num">4</td><td>region</td><td>알 수 없는 지역 &#39;atlantis&#39;입니다', page)
+    assert '<td class="num">4</td><td>start_date</td><td>존재하지 않는 날짜입니다: 2024-02-30</td>' in page
+
+
 def test_confirm_imports_the_previewed_file_once_and_a_second_import_changes_nothing(app, staff, upload_dir):
     client = english(staff[0])
     preview = upload(client, "cohorts", COHORTS_CSV)

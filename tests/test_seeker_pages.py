@@ -133,3 +133,24 @@ def test_a_seeker_cannot_see_drafts_or_others_applications(app, login_as, make_u
         db.session.commit()
     assert client.get(f"/seekers/postings/{draft_id}").status_code == 404
     assert client.post(f"/seekers/applications/{application_id}/withdrawn").status_code == 404
+
+
+def test_a_refusal_from_the_domain_is_flashed_in_korean(app, login_as, make_user):
+    client, _ = login_as("seeker")
+    employer_id, _ = make_user("employer")
+    with app.app_context():
+        posting_id = make_posting(employer_id).id
+    assert client.post(f"/seekers/postings/{posting_id}/apply", data={"note": ""}).status_code == 302
+    again = client.post(f"/seekers/postings/{posting_id}/apply", data={"note": ""}, follow_redirects=True)
+    assert "이미 이 공고에 지원했습니다 (상태: applied)." in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, title", [("ko", "404 · 해당 공고를 찾을 수 없습니다."), ("en", "404 · No such posting.")])
+def test_the_error_page_names_the_domain_refusal_in_the_readers_language(app, login_as, make_user, lang, title):
+    client, _ = login_as("seeker")
+    employer_id, _ = make_user("employer")
+    with app.app_context():
+        draft_id = make_posting(employer_id, status="draft").id
+    client.post(f"/lang/{lang}", data={"next": "/"})
+    page = client.get(f"/seekers/postings/{draft_id}")
+    assert page.status_code == 404 and f"<h1>{title}</h1>" in page.get_data(as_text=True)

@@ -50,7 +50,7 @@ def list_applications():
 @allow(SEEKER, EMPLOYER)
 def create_application():
     user = caller()
-    data = json_object(CREATE_FIELDS[user.role])
+    data = json_object("ApplicationInput", CREATE_FIELDS[user.role])
     posting_id = v.clean_int(data.get("posting_id"), "posting_id", minimum=1, maximum=MAX_ID, required=True)
     if user.role == SEEKER:
         application = applications.apply(db.session, user, posting_id, data.get("note", ""))
@@ -64,7 +64,7 @@ def create_application():
 @bp.patch(f"/applications/<{ID}:application_id>")
 @allow(SEEKER, EMPLOYER)
 def patch_application(application_id: int):
-    data = json_object(("status", "start_date", "wage"))
+    data = json_object("ApplicationPatch")
     status = v.clean_choice(data.get("status"), "status", APPLICATION_STATUSES)
     application = applications.transition(db.session, caller(), application_id, status,
                                           start_date=data.get("start_date"), wage=data.get("wage"))

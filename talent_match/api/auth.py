@@ -2,7 +2,8 @@
 
 The session cookie is never read here, so a page in another tab cannot act through the API (the API is exempt
 from CSRF protection). A token acts with its user's role and ownership (security.py loads it); these hooks make a
-missing, unknown or revoked token a 401 that names the Bearer scheme, and key the rate limit by user.
+missing, unknown or revoked token a 401 that names the Bearer scheme and says which it was, and key the rate limit
+by user.
 """
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
+from ..errors import problem
 from ..models import User
 from ..web.access import PUBLIC, audience_of
 
 MISSING = "This endpoint needs an API token: send 'Authorization: Bearer <token>' (create one on your account page)."
+MALFORMED = "The Authorization header is not a bearer token: send 'Authorization: Bearer <token>'."
 INVALID = "The API token is not valid: it is unknown, revoked, or its account is disabled."
 
 
@@ -25,13 +28,27 @@ def caller() -> User | None:
     return None
 
 
+def refusal() -> str:
+    """Why this request has no caller: no Authorization header, one that holds no bearer token, or a bad token."""
+    header = request.headers.get("Authorization", "").strip()
+    if not header:
+        return MISSING
+    scheme, _, value = header.partition(" ")
+    return INVALID if scheme.lower() == "bearer" and value.strip() else MALFORMED
+
+
 def refuse_unless_bearer() -> None:
     """A presented token must be valid, even on public endpoints; other endpoints need one."""
-    if request.headers.get("Authorization") and caller() is None:
-        raise Unauthorized(INVALID)
     audience = audience_of(current_app, request.endpoint) if request.endpoint else None
-    if audience and PUBLIC not in audience and caller() is None:
-        raise Unauthorized(MISSING)
+    needed = request.headers.get("Authorization") or (audience and PUBLIC not in audience)
+    if needed and caller() is None:
+        raise Unauthorized(refusal())
+
+
+def explain_refusal(exc: Unauthorized):
+    """Every 401 of the API says why, also those of the app-wide gate (web.access), which runs before these hooks
+    and knows nothing of tokens."""
+    return problem(401, exc.name, refusal())
 
 
 def announce_bearer_scheme(response):

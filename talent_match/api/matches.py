@@ -3,7 +3,7 @@ from flask import current_app, request
 
 from ..extensions import db
 from ..models import EMPLOYMENT_TYPES, WORK_MODES
-from ..services import applications, matching, postings, profiles
+from ..services import applications, audit, matching, postings, profiles
 from ..services import validation as v
 from ..web.access import allow
 from . import bp, search_engine
@@ -89,10 +89,14 @@ def posting_matches(posting_id: int):
     result = matching.for_posting(db.session, search_engine(), posting, filters=filters, sort=sort, page=page,
                                   per_page=per_page, weights=current_app.config["MATCH_WEIGHTS"])
     pipeline = {a.profile_id: a for a in applications.for_posting(db.session, employer, posting_id)}
-    return _result_page(result, [
-        candidate_json(item, pipeline.get(item.entity.id),
-                       applications.may_see_contact(db.session, employer, item.entity))
-        for item in result.items])
+    shown = [candidate_json(item, pipeline.get(item.entity.id),
+                            applications.may_see_contact(db.session, employer, item.entity))
+             for item in result.items]
+    audit.record_candidates_listed(db.session, employer, posting.id, [c["profile_id"] for c in shown],
+                                   [c["profile_id"] for c in shown if c["contact"] is not None], via="api",
+                                   page=result.page)
+    db.session.commit()
+    return _result_page(result, shown)
 
 
 SORT = query("sort", enum(matching.SORTS), "`score` (the default), or `salary`, `deadline`, `newest`.")

@@ -19,13 +19,14 @@ SEEKER, EMPLOYER, INSTITUTION = "seeker", "employer", "institution"
 
 PROBLEMS = {
     400: "The body is not valid JSON.",
-    401: "No token, or an unknown or revoked one (see `WWW-Authenticate`).",
+    401: "No token, or an unknown or revoked one (see `WWW-Authenticate`); `detail` says which.",
     403: "Your role may not do this.",
-    404: "No such object, or it is not yours.",
+    404: f"No such object, or it is not yours (also for any id beyond {MAX_ID}, whatever the method).",
     409: "The change conflicts with the object's state (a duplicate, or a step its status does not allow).",
     413: "The body is too large.",
     415: "The body has the wrong content type.",
-    422: "A value broke a rule: `errors` names each field and says what would be accepted.",
+    422: "A value broke a rule or had another JSON type than documented (`true`, not `\"yes\"`; `61`, not "
+         "`\"61\"`), or text held lone surrogates: `errors` names each field and says what would be accepted.",
     429: "Too many requests: wait the seconds in `Retry-After`.",
 }
 
@@ -48,7 +49,7 @@ def path(name: str, schema: dict, description: str) -> dict:
 
 PAGING = [query("page", integer(1, 1_000_000), "Page number, from 1."),
           query("per_page", integer(1, 100), "Items per page, at most 100 (default 20).")]
-ID = f"int(max={MAX_ID})"  # the URL converter of ids: a larger number matches no route (404)
+ID = "id"  # the URL converter of ids (payloads.IdConverter): a number beyond MAX_ID matches, then answers 404
 POSTING_ID = path("posting_id", integer(1, MAX_ID), "The posting's id.")
 
 AUDIENCES = {PUBLIC: "Anyone; a token is optional.", SEEKER: "Job seekers.", EMPLOYER: "Employers.",
@@ -111,7 +112,9 @@ def document() -> dict:
                 "JSON in and out under /api/v1. Authenticate with `Authorization: Bearer <token>`: create a token "
                 "on your account page (it is shown once) or with `flask create-token EMAIL`. A token acts with "
                 "its user's role and ownership, no more. Errors are RFC 9457 problem objects. Lists take `page` "
-                "and `per_page` (at most 100) and answer `{items, page, per_page, total}` with `Link` headers."),
+                "and `per_page` (at most 100) and answer `{items, page, per_page, total}` with `Link` headers. "
+                "Bodies are held to their schemas' JSON types: `true`, not `\"yes\"`; `61`, not `\"61\"` or "
+                "`61.0`; `[\"Python\"]`, not `\"Python\"`."),
         },
         "servers": [{"url": "/api/v1"}],
         "components": {

@@ -1,7 +1,8 @@
-"""Reading requests and shaping answers: JSON bodies, query arguments, pages of items.
+"""Reading requests and shaping answers: JSON bodies, ids in paths, query arguments, pages of items.
 
-Refusals raise: werkzeug's 400/415 and the domain's ValidationFailed (422 with `errors`), which errors.py turns
-into problem+json. Rules about the values themselves stay in services.validation.
+Refusals raise: werkzeug's 400/404/415 and the domain's ValidationFailed (422 with `errors`), which errors.py turns
+into problem+json. The API holds bodies to the JSON types its OpenAPI document gives (schemas.type_errors); rules
+about the values themselves stay in services.validation.
 """
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
 from flask import jsonify, request, url_for
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
+from werkzeug.routing import BaseConverter
 
 from ..services import validation as v
 from ..services.errors import ValidationFailed
+from .schemas import MAX_ID, SCHEMAS, type_errors
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
+NOT_TEXT = "holds characters that are not text (a lone surrogate such as \\ud800); send UTF-8 text"
 
 
-def json_object(fields: Iterable[str]) -> dict:
-    """The request body as a JSON object holding only `fields`; anything else is refused, never ignored."""
+def json_object(body: str, fields: Iterable[str] | None = None) -> dict:
+    """The request body as the JSON object SCHEMAS[body] documents (or only its `fields`), each field of the JSON
+    type the document gives; anything else is refused with every wrong field named, never ignored or coerced."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("Send the body as JSON with 'Content-Type: application/json'.")
     try:
@@ -30,12 +35,62 @@ def json_object(fields: Iterable[str]) -> dict:
         raise BadRequest("The body is not valid JSON.")
     if not isinstance(data, dict):
         raise ValidationFailed({"_": ["the body must be a JSON object"]})
-    fields = set(fields)
-    unknown = sorted(set(data) - fields)
-    if unknown:
-        accepted = ", ".join(sorted(fields))
-        raise ValidationFailed({name: [f"is not a field you can set here; accepted: {accepted}"] for name in unknown})
+    broken = not_text(data)
+    if broken:  # before any name is repeated back in a message
+        raise ValidationFailed(broken)
+    fields = set(SCHEMAS[body]["properties"] if fields is None else fields)
+    accepted = ", ".join(sorted(fields))
+    errors = {name: [f"is not a field you can set here; accepted: {accepted}"] for name in sorted(set(data) - fields)}
+    errors.update(type_errors(body, {name: value for name, value in data.items() if name in fields}))
+    if errors:
+        raise ValidationFailed(errors)
     return data
+
+
+def not_text(data: dict) -> dict[str, list[str]]:
+    """Messages by field for strings, keys or values at any depth, that are not Unicode text: a JSON escape such
+    as "\\ud800" parses to a lone surrogate, which cannot be encoded, stored or logged."""
+    errors: dict[str, list[str]] = {}
+    for name, value in data.items():
+        if not v.is_unicode_text(name):
+            errors["_"] = [f"a field name {NOT_TEXT}"]
+            continue
+        pending = [value]
+        while pending:  # by hand, not recursively: the parser allows nesting deeper than the stack left here
+            item = pending.pop()
+            if isinstance(item, str) and not v.is_unicode_text(item):
+                errors[name] = [NOT_TEXT]
+                break
+            if isinstance(item, dict):
+                pending.extend(item)
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+    return errors
+
+
+class IdConverter(BaseConverter):
+    """`<id:...>` in API paths: ASCII digits (`\\d` would take ٦١ for 61). Every such number matches its route, so
+    whatever the method, a number that names no row is a 404 from `refuse_ids_beyond_range` once the caller is
+    known, never a 405 from the router skipping a rule; one too long to convert is None, refused the same way."""
+
+    regex = "[0-9]+"
+    weight = 50
+
+    def to_python(self, value: str) -> int | None:
+        return int(value) if len(value) <= 19 else None
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+def refuse_ids_beyond_range() -> None:
+    """Ids are 32-bit integers in the database, from 1: any other number in a path names nothing."""
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str):  # a cohort code, an import kind
+            continue
+        if value is None or not 1 <= value <= MAX_ID:
+            raise NotFound(f"No object has this {name}: ids are whole numbers from 1 to {MAX_ID}.")
 
 
 def query_int(name: str, *, minimum: int | None = None, maximum: int | None = None) -> int | None:

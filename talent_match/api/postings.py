@@ -41,7 +41,7 @@ def list_postings():
 @bp.post("/postings")
 @allow(EMPLOYER)
 def create_posting():
-    posting = postings.create(db.session, search_engine(), caller(), json_object(postings.FIELDS))
+    posting = postings.create(db.session, search_engine(), caller(), json_object("PostingInput"))
     db.session.commit()
     response = jsonify(posting_json(posting))
     response.status_code = 201
@@ -58,7 +58,7 @@ def get_posting(posting_id: int):
 @bp.patch(f"/postings/<{ID}:posting_id>")
 @allow(EMPLOYER)
 def patch_posting(posting_id: int):
-    posting = postings.update(db.session, search_engine(), caller(), posting_id, json_object(postings.FIELDS))
+    posting = postings.update(db.session, search_engine(), caller(), posting_id, json_object("PostingPatch"))
     db.session.commit()
     return jsonify(posting_json(posting))
 

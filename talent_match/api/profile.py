@@ -39,7 +39,7 @@ def get_profile():
 @bp.put("/profile")
 @allow(SEEKER)
 def put_profile():
-    data = json_object(profiles.FIELDS)
+    data = json_object("ProfileInput")
     profile = profiles.save_profile(db.session, search_engine(), caller(), data,
                                     consent_version=current_app.config["CONSENT_VERSION"])
     db.session.commit()

@@ -203,3 +203,72 @@ for _name in ("Region", "Skill", "Posting", "Application", "Cohort", "Trainee", 
 for _name in ("Match", "Candidate"):
     SCHEMAS[f"{_name}Page"] = page(_name, degraded={
         "type": "boolean", "description": "True while matching runs without the language model (less precise)."})
+
+
+# --- JSON types: a request body's fields are held to the types above before any service sees them ---------------
+# The services' cleaners are lenient on purpose (web forms send every value as text), so "yes", "61" or 1e2 would
+# pass them; the API is held to its document instead.
+
+_EXPECTED = {"string": "text (a JSON string)", "integer": "a whole number (a JSON integer such as 42, without "
+             "quotes or a decimal point)", "number": "a number", "boolean": "true or false (a JSON boolean, "
+             "without quotes)", "array": "a list (a JSON array)", "object": "an object", "null": "null"}
+_ITEMS = {"string": "text (a JSON array of strings)", "integer": "whole numbers (a JSON array of integers)",
+          "number": "numbers (a JSON array of numbers)", "boolean": "true/false values (a JSON array of booleans)",
+          "array": "lists (a JSON array of arrays)", "object": "objects (a JSON array of objects)"}
+_FOUND = {"string": "text", "integer": "a whole number", "number": "a number with a decimal point or exponent",
+          "boolean": "true/false", "array": "a list", "object": "an object", "null": "null"}
+
+
+def json_type(value) -> str:
+    """The JSON type a parsed value had: 61 is an integer; 61.0 and 1e2 are numbers; true is a boolean."""
+    if value is None:
+        return "null"
+    for kind, python in (("boolean", bool), ("integer", int), ("number", float), ("string", str), ("array", list)):
+        if isinstance(value, python):
+            return kind
+    return "object"
+
+
+def _kinds(schema: dict) -> list[str]:
+    if "$ref" in schema:
+        return ["object"]
+    kinds = schema.get("type", [])
+    return kinds if isinstance(kinds, list) else [kinds]
+
+
+def _expected(schema: dict) -> str:
+    words = []
+    for kind in _kinds(schema):
+        items = _kinds(schema.get("items", {})) if kind == "array" else []
+        words.append(f"a list of {_ITEMS[items[0]]}" if items else _EXPECTED[kind])
+    return " or ".join(words)
+
+
+def _fits(value, schema: dict) -> bool:
+    kinds = _kinds(schema)
+    found = json_type(value)
+    return not kinds or found in kinds or (found == "integer" and "number" in kinds)
+
+
+def _type_problem(schema: dict, value) -> str | None:
+    """What is wrong with the JSON type of `value` for a field of `schema`, for people; None when it fits."""
+    if not _fits(value, schema):
+        return f"must be {_expected(schema)}, not {_FOUND[json_type(value)]}"
+    if isinstance(value, list) and "items" in schema:
+        for number, item in enumerate(value, 1):
+            if not _fits(item, schema["items"]):
+                return f"must be {_expected(schema)}; item {number} is {_FOUND[json_type(item)]}"
+    return None
+
+
+def type_errors(body: str, data: dict) -> dict[str, list[str]]:
+    """Messages by field for each documented field of `data` whose JSON type is not the one SCHEMAS[body] gives.
+
+    Values within the type (lengths, ranges, choices) are left to the services' validators, one per field."""
+    properties = SCHEMAS[body]["properties"]
+    errors = {}
+    for name, value in data.items():
+        problem = _type_problem(properties[name], value) if name in properties else None
+        if problem:
+            errors[name] = [problem]
+    return errors

@@ -10,6 +10,7 @@ from ..models import ROLES, Company, Institution, SeekerProfile, User
 from ..models.training import INSTITUTION_KINDS
 from . import validation as v
 from .errors import ValidationFailed
+from .messages import msg
 from .regions import region_by_handle
 
 
@@ -31,7 +32,7 @@ def register(session: Session, *, role: str, email: str, password: str, name: st
     password = v.clean_password(password)
     name = v.clean_text(name, "name", max_length=100, required=not join_existing)  # operators may leave it blank
     if find_user(session, email) is not None:
-        raise ValidationFailed({"email": ["is already registered"]})
+        raise ValidationFailed({"email": [msg("is already registered")]})
     user = User(email=email, role=role, name=name)
     user.set_password(password)
     if role == "seeker":
@@ -52,7 +53,8 @@ def _company(session: Session, name: str | None, region: str | None, join_existi
     existing = session.scalar(select(Company).where(func.lower(Company.name) == name.lower()))  # "WebCo" = "webco"
     if existing is not None:
         if not join_existing:
-            raise ValidationFailed({"company": ["is already registered; ask the programme office to add you to it"]})
+            raise ValidationFailed({"company": [msg("is already registered; ask the programme office to add you "
+                                                    "to it")]})
         return existing
     company = Company(name=name, region=region_by_handle(session, region or ""))
     session.add(company)
@@ -63,12 +65,12 @@ def _institution(session: Session, slug: str | None, name: str | None, region: s
                  join_existing: bool) -> Institution:
     slug = v.clean_text(slug, "institution", max_length=60, required=True).lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,59}", slug):
-        raise ValidationFailed({"institution": ["must be a slug: lowercase letters, digits and hyphens"]})
+        raise ValidationFailed({"institution": [msg("must be a slug: lowercase letters, digits and hyphens")]})
     existing = session.scalar(select(Institution).where(Institution.slug == slug))
     if existing is not None:
         if not join_existing:
-            raise ValidationFailed({"institution": ["is already registered; ask the programme office to add you "
-                                                    "to it"]})
+            raise ValidationFailed({"institution": [msg("is already registered; ask the programme office to add "
+                                                        "you to it")]})
         return existing
     institution = Institution(
         slug=slug,
@@ -82,5 +84,5 @@ def _institution(session: Session, slug: str | None, name: str | None, region: s
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current or ""):
-        raise ValidationFailed({"current_password": ["is not correct"]})
+        raise ValidationFailed({"current_password": [msg("is not correct")]})
     user.set_password(v.clean_password(new, "new_password"))

@@ -14,6 +14,7 @@ from ..models import ApiToken, User
 from ..security import hash_token, new_token_value
 from . import validation as v
 from .errors import NotFound
+from .messages import msg
 
 PREFIX_LENGTH = 10  # "tm_" and 7 characters: enough to tell tokens apart, too few to guess the rest
 
@@ -38,7 +39,7 @@ def revoke(session: Session, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; another user's token is NotFound. Revoking twice is harmless."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(msg("No such token."))
     if token.revoked_at is None:
         token.revoked_at = datetime.now(timezone.utc)
     return token

@@ -17,6 +17,7 @@ from ..models import (APPLICATION_STATUSES, Application, ApplicationEvent, Enrol
                       SeekerProfile, User)
 from . import validation as v
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .messages import msg
 from .postings import get_for_edit, get_visible, is_open, today_in_korea
 from .profiles import profile_of
 
@@ -45,9 +46,10 @@ def apply(session: Session, seeker_user: User, posting_id, note: str = "", *,
             if note:
                 existing.note = (existing.note + "\n\n" + note).strip()
             return transition(session, seeker_user, existing.id, "applied", today=today)
-        raise Conflict(f"You already have an application for this posting (status: {existing.status}).")
+        raise Conflict(msg("You already have an application for this posting (status: {status}).",
+                           status=existing.status))
     if not is_open(posting, today):
-        raise Conflict("This posting is closed and takes no more applications.")
+        raise Conflict(msg("This posting is closed and takes no more applications."))
     application = Application(posting=posting, profile=profile, initiated_by="seeker", status="applied", note=note)
     return _created(session, application, seeker_user)
 
@@ -59,11 +61,11 @@ def invite(session: Session, employer_user: User, posting_id, profile_id, note: 
     note = v.clean_text(note, "note", max_length=MAX_NOTE, multiline=True)
     profile = session.get(SeekerProfile, profile_id) if isinstance(profile_id, int) else None
     if profile is None or not profile.discoverable or posting.region_id not in profile.region_ids():
-        raise NotFound("No such candidate.")
+        raise NotFound(msg("No such candidate."))
     if not is_open(posting, today):
-        raise Conflict("Open the posting before inviting candidates to it.")
+        raise Conflict(msg("Open the posting before inviting candidates to it."))
     if _find(session, posting.id, profile.id) is not None:
-        raise Conflict("This candidate already has an application or invitation for this posting.")
+        raise Conflict(msg("This candidate already has an application or invitation for this posting."))
     application = Application(posting=posting, profile=profile, initiated_by="employer", status="invited", note=note)
     return _created(session, application, employer_user)
 
@@ -78,17 +80,23 @@ def transition(session: Session, actor: User, application_id, to_status: str, *,
     application = session.get(Application, application_id) if isinstance(application_id, int) else None
     side = _side(actor, application)
     if side is None:
-        raise NotFound("No such application.")
+        raise NotFound(msg("No such application."))
     if to_status not in APPLICATION_STATUSES:
-        raise ValidationFailed({"status": [f"must be one of {', '.join(APPLICATION_STATUSES)}"]})
+        raise ValidationFailed({"status": [msg("must be one of {choices}", choices=", ".join(APPLICATION_STATUSES))]})
     current = application.status
     if to_status not in moves_for(side, current):
-        other = "employer" if side == "seeker" else "seeker"
-        if to_status in moves_for(other, current):
-            raise Forbidden(f"Only the {other} can move an application from '{current}' to '{to_status}'.")
+        if side == "seeker" and to_status in moves_for("employer", current):
+            raise Forbidden(msg("Only the employer can move an application from '{current}' to '{status}'.",
+                                current=current, status=to_status))
+        if side == "employer" and to_status in moves_for("seeker", current):
+            raise Forbidden(msg("Only the seeker can move an application from '{current}' to '{status}'.",
+                                current=current, status=to_status))
         allowed = moves_for(side, current)
-        hint = f"; from here you can move it to: {', '.join(allowed)}" if allowed else "; it is final"
-        raise Conflict(f"An application that is '{current}' cannot move to '{to_status}'{hint}.")
+        if allowed:
+            raise Conflict(msg("An application that is '{current}' cannot move to '{status}'; from here you can "
+                               "move it to: {allowed}.", current=current, status=to_status, allowed=", ".join(allowed)))
+        raise Conflict(msg("An application that is '{current}' cannot move to '{status}'; it is final.",
+                           current=current, status=to_status))
     if to_status == "hired":
         start = v.clean_date(start_date, "start_date") or today or today_in_korea()
         wage = v.clean_annual_wage(wage, "wage")
@@ -131,7 +139,7 @@ def get(session: Session, actor: User, application_id) -> Application:
     """An application its seeker or the posting's company may see; NotFound for anyone else."""
     application = session.get(Application, application_id) if isinstance(application_id, int) else None
     if _side(actor, application) is None:
-        raise NotFound("No such application.")
+        raise NotFound(msg("No such application."))
     return application
 
 

@@ -58,3 +58,16 @@ def record_export(session: Session, actor: User, kind: str, file_format: str, ro
     security_log.warning("export actor_id=%s format=%s kind=%s object_id=%s rows=%s", actor.id, file_format, kind,
                          event.object_id, rows)
     return event
+
+
+def record_candidates_listed(session: Session, employer: User, posting_id: int, profile_ids, contact_ids, *,
+                             via: str, page: int = 1) -> AuditEvent:
+    """A "candidates_listed" event: which seekers a list of candidates showed an employer, and whose contact
+    details it showed (the applicants), by id only. The web page and the API both write one per page shown."""
+    event = AuditEvent(actor_id=employer.id, actor_role=employer.role, action="candidates_listed",
+                       object_type="posting", object_id=str(posting_id),
+                       details={"via": via, "page": page, "profile_ids": list(profile_ids),
+                                "contact_shown": list(contact_ids)})
+    session.add(event)
+    session.flush()
+    return event

@@ -7,16 +7,17 @@ from sqlalchemy.orm import Session
 from ..models import COMPANY_SIZES, AuditEvent, Company, User
 from . import validation as v
 from .errors import Forbidden, NotFound, ValidationFailed
+from .messages import msg
 from .regions import region_by_handle
 
 
 def company_of(session: Session, actor: User) -> Company:
     """The company an employer user belongs to; NotFound for anyone else."""
     if actor is None or actor.role != "employer" or actor.company_id is None:
-        raise NotFound("You do not belong to a company.")
+        raise NotFound(msg("You do not belong to a company."))
     company = session.get(Company, actor.company_id)
     if company is None:
-        raise NotFound("You do not belong to a company.")
+        raise NotFound(msg("You do not belong to a company."))
     return company
 
 
@@ -31,7 +32,7 @@ def update(session: Session, actor: User, data: dict) -> Company:
         name = errors.check(v.clean_text, data.get("name"), "name", max_length=200, required=True)
         if name and name != company.name and session.scalar(
                 select(Company.id).where(func.lower(Company.name) == name.lower(), Company.id != company.id)):
-            errors.add(ValidationFailed({"name": ["is already registered by another company"]}))
+            errors.add(ValidationFailed({"name": [msg("is already registered by another company")]}))
         elif name:
             company.name = name
     if "region" in data:
@@ -54,7 +55,7 @@ def update(session: Session, actor: User, data: dict) -> Company:
 def set_verified(session: Session, admin: User, company: Company, value: bool) -> Company:
     """Admins confirm (or withdraw) that a company is who it says it is; the change is audited."""
     if admin is None or admin.role != "admin":
-        raise Forbidden("Only administrators can verify companies.")
+        raise Forbidden(msg("Only administrators can verify companies."))
     company.verified = v.clean_bool(value, "verified")
     session.add(AuditEvent(actor_id=admin.id, actor_role=admin.role, action="company_verified",
                            object_type="company", object_id=str(company.id), details={"verified": company.verified}))

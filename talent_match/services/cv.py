@@ -12,6 +12,7 @@ import unicodedata
 import zipfile
 
 from .errors import ValidationFailed
+from .messages import msg
 
 MAX_BYTES = 4 * 1024 * 1024          # the upload itself
 MAX_PAGES = 30                        # a CV longer than this is not a CV
@@ -42,20 +43,21 @@ def extract_text(filename: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> s
     """The CV's plain text, tidied for review. Raises ValidationFailed({"cv": [...]}) saying what to do instead."""
     extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     if extension not in EXTENSIONS:
-        raise ValidationFailed({"cv": ["must be a PDF (.pdf) or Word (.docx) file"]})
+        raise ValidationFailed({"cv": [msg("must be a PDF (.pdf) or Word (.docx) file")]})
     if not data:
-        raise ValidationFailed({"cv": ["is empty; choose a PDF or Word file"]})
+        raise ValidationFailed({"cv": [msg("is empty; choose a PDF or Word file")]})
     if len(data) > max_bytes:
-        raise ValidationFailed({"cv": [f"is too large ({len(data) // 1024} KB; at most {max_bytes // 1024} KB)"]})
+        raise ValidationFailed({"cv": [msg("is too large ({size} KB; at most {limit} KB)", size=len(data) // 1024,
+                                           limit=max_bytes // 1024)]})
     kind = sniff(data)
     if kind != EXTENSIONS[extension]:
-        raise ValidationFailed({"cv": [f"is named .{extension} but is not a {extension.upper()} file; "
-                                       "save it again as PDF or DOCX and upload that"]})
+        raise ValidationFailed({"cv": [msg("is named .{extension} but is not a {kind} file; save it again as PDF "
+                                           "or DOCX and upload that", extension=extension, kind=extension.upper())]})
     text = _pdf_text(data) if kind == "pdf" else _docx_text(data)
     text = tidy(text)
     if len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS:
-        raise ValidationFailed({"cv": ["has no text we can read (a scanned image?); upload a PDF or DOCX with "
-                                       "selectable text, or type your summary into the profile instead"]})
+        raise ValidationFailed({"cv": [msg("has no text we can read (a scanned image?); upload a PDF or DOCX with "
+                                           "selectable text, or type your summary into the profile instead")]})
     return text[:MAX_TEXT_CHARS]
 
 
@@ -72,13 +74,14 @@ def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    unreadable = ValidationFailed({"cv": ["could not be read as a PDF; save it again as PDF and upload that"]})
+    unreadable = ValidationFailed({"cv": [msg("could not be read as a PDF; save it again as PDF and upload that")]})
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise ValidationFailed({"cv": ["is password-protected; upload a copy without a password"]})
+            raise ValidationFailed({"cv": [msg("is password-protected; upload a copy without a password")]})
         if len(reader.pages) > MAX_PAGES:
-            raise ValidationFailed({"cv": [f"has too many pages ({len(reader.pages)}; at most {MAX_PAGES})"]})
+            raise ValidationFailed({"cv": [msg("has too many pages ({count}; at most {limit})", count=len(reader.pages),
+                                                   limit=MAX_PAGES)]})
         parts = []
         for page in reader.pages:
             parts.append(page.extract_text() or "")
@@ -97,14 +100,14 @@ def _docx_text(data: bytes) -> str:
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            raise ValidationFailed({"cv": ["is too large once unpacked; save it again as a plain DOCX"]})
+            raise ValidationFailed({"cv": [msg("is too large once unpacked; save it again as a plain DOCX")]})
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
-        raise ValidationFailed({"cv": ["could not be read as a Word file; save it again as DOCX"]}) from None
+        raise ValidationFailed({"cv": [msg("could not be read as a Word file; save it again as DOCX")]}) from None
     except Exception as exc:  # lxml raises its own parse errors for damaged XML
         if type(exc).__module__.startswith("lxml"):
-            raise ValidationFailed({"cv": ["could not be read as a Word file; save it again as DOCX"]}) from None
+            raise ValidationFailed({"cv": [msg("could not be read as a Word file; save it again as DOCX")]}) from None
         raise
     parts = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:

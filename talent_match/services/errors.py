@@ -1,9 +1,12 @@
 """Domain errors: raised by services, turned into form errors, problem+json or CSV row errors by adapters."""
 from __future__ import annotations
 
+from .messages import msg
+
 
 class DomainError(Exception):
-    """Base of every error a service raises for people to read."""
+    """Base of every error a service raises for people to read. Messages are `messages.msg(...)`: English to logs
+    and the API, translated on web pages."""
 
     status = 400
 
@@ -23,7 +26,8 @@ class ValidationFailed(DomainError):
             errors = {field or "_": [errors]}
         self.errors = errors
         first = next(iter(errors.items()))
-        super().__init__(f"{first[0]}: {first[1][0]}" if first[0] != "_" else first[1][0], field=first[0])
+        message = msg("{field}: {message}", field=first[0], message=first[1][0]) if first[0] != "_" else first[1][0]
+        super().__init__(message, field=first[0])
 
 
 class NotFound(DomainError):

@@ -18,6 +18,7 @@ from ..models import Cohort, Enrollment, FollowUp, Institution, Placement
 from .disclosure import THRESHOLD, display, public_table
 from .errors import ValidationFailed
 from .imports import COLUMNS
+from .messages import msg
 from .outcomes import OutcomeTable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,7 +36,7 @@ class ExportRows(list):
 def export_rows(session: Session, institution: Institution, kind: str) -> ExportRows:
     """The institution's own records of one kind (cohorts, trainees, placements, followups), as import reads them."""
     if kind not in COLUMNS:
-        raise ValidationFailed({"kind": [f"must be one of {', '.join(COLUMNS)}"]})
+        raise ValidationFailed({"kind": [msg("must be one of {choices}", choices=", ".join(COLUMNS))]})
     return ExportRows(kind, COLUMNS[kind], _ROWS[kind](session, institution))
 
 

@@ -15,6 +15,7 @@ from ..config import Defaults
 from ..models import FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, AuditEvent, Enrollment, FollowUp, Institution, Placement
 from . import validation as v
 from .errors import Conflict, NotFound, ValidationFailed
+from .messages import msg
 from .outcomes import EMPLOYED, add_months, first_placement
 from .training import Records, upsert
 
@@ -29,16 +30,17 @@ def clean_follow_up(records: Records, data: dict, checkpoints=Defaults.CHECKPOIN
     if str(data.get("region") or "").strip():
         region = errors.check(records.region, data.get("region"))
     elif status in EMPLOYED:
-        errors.add(ValidationFailed({"region": ["is required when the trainee is employed (where they work)"]}))
+        errors.add(ValidationFailed({"region": [msg("is required when the trainee is employed (where they work)")]}))
     checked_on = errors.check(v.clean_date, data.get("checked_on"), "checked_on", required=True)
     evidence = errors.check(v.clean_choice, data.get("evidence"), "evidence", FOLLOW_UP_EVIDENCE)
     if enrollment is not None and enrollment.id not in records.placed:
-        errors.add(ValidationFailed({"trainee_ref": ["has no placement; report the placement first "
-                                                     "(placements.csv)"]}))
+        errors.add(ValidationFailed({"trainee_ref": [msg("has no placement; report the placement first "
+                                                         "(placements.csv)")]}))
     elif enrollment is not None and checked_on is not None:
         started = min(start for enrollment_id, _, start in records.placements if enrollment_id == enrollment.id)
         if checked_on < started:  # a status after m months cannot be known before the job began
-            errors.add(ValidationFailed({"checked_on": [f"is before the first placement started ({started})"]}))
+            errors.add(ValidationFailed({"checked_on": [msg("is before the first placement started ({date})",
+                                                            date=started.isoformat())]}))
     errors.raise_if_any()
     return {"enrollment_id": enrollment.id, "checkpoint_month": month, "status": status,
             "region_id": region.id if region else None, "checked_on": checked_on, "evidence": evidence}
@@ -127,16 +129,16 @@ def confirm_still_employed(session: Session, employer_user, placement_id: int, e
     placement = session.get(Placement, placement_id) if isinstance(placement_id, int) else None
     if (placement is None or getattr(employer_user, "role", None) != "employer"
             or employer_user.company_id is None or placement.company_id != employer_user.company_id):
-        raise NotFound("no such hire")
+        raise NotFound(msg("no such hire"))
     if placement.enrollment_id is None:
-        raise Conflict("no training institution follows this hire, so there is nothing to confirm")
+        raise Conflict(msg("no training institution follows this hire, so there is nothing to confirm"))
     first, recorded = _trainee_record(session, placement.enrollment_id)
     due = _due_checkpoints(first, placement, today, checkpoints)
     if not due:
-        raise Conflict("no follow-up checkpoint is due yet for this hire")
+        raise Conflict(msg("no follow-up checkpoint is due yet for this hire"))
     latest = due[-1][0]
     if latest in recorded and recorded[latest].status != "unknown":
-        raise Conflict(f"the {latest}-month follow-up is already recorded")
+        raise Conflict(msg("the {month}-month follow-up is already recorded", month=latest))
     same = first is placement
     months = [m for m, _ in due if m not in recorded or recorded[m].status == "unknown"] if employed else [latest]
     status = ("employed_same_employer" if same else "employed_other_employer") if employed else "not_employed"

@@ -23,6 +23,7 @@ from ..models import AuditEvent, Enrollment, FollowUp, Institution, Placement
 from . import followups, placements, training
 from .validation import refuse_resident_number
 from .errors import Conflict, ValidationFailed
+from .messages import msg
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -167,7 +168,7 @@ def commit(session: Session, institution: Institution, kind: str, raw_bytes: byt
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict("the same records were changed at the same time; import the file again") from None
+        raise Conflict(msg("the same records were changed at the same time; import the file again")) from None
     except BaseException:
         session.rollback()
         raise
@@ -177,23 +178,24 @@ def commit(session: Session, institution: Institution, kind: str, raw_bytes: byt
 def decode(raw_bytes: bytes) -> str:
     """The file's text: UTF-8 (BOM or not) tried strictly first, then CP949 (which covers EUC-KR)."""
     if not isinstance(raw_bytes, (bytes, bytearray)):
-        raise _FileRefused(RowError(None, None, "expected the file's bytes"))
+        raise _FileRefused(RowError(None, None, msg("expected the file's bytes")))
     if len(raw_bytes) > MAX_BYTES:
-        raise _FileRefused(RowError(None, None, f"the file is too large ({len(raw_bytes) / 1048576:.1f} MB; at "
-                                                f"most {MAX_BYTES // 1048576} MB): split it into smaller files"))
+        raise _FileRefused(RowError(None, None, msg("the file is too large ({size} MB; at most {limit} MB): split "
+                                                    "it into smaller files", limit=MAX_BYTES // 1048576,
+                                                    size=format(len(raw_bytes) / 1048576, ".1f"))))
     if raw_bytes.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise _FileRefused(RowError(None, None, "this is an Excel workbook, not CSV: save it as "
-                                                "'CSV UTF-8 (comma delimited)' and upload that"))
+        raise _FileRefused(RowError(None, None, msg("this is an Excel workbook, not CSV: save it as "
+                                                    "'CSV UTF-8 (comma delimited)' and upload that")))
     if raw_bytes.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw_bytes:
-        raise _FileRefused(RowError(None, None, "this is not a text CSV file (it contains NUL bytes: binary or "
-                                                "UTF-16); save it as 'CSV UTF-8 (comma delimited)'"))
+        raise _FileRefused(RowError(None, None, msg("this is not a text CSV file (it contains NUL bytes: binary or "
+                                                    "UTF-16); save it as 'CSV UTF-8 (comma delimited)'")))
     for encoding in ("utf-8-sig", "cp949"):
         try:
             return bytes(raw_bytes).decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _FileRefused(RowError(None, None, "the file is neither UTF-8 nor CP949/EUC-KR text; save it as "
-                                            "'CSV UTF-8 (comma delimited)'"))
+    raise _FileRefused(RowError(None, None, msg("the file is neither UTF-8 nor CP949/EUC-KR text; save it as "
+                                                "'CSV UTF-8 (comma delimited)'")))
 
 
 def _plan(session: Session, institution: Institution, kind: str, raw_bytes: bytes):
@@ -201,7 +203,8 @@ def _plan(session: Session, institution: Institution, kind: str, raw_bytes: byte
     plan = ImportPreview(kind)
     records = training.Records(session, institution)
     if kind not in _KINDS:
-        plan.errors.append(RowError(None, None, f"unknown kind {kind!r}; one of {', '.join(KINDS)}"))
+        plan.errors.append(RowError(None, None, msg("unknown kind {kind}; one of {kinds}", kind=repr(kind),
+                                                    kinds=", ".join(KINDS))))
         return plan, records, []
     try:
         rows = _read(decode(raw_bytes))
@@ -226,8 +229,9 @@ def _plan(session: Session, institution: Institution, kind: str, raw_bytes: byte
         if values is not None:
             key = spec.key(values)
             if key in first_seen:
-                errors = [RowError(number, spec.key_columns, f"repeats row {first_seen[key]} (same "
-                                                             f"{spec.key_columns}); keep one of them")]
+                errors = [RowError(number, spec.key_columns, msg("repeats row {row} (same {columns}); keep one of "
+                                                                 "them", row=first_seen[key],
+                                                                 columns=spec.key_columns))]
             else:
                 first_seen[key] = number
         action = "error"
@@ -242,18 +246,19 @@ def _plan(session: Session, institution: Institution, kind: str, raw_bytes: byte
 
 def _read(text: str) -> list[list[str]]:
     if not text.strip():
-        raise _FileRefused(RowError(None, None, "the file is empty: the first row must name the columns"))
+        raise _FileRefused(RowError(None, None, msg("the file is empty: the first row must name the columns")))
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for cells in reader:
             rows.append(cells)
             if len(rows) > MAX_ROWS + 1:
-                raise _FileRefused(RowError(None, None, f"the file has more than {MAX_ROWS:,} rows: split it"))
+                raise _FileRefused(RowError(None, None, msg("the file has more than {limit} rows: split it",
+                                                            limit=format(MAX_ROWS, ","))))
     except csv.Error as exc:
-        reason = ("a value is too long" if "field limit" in str(exc) else
-                  "unbalanced quotes: a quoted value is not closed, or text follows its closing quote "
-                  "(write a quote inside a quoted value as \"\")")
+        reason = (msg("a value is too long") if "field limit" in str(exc) else
+                  msg("unbalanced quotes: a quoted value is not closed, or text follows its closing quote "
+                      "(write a quote inside a quoted value as \"\")"))
         raise _FileRefused(RowError(len(rows) + 1, None, reason)) from None
     return rows
 
@@ -271,21 +276,22 @@ def _columns(kind: str, header: list[str] | None) -> list[str | None]:
     expected = COLUMNS[kind]
     listing = ", ".join(expected)
     if header is None:
-        raise _FileRefused(RowError(1, None, f"the first row must name the columns: {listing}"))
+        raise _FileRefused(RowError(1, None, msg("the first row must name the columns: {columns}", columns=listing)))
     columns: list[str | None] = []
     errors: list[RowError] = []
     for cell in header:
         name = _HEADER_NAMES.get(_key(cell)) if cell.strip() else None
         if cell.strip() and name not in expected:
-            errors.append(RowError(1, cell.strip()[:60], f"unexpected column for {kind}.csv; the columns are: "
-                                                         f"{listing}"))
+            errors.append(RowError(1, cell.strip()[:60], msg("unexpected column for {kind}.csv; the columns are: "
+                                                             "{columns}", kind=kind, columns=listing)))
             name = None
         elif name is not None and name in columns:
-            errors.append(RowError(1, cell.strip()[:60], f"column {name} appears twice"))
+            errors.append(RowError(1, cell.strip()[:60], msg("column {column} appears twice", column=name)))
         columns.append(name)
     missing = [name for name in expected if name not in columns]
     if missing:
-        errors.append(RowError(1, None, f"missing column(s): {', '.join(missing)}; the columns are: {listing}"))
+        errors.append(RowError(1, None, msg("missing column(s): {missing}; the columns are: {columns}",
+                                            missing=", ".join(missing), columns=listing)))
     if errors:
         raise _FileRefused(*errors)
     return columns
@@ -293,11 +299,12 @@ def _columns(kind: str, header: list[str] | None) -> list[str | None]:
 
 def _shape_errors(number: int, cells: list[str], columns: list[str | None]) -> list[RowError]:
     if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
-        return [RowError(number, None, f"has {len(cells)} values but the header names {len(columns)} columns "
-                                       "(a comma inside a value needs quotes)")]
+        return [RowError(number, None, msg("has {count} values but the header names {columns} columns (a comma "
+                                           "inside a value needs quotes)", count=len(cells), columns=len(columns)))]
     if len(cells) < len(columns):
-        return [RowError(number, None, f"has {len(cells)} values but the header names {len(columns)} columns")]
-    return [RowError(number, f"column {index + 1}", "has a value under a column with no name")
+        return [RowError(number, None, msg("has {count} values but the header names {columns} columns",
+                                           count=len(cells), columns=len(columns)))]
+    return [RowError(number, f"column {index + 1}", msg("has a value under a column with no name"))
             for index, (name, cell) in enumerate(zip(columns, cells)) if name is None and cell.strip()]
 
 

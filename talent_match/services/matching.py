@@ -21,6 +21,7 @@ from ..models import (HiddenPosting, MatchFeedback, Posting, PostingSkill, Profi
 from . import documents, lexical, ranking
 from . import validation as v
 from .fit import experience_fit, salary_fit, skill_report
+from .messages import msg
 from .taxonomy import Taxonomy
 from .text import normalise_label
 
@@ -214,7 +215,7 @@ def _degraded(engine, query_vector) -> bool:
 def _sort(sort: str) -> str:
     sort = sort or "score"
     if sort not in SORTS:
-        raise v.ValidationFailed({"sort": [f"must be one of {', '.join(SORTS)}"]})
+        raise v.ValidationFailed({"sort": [msg("must be one of {choices}", choices=", ".join(SORTS))]})
     return sort
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..models import EMPLOYMENT_TYPES, Enrollment, Institution, Placement
 from . import validation as v
 from .errors import ValidationFailed
+from .messages import msg
 from .training import Records, upsert
 
 
@@ -26,7 +27,8 @@ def clean_placement(records: Records, data: dict) -> dict:
                         required=False, default="full_time")
     in_field = None
     if str(data.get("in_field") if data.get("in_field") is not None else "").strip() == "":
-        errors.add(ValidationFailed({"in_field": ["is required: true when the job uses the training, else false"]}))
+        errors.add(ValidationFailed({"in_field": [msg("is required: true when the job uses the training, else "
+                                                      "false")]}))
     else:
         in_field = errors.check(v.clean_bool, data.get("in_field"), "in_field")
     errors.raise_if_any()

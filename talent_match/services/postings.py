@@ -17,6 +17,7 @@ from . import indexing
 from . import validation as v
 from .companies import company_of
 from .errors import NotFound, ValidationFailed
+from .messages import msg
 from .profiles import skill_entries
 from .regions import region_by_handle
 
@@ -74,7 +75,7 @@ def get_for_edit(session: Session, actor: User, posting_id) -> Posting:
     """The posting when the actor's company owns it; NotFound otherwise (so nothing leaks)."""
     posting = session.get(Posting, posting_id) if isinstance(posting_id, int) else None
     if posting is None or actor is None or actor.role != "employer" or posting.company_id != actor.company_id:
-        raise NotFound("No such posting.")
+        raise NotFound(msg("No such posting."))
     return posting
 
 
@@ -82,10 +83,10 @@ def get_visible(session: Session, viewer: User, posting_id) -> Posting:
     """A published posting (open, closed or filled) anyone signed in may read; drafts only their own company."""
     posting = session.get(Posting, posting_id) if isinstance(posting_id, int) else None
     if posting is None:
-        raise NotFound("No such posting.")
+        raise NotFound(msg("No such posting."))
     if posting.status == "draft" and (viewer is None or viewer.role != "employer"
                                       or posting.company_id != viewer.company_id):
-        raise NotFound("No such posting.")
+        raise NotFound(msg("No such posting."))
     return posting
 
 
@@ -130,11 +131,11 @@ def close_expired(session: Session, engine, today: date | None = None) -> list[i
 def _apply(session: Session, posting: Posting, data: dict, *, today: date, creating: bool) -> None:
     """Validate every field present in `data`, report all failures together, then write them."""
     if not isinstance(data, dict):
-        raise ValidationFailed("expected an object with posting fields")
+        raise ValidationFailed(msg("expected an object with posting fields"))
     unknown = sorted(set(data) - set(FIELDS))
     errors = v.ErrorCollector()
     if unknown:
-        errors.add(ValidationFailed({"_": [f"unknown fields: {', '.join(unknown)}"]}))
+        errors.add(ValidationFailed({"_": [msg("unknown fields: {fields}", fields=", ".join(unknown))]}))
 
     def given(field: str) -> bool:
         return creating or field in data
@@ -182,8 +183,9 @@ def _apply(session: Session, posting: Posting, data: dict, *, today: date, creat
     status = values.get("status") or posting.status
     deadline = values["deadline"] if "deadline" in values else posting.deadline
     if status == "open" and deadline is not None and deadline < today and "deadline" not in errors.errors:
-        errors.add(ValidationFailed({"deadline": [f"has passed ({deadline.isoformat()}); set a date from "
-                                                  f"{today.isoformat()} on, or leave the posting closed"]}))
+        errors.add(ValidationFailed({"deadline": [msg("has passed ({deadline}); set a date from {today} on, or leave "
+                                                      "the posting closed", deadline=deadline.isoformat(),
+                                                      today=today.isoformat())]}))
     errors.raise_if_any()
 
     for field, value in values.items():

@@ -20,6 +20,7 @@ from ..models import (ApiToken, Application, AuditEvent, Consent, Enrollment, Fo
 from ..models.base import utcnow
 from . import consent, indexing, profiles
 from .errors import NotFound, ValidationFailed
+from .messages import msg
 
 security_log = logging.getLogger("talent_match.security")
 
@@ -55,11 +56,11 @@ def set_optional_consent(session: Session, engine, user: User, item: str, grante
     account. Adds to the session without committing.
     """
     if item in consent.REQUIRED_ITEMS:
-        raise ValidationFailed({item: ["is required to use the service; to withdraw it, delete your account"]})
+        raise ValidationFailed({item: [msg("is required to use the service; to withdraw it, delete your account")]})
     if item not in consent.OPTIONAL_ITEMS:
-        raise NotFound("No such consent item.")
+        raise NotFound(msg("No such consent item."))
     if user.role != "seeker":
-        raise ValidationFailed({item: ["applies to job seekers' accounts only"]})
+        raise ValidationFailed({item: [msg("applies to job seekers' accounts only")]})
     if item == "discoverable":
         profile = profiles.profile_of(session, user)
         if profile.discoverable != granted:

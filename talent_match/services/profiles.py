@@ -13,6 +13,7 @@ from ..models import SEEKER_KINDS, WORK_MODES, Application, AuditEvent, Posting,
 from . import consent, indexing
 from . import validation as v
 from .errors import NotFound, ValidationFailed
+from .messages import msg
 from .regions import region_by_handle
 from .taxonomy import Taxonomy
 
@@ -25,7 +26,7 @@ MAX_CV_CHARS = 20_000
 def profile_of(session: Session, user: User) -> SeekerProfile:
     """The seeker's own profile; NotFound for any other role."""
     if user is None or user.role != "seeker" or user.profile is None:
-        raise NotFound("You have no seeker profile.")
+        raise NotFound(msg("You have no seeker profile."))
     return user.profile
 
 
@@ -37,11 +38,11 @@ def save_profile(session: Session, engine, user: User, data: dict, *,
     """
     profile = profile_of(session, user)
     if not isinstance(data, dict):
-        raise ValidationFailed("expected an object with profile fields")
+        raise ValidationFailed(msg("expected an object with profile fields"))
     errors = v.ErrorCollector()
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
-        errors.add(ValidationFailed({"_": [f"unknown fields: {', '.join(unknown)}"]}))
+        errors.add(ValidationFailed({"_": [msg("unknown fields: {fields}", fields=", ".join(unknown))]}))
     values: dict = {}
     if "kind" in data:
         values["kind"] = errors.check(v.clean_choice, data["kind"], "kind", SEEKER_KINDS)
@@ -143,7 +144,7 @@ def view_candidate(session: Session, employer: User, posting_id, profile_id) -> 
     posting = get_for_edit(session, employer, posting_id)
     profile = session.get(SeekerProfile, profile_id) if isinstance(profile_id, int) else None
     if profile is None or not may_view(session, posting, profile):
-        raise NotFound("No such candidate.")
+        raise NotFound(msg("No such candidate."))
     session.add(AuditEvent(actor_id=employer.id, actor_role=employer.role, action="candidate_viewed",
                            object_type="profile", object_id=str(profile.id), details={"posting_id": posting.id}))
     session.flush()
@@ -161,7 +162,7 @@ def _regions(session: Session, handles) -> list:
     if isinstance(handles, str):
         handles = [h for h in handles.split(",") if h.strip()]
     if not isinstance(handles, (list, tuple)):
-        raise ValidationFailed({"accepted_regions": ["must be a list of regions"]})
+        raise ValidationFailed({"accepted_regions": [msg("must be a list of regions")]})
     regions = []
     for handle in handles:
         region = region_by_handle(session, handle, "accepted_regions")
@@ -173,7 +174,8 @@ def _regions(session: Session, handles) -> list:
 def _joined(labels: list[str], field: str, limit: int) -> str:
     text = ", ".join(labels)
     if len(text) > limit:
-        raise ValidationFailed({field: [f"is too long ({len(text)} characters; at most {limit})"]})
+        raise ValidationFailed({field: [msg("is too long ({length} characters; at most {limit})", length=len(text),
+                                            limit=limit)]})
     return text
 
 

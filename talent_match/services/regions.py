@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Region
 from .errors import ValidationFailed
+from .messages import msg
 
 REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "regions.csv"
 
@@ -77,14 +78,20 @@ def slug_for(value: str) -> str | None:
 def region_by_handle(session: Session, value, field: str = "region") -> Region:
     slug = slug_for(value) if isinstance(value, str) else None
     if slug is None and (value is None or (isinstance(value, str) and not value.strip())):
-        raise ValidationFailed({field: ["is required: a region slug such as 'gyeongnam' or a name such as '경상남도'"]})
+        raise ValidationFailed({field: [msg("is required: a region slug such as 'gyeongnam' or a name such as "
+                                            "'경상남도'")]})
     if slug is None:
-        raise ValidationFailed({field: [f"unknown region {str(value)[:40]!r}; use a slug such as 'gyeongnam' or a "
-                                        "Korean or English name such as '경상남도'"]})
+        raise ValidationFailed({field: [unknown_region(str(value))]})
     region = session.scalar(select(Region).where(Region.slug == slug))
     if region is None:  # the data migration has not run
-        raise ValidationFailed({field: [f"region {slug} is not loaded; run `flask db upgrade`"]})
+        raise ValidationFailed({field: [msg("region {region} is not loaded; run `flask db upgrade`", region=slug)]})
     return region
+
+
+def unknown_region(text: str):
+    """What to say about a region name nobody knows, the same wherever regions are read."""
+    return msg("unknown region {value}; use a slug such as 'gyeongnam' or a Korean or English name such as "
+               "'경상남도'", value=repr(text[:40]))
 
 
 def all_regions(session: Session) -> list[Region]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import Skill, SkillAlias
 from .errors import NotFound, ValidationFailed
+from .messages import msg
 from .text import HANGUL, SKILLS_CSV, has_hangul, label_words, normalise, normalise_label
 
 CACHE_SECONDS = 60  # other worker processes see admin edits within this long
@@ -71,12 +72,14 @@ class Taxonomy:
                     continue
                 owner = self._labels.setdefault(key, slug)
                 if owner != slug and strict:
-                    raise TaxonomyError(f'"{normalise(alias)}" names both {owner} and {slug}', field="aliases")
+                    raise TaxonomyError(msg('"{alias}" names both {owner} and {slug}', alias=normalise(alias),
+                                            owner=owner, slug=slug), field="aliases")
                 if normalise(alias) not in self._aliases[slug]:
                     self._aliases[slug].append(normalise(alias))
         for ref in self.skills.values():
             if ref.parent and ref.parent not in self.skills and strict:
-                raise TaxonomyError(f"{ref.slug}: parent {ref.parent} is not a skill", field="parent")
+                raise TaxonomyError(msg("{slug}: parent {parent} is not a skill", slug=ref.slug, parent=ref.parent),
+                                    field="parent")
         self._build_text_matcher()
         self._completions = sorted((_decompose(key), key, slug) for key, slug in self._labels.items())
 
@@ -295,10 +298,10 @@ def add_skill(session: Session, slug: str, name_en: str, name_ko: str, category:
     """Create a skill; its names become aliases too, so every label that shows it also resolves to it."""
     slug = (slug or "").strip()
     if not SLUG.fullmatch(slug) or len(slug) > 80:
-        raise TaxonomyError("use lowercase letters, digits and single hyphens, at most 80 characters "
-                            "(e.g. defect-detection)", field="slug")
+        raise TaxonomyError(msg("use lowercase letters, digits and single hyphens, at most {limit} characters "
+                                "(e.g. defect-detection)", limit=80), field="slug")
     if session.scalar(select(Skill.id).where(Skill.slug == slug)) is not None:
-        raise TaxonomyError(f"{slug} is already a skill", field="slug")
+        raise TaxonomyError(msg("{slug} is already a skill", slug=slug), field="slug")
     _check_parent(slug, parent)
     skill = Skill(slug=slug, name_en=_text(name_en, "name_en", 120), name_ko=_text(name_ko, "name_ko", 120),
                   category=_text(category, "category", 60))
@@ -321,7 +324,7 @@ def update_skill(session: Session, slug: str, **fields) -> Skill:
             if field != "category":
                 _attach(session, skill, getattr(skill, field))
         else:
-            raise TaxonomyError("only name_en, name_ko, category and parent can change", field=field)
+            raise TaxonomyError(msg("only name_en, name_ko, category and parent can change"), field=field)
     session.flush()
     _changed(session)
     return skill
@@ -340,9 +343,11 @@ def remove_alias(session: Session, slug: str, alias: str) -> None:
     key = normalise_label(alias)
     row = next((a for a in skill.aliases if a.normalised == key), None)
     if row is None:
-        raise TaxonomyError(f'"{normalise(alias)}" is not an alias of {slug}', field="alias")
+        raise TaxonomyError(msg('"{alias}" is not an alias of {slug}', alias=normalise(alias), slug=slug),
+                            field="alias")
     if key in (normalise_label(skill.name_en), normalise_label(skill.name_ko)):
-        raise TaxonomyError(f'"{normalise(alias)}" is the name of {slug}; rename the skill first', field="alias")
+        raise TaxonomyError(msg('"{alias}" is the name of {slug}; rename the skill first', alias=normalise(alias),
+                                slug=slug), field="alias")
     skill.aliases.remove(row)
     session.flush()
     _changed(session)
@@ -351,14 +356,14 @@ def remove_alias(session: Session, slug: str, alias: str) -> None:
 def _skill(session: Session, slug: str) -> Skill:
     skill = session.scalar(select(Skill).where(Skill.slug == slug))
     if skill is None:
-        raise NotFound(f"No skill {slug!r}.")
+        raise NotFound(msg("No skill {slug}.", slug=repr(slug)))
     return skill
 
 
 def _text(value, field: str, max_length: int) -> str:
     text = normalise(value if isinstance(value, str) else "")
     if not text or len(text) > max_length:
-        raise TaxonomyError(f"is required, at most {max_length} characters", field=field)
+        raise TaxonomyError(msg("is required, at most {limit} characters", limit=max_length), field=field)
     return text
 
 
@@ -367,17 +372,17 @@ def _attach(session: Session, skill: Skill, alias: str, lang: str | None = None)
     text = _text(alias, "aliases", 120)
     key = normalise_label(text)
     if not key or len(key) > 120:
-        raise TaxonomyError(f'"{text}" has no letters to match on', field="aliases")
+        raise TaxonomyError(msg('"{alias}" has no letters to match on', alias=text), field="aliases")
     existing = session.scalar(select(SkillAlias).where(SkillAlias.normalised == key))
     if existing is not None:
         if existing.skill_id != skill.id:
             owner = existing.skill
-            raise TaxonomyError(f'"{text}" is already an alias of {owner.slug} ({owner.name_ko} / {owner.name_en})',
-                                field="aliases")
+            raise TaxonomyError(msg('"{alias}" is already an alias of {slug} ({name_ko} / {name_en})', alias=text,
+                                    slug=owner.slug, name_ko=owner.name_ko, name_en=owner.name_en), field="aliases")
         return existing
     lang = lang or ("ko" if has_hangul(text) else "en")
     if lang not in ("ko", "en"):
-        raise TaxonomyError("use ko or en", field="lang")
+        raise TaxonomyError(msg("use ko or en"), field="lang")
     row = SkillAlias(alias=text, normalised=key, lang=lang)
     skill.aliases.append(row)
     session.flush()
@@ -388,7 +393,8 @@ def _check_parent(slug: str, parent: str | None) -> None:
     """Broader skills live in skills.csv until the skill table has a parent column; only the shipped one is kept."""
     shipped = Taxonomy.reference().skills.get(slug)
     if parent and parent != (shipped.parent if shipped else None):
-        raise TaxonomyError("broader skills are curated in data/skills.csv for now; leave this empty", field="parent")
+        raise TaxonomyError(msg("broader skills are curated in data/skills.csv for now; leave this empty"),
+                            field="parent")
 
 
 def _changed(session: Session) -> None:

@@ -13,10 +13,11 @@ from ..models import AuditEvent, Consent, Enrollment, Institution, User
 from . import accounts, training
 from . import validation as v
 from .errors import ValidationFailed
+from .messages import msg
 
 CONSENT_ITEM = "share_outcomes"
-REFUSED = ("no seeker account with this email has agreed to share training outcomes; ask the trainee to turn on "
-           "sharing in their profile and to give you the email of that account")
+REFUSED = msg("no seeker account with this email has agreed to share training outcomes; ask the trainee to turn on "
+              "sharing in their profile and to give you the email of that account")
 
 
 def link(session: Session, institution: Institution, enrollment_id: int, email, actor: User | None = None

@@ -15,7 +15,8 @@ from ..models import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, Cohort, Enrollment
                       Programme, Region)
 from . import validation as v
 from .errors import NotFound, ValidationFailed
-from .regions import slug_for
+from .messages import msg
+from .regions import slug_for, unknown_region
 
 
 class Records:
@@ -66,23 +67,23 @@ class Records:
     def region(self, value, field: str = "region") -> Region:
         region = self._regions.get(slug_for(value) or "") if isinstance(value, str) else None
         if region is None:
-            raise ValidationFailed({field: [f"unknown region {str(value or '')[:40]!r}; use a slug such as "
-                                            "'gyeongnam' or a Korean or English name such as '경상남도'"]})
+            raise ValidationFailed({field: [unknown_region(str(value or ""))]})
         return region
 
     def cohort(self, code, field: str = "cohort_code") -> Cohort:
         code = v.clean_code(code, field)
         cohort = self.cohorts.get(code)
         if cohort is None:
-            raise ValidationFailed({field: [f"no cohort {code!r} in this institution; add it first (cohorts.csv)"]})
+            raise ValidationFailed({field: [msg("no cohort {code} in this institution; add it first (cohorts.csv)",
+                                                code=repr(code))]})
         return cohort
 
     def enrollment(self, trainee_ref, field: str = "trainee_ref") -> Enrollment:
         ref = v.clean_code(trainee_ref, field)
         enrollment = self.enrollments.get(ref)
         if enrollment is None:
-            raise ValidationFailed({field: [f"no trainee {ref!r} in this institution; add them first "
-                                            "(trainees.csv)"]})
+            raise ValidationFailed({field: [msg("no trainee {ref} in this institution; add them first "
+                                                "(trainees.csv)", ref=repr(ref))]})
         return enrollment
 
     def programme(self, name: str, *, create: bool = True) -> Programme | None:
@@ -120,7 +121,7 @@ def upsert(records: Records, model, existing, values: dict, *, create=None, dry_
 def institution_by_slug(session: Session, slug: str) -> Institution:
     institution = session.scalar(select(Institution).where(Institution.slug == (slug or "").strip().lower()))
     if institution is None:
-        raise NotFound(f"no institution {slug!r}")
+        raise NotFound(msg("no institution {slug}", slug=repr(slug)))
     return institution
 
 
@@ -141,7 +142,7 @@ def save_programme(session: Session, institution: Institution, data: dict, progr
     existing = _owned(session, Programme, institution, programme_id) if programme_id else None
     clash = records.programmes.get(name)
     if clash is not None and clash is not existing:
-        raise ValidationFailed({"programme_name": ["is already used by another programme"]})
+        raise ValidationFailed({"programme_name": [msg("is already used by another programme")]})
     values = {"institution": institution, "name": name, "field": field, "funding_programme": funding}
     programme, _ = upsert(records, Programme, existing, values)
     session.flush()
@@ -195,7 +196,7 @@ def cohort_by_code(session: Session, institution: Institution, code: str) -> Coh
     cohort = session.scalar(select(Cohort).where(Cohort.institution_id == institution.id,
                                                  Cohort.code == (code or "").strip()))
     if cohort is None:
-        raise NotFound(f"no cohort {code!r}")
+        raise NotFound(msg("no cohort {code}", code=repr(code)))
     return cohort
 
 
@@ -206,7 +207,7 @@ def save_cohort(session: Session, institution: Institution, data: dict, cohort_i
     values = clean_cohort(records, data)
     clash = records.cohorts.get(values["code"])
     if clash is not None and clash is not existing:
-        raise ValidationFailed({"cohort_code": ["is already used by another cohort of this institution"]})
+        raise ValidationFailed({"cohort_code": [msg("is already used by another cohort of this institution")]})
     cohort, _ = upsert_cohort(records, values, existing=existing)
     session.flush()
     return cohort
@@ -229,7 +230,7 @@ def clean_enrollment(records: Records, data: dict) -> dict:
                             EXCLUSION_REASONS, required=False)
     if cohort is not None and completed is not None and completed < cohort.start_date:
         errors.add(ValidationFailed({"completion_date": [
-            f"must not be before the cohort started ({cohort.start_date.isoformat()})"]}))
+            msg("must not be before the cohort started ({date})", date=cohort.start_date.isoformat())]}))
     errors.raise_if_any()
     return {"cohort_id": cohort.id, "trainee_ref": ref, "name": name, "email": email, "status": status,
             "completion_date": completed, "excluded_reason": excluded}
@@ -270,16 +271,19 @@ def save_enrollment(session: Session, institution: Institution, data: dict,
     values = clean_enrollment(records, data)
     clash = records.enrollments.get(values["trainee_ref"])
     if clash is not None and clash is not existing:
-        raise ValidationFailed({"trainee_ref": ["is already used by another trainee of this institution"]})
+        raise ValidationFailed({"trainee_ref": [msg("is already used by another trainee of this institution")]})
     enrollment, _ = upsert_enrollment(records, values, existing=existing)
     session.flush()
     return enrollment
 
 
+_NO_SUCH = {Programme: msg("no such programme"), Cohort: msg("no such cohort"), Enrollment: msg("no such enrollment")}
+
+
 def _owned(session: Session, model, institution: Institution, record_id):
     record = session.get(model, record_id) if isinstance(record_id, int) else None
     if record is None or record.institution_id != institution.id:
-        raise NotFound(f"no such {model.__name__.lower()}")
+        raise NotFound(_NO_SUCH[model])
     return record
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 
 from .errors import ValidationFailed
+from .messages import msg
 
 # YYMMDD-GNNNNNN: a resident registration number (주민등록번호). PIPA forbids collecting it without a legal basis.
 # Looked for in the text's NFKC form without invisible characters (full-width ９００１０１－１２３４５６７ too), with
@@ -30,29 +31,31 @@ def clean_text(value, field: str, *, max_length: int, required: bool = False, mu
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationFailed({field: ["must be text"]})
+        raise ValidationFailed({field: [msg("must be text")]})
     if "\x00" in value:
-        raise ValidationFailed({field: ["contains a NUL character"]})
+        raise ValidationFailed({field: [msg("contains a NUL character")]})
     if not is_unicode_text(value):
-        raise ValidationFailed({field: ["contains characters that are not text (lone surrogates); check the encoding"]})
+        raise ValidationFailed({field: [msg("contains characters that are not text (lone surrogates); check the "
+                                            "encoding")]})
     text = unicodedata.normalize("NFC", value)
     text = _INVISIBLE.sub("", text)
     if not multiline:
         text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     if _CONTROL.search(text):
-        raise ValidationFailed({field: ["contains control characters"]})
+        raise ValidationFailed({field: [msg("contains control characters")]})
     text = text.strip()
     if required and not text:
-        raise ValidationFailed({field: ["is required"]})
+        raise ValidationFailed({field: [msg("is required")]})
     if len(text) > max_length:
-        raise ValidationFailed({field: [f"is too long ({len(text)} characters; at most {max_length})"]})
+        raise ValidationFailed({field: [msg("is too long ({length} characters; at most {limit})", length=len(text),
+                                            limit=max_length)]})
     refuse_resident_number(text, field)
     return text
 
 
 def refuse_resident_number(text: str, field: str) -> None:
     if text and _RRN.search(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text))):
-        raise ValidationFailed({field: ["looks like a resident registration number (주민등록번호); remove it"]})
+        raise ValidationFailed({field: [msg("looks like a resident registration number (주민등록번호); remove it")]})
 
 
 def is_unicode_text(text: str) -> bool:
@@ -69,14 +72,14 @@ def clean_email(value, field: str = "email") -> str:
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationFailed({field: [f"is not a valid email address ({exc})"]}) from None
+        raise ValidationFailed({field: [msg("is not a valid email address ({reason})", reason=str(exc))]}) from None
 
 
 def clean_password(value, field: str = "password") -> str:
     if not isinstance(value, str) or len(value) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed({field: [f"must be at least {MIN_PASSWORD_LENGTH} characters"]})
+        raise ValidationFailed({field: [msg("must be at least {minimum} characters", minimum=MIN_PASSWORD_LENGTH)]})
     if len(value) > 200:
-        raise ValidationFailed({field: ["is too long (at most 200 characters)"]})
+        raise ValidationFailed({field: [msg("is too long (at most {limit} characters)", limit=200)]})
     return value
 
 
@@ -84,23 +87,23 @@ def clean_int(value, field: str, *, minimum: int | None = None, maximum: int | N
               required: bool = False) -> int | None:
     if value is None or value == "":
         if required:
-            raise ValidationFailed({field: ["is required"]})
+            raise ValidationFailed({field: [msg("is required")]})
         return None
     if isinstance(value, bool):
-        raise ValidationFailed({field: ["must be a whole number"]})
+        raise ValidationFailed({field: [msg("must be a whole number")]})
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
         stripped = unicodedata.normalize("NFKC", value).strip().replace(",", "")  # full-width digits read as digits
         if not re.fullmatch(r"-?[0-9]{1,12}", stripped):
-            raise ValidationFailed({field: ["must be a whole number"]})
+            raise ValidationFailed({field: [msg("must be a whole number")]})
         value = int(stripped)
     if not isinstance(value, int):
-        raise ValidationFailed({field: ["must be a whole number"]})
+        raise ValidationFailed({field: [msg("must be a whole number")]})
     if minimum is not None and value < minimum:
-        raise ValidationFailed({field: [f"must be at least {minimum}"]})
+        raise ValidationFailed({field: [msg("must be at least {minimum}", minimum=minimum)]})
     if maximum is not None and value > maximum:
-        raise ValidationFailed({field: [f"must be at most {maximum}"]})
+        raise ValidationFailed({field: [msg("must be at most {maximum}", maximum=maximum)]})
     return value
 
 
@@ -109,7 +112,7 @@ def clean_salary_range(low, high, *, low_field: str = "salary_min", high_field: 
     low = clean_int(low, low_field, minimum=0, maximum=MAX_SALARY_KRW)
     high = clean_int(high, high_field, minimum=0, maximum=MAX_SALARY_KRW)
     if low is not None and high is not None and low > high:
-        raise ValidationFailed({high_field: [f"must not be below {low_field}"]})
+        raise ValidationFailed({high_field: [msg("must not be below {field}", field=low_field)]})
     return low, high
 
 
@@ -155,7 +158,7 @@ def clean_choice(value, field: str, choices, *, required: bool = True, default=N
         value = value.strip()
     if value in (None, ""):
         if required and default is None:
-            raise ValidationFailed({field: [f"is required; one of {', '.join(choices)}"]})
+            raise ValidationFailed({field: [msg("is required; one of {choices}", choices=", ".join(choices))]})
         return default
     if value in choices:
         return value
@@ -164,25 +167,25 @@ def clean_choice(value, field: str, choices, *, required: bool = True, default=N
         code = next((c for c in choices if _choice_key(c) == key), None) or _ALIAS_CODES.get(key)
         if code in choices:
             return code
-    raise ValidationFailed({field: [f"must be one of {', '.join(choices)}"]})
+    raise ValidationFailed({field: [msg("must be one of {choices}", choices=", ".join(choices))]})
 
 
 def clean_date(value, field: str, *, required: bool = False) -> date | None:
     """A date as YYYY-MM-DD (or a date object)."""
     if value in (None, ""):
         if required:
-            raise ValidationFailed({field: ["is required (YYYY-MM-DD)"]})
+            raise ValidationFailed({field: [msg("is required (YYYY-MM-DD)")]})
         return None
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise ValidationFailed({field: ["must be a date as YYYY-MM-DD"]})
+        raise ValidationFailed({field: [msg("must be a date as YYYY-MM-DD")]})
     try:
         parsed = date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationFailed({field: [f"is not a real date: {value.strip()}"]}) from None
+        raise ValidationFailed({field: [msg("is not a real date: {value}", value=value.strip())]}) from None
     if not date(1950, 1, 1) <= parsed <= date(2100, 12, 31):
-        raise ValidationFailed({field: ["must be between 1950 and 2100"]})
+        raise ValidationFailed({field: [msg("must be between {first} and {last}", first=1950, last=2100)]})
     return parsed
 
 
@@ -194,7 +197,7 @@ def clean_bool(value, field: str) -> bool:
         return True
     if text in {"0", "false", "no", "n", "아니오", "아니요", "x", "불일치", "해당없음", "해당 없음", ""}:
         return False
-    raise ValidationFailed({field: ["must be true or false"]})
+    raise ValidationFailed({field: [msg("must be true or false")]})
 
 
 def clean_label_list(value, field: str, *, max_items: int = 50, max_length: int = 120) -> list[str]:
@@ -208,10 +211,10 @@ def clean_label_list(value, field: str, *, max_items: int = 50, max_length: int 
         parts = re.split(r"[,，、;\n]", value)
     elif isinstance(value, (list, tuple)):
         if not all(isinstance(item, str) for item in value):
-            raise ValidationFailed({field: ["must be a list of text labels"]})
+            raise ValidationFailed({field: [msg("must be a list of text labels")]})
         parts = list(value)
     else:
-        raise ValidationFailed({field: ["must be a list of text labels or comma-separated text"]})
+        raise ValidationFailed({field: [msg("must be a list of text labels or comma-separated text")]})
     labels: list[str] = []
     seen: set[str] = set()
     for part in parts:
@@ -220,7 +223,8 @@ def clean_label_list(value, field: str, *, max_items: int = 50, max_length: int 
             seen.add(label.casefold())
             labels.append(label)
     if len(labels) > max_items:
-        raise ValidationFailed({field: [f"has too many entries ({len(labels)}; at most {max_items})"]})
+        raise ValidationFailed({field: [msg("has too many entries ({count}; at most {limit})", count=len(labels),
+                                                      limit=max_items)]})
     return labels
 
 
@@ -263,7 +267,7 @@ def clean_phone(value, field: str = "phone") -> str:
         return ""
     digits = re.sub(r"\D", "", text)
     if not re.fullmatch(r"\+?[\d\s().-]{7,40}", text) or not 8 <= len(digits) <= 15:
-        raise ValidationFailed({field: ["must be a phone number such as 010-1234-5678 or +82 10 1234 5678"]})
+        raise ValidationFailed({field: [msg("must be a phone number such as 010-1234-5678 or +82 10 1234 5678")]})
     return text
 
 
@@ -279,8 +283,8 @@ def clean_code(value, field: str, *, max_length: int = 60) -> str:
 def clean_checkpoint_month(value, field: str = "checkpoint_month", months=(3, 6, 9, 12)) -> int:
     month = clean_int(value, field, required=True)
     if month not in months:
-        raise ValidationFailed({field: [f"must be one of {', '.join(str(m) for m in months)} (months after the "
-                                        "first placement started)"]})
+        raise ValidationFailed({field: [msg("must be one of {months} (months after the first placement started)",
+                                            months=", ".join(str(m) for m in months))]})
     return month
 
 
@@ -288,11 +292,12 @@ def clean_annual_wage(value, field: str = "annual_wage_krw") -> int | None:
     """An annual wage in won; below a million it is almost surely a monthly figure or 만원 units."""
     wage = clean_int(value, field, minimum=0, maximum=MAX_SALARY_KRW)
     if wage is not None and wage < MIN_ANNUAL_WAGE_KRW:
-        raise ValidationFailed({field: [f"must be the annual wage in won, at least {MIN_ANNUAL_WAGE_KRW:,} "
-                                        "(e.g. 36000000, not 3600 만원)"]})
+        raise ValidationFailed({field: [msg("must be the annual wage in won, at least {minimum} (e.g. 36000000, "
+                                            "not 3600 만원)", minimum=format(MIN_ANNUAL_WAGE_KRW, ","))]})
     return wage
 
 
 def clean_date_order(start: date | None, end: date | None, end_field: str, start_field: str) -> None:
     if start is not None and end is not None and end < start:
-        raise ValidationFailed({end_field: [f"must not be before {start_field} ({start.isoformat()})"]})
+        raise ValidationFailed({end_field: [msg("must not be before {field} ({date})", field=start_field,
+                                                      date=start.isoformat())]})

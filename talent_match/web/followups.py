@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..extensions import db
+from ..i18n import translate
 from ..models import User
 from ..services import followups
 from ..services.errors import Conflict
@@ -40,7 +41,7 @@ def confirm(placement_id: int):
             db.session.commit()
         except Conflict as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(translate(exc.message), "error")
         else:
             flash(_("Thank you: your answer is recorded."), "success")
     return redirect(url_for(".due"))

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import flash
 
 from ..extensions import db
+from ..i18n import translate
 from ..services.errors import ValidationFailed
 
 T = TypeVar("T")
@@ -26,14 +27,14 @@ def saved(form, write: Callable[[], T]) -> tuple[bool, T | None]:
 
 
 def apply_errors(form, error: ValidationFailed) -> None:
-    """Show each domain error beside its field, or at the top when the form has no such field."""
+    """Show each domain error in the reader's language, beside its field or at the top when the form has none."""
     for field_name, messages in error.errors.items():
         field = getattr(form, field_name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors or []) + list(messages)
+            field.errors = list(field.errors or []) + [translate(message) for message in messages]
         else:
             for message in messages:
-                flash(f"{field_name}: {message}" if field_name != "_" else message, "error")
+                flash(f"{field_name}: {translate(message)}" if field_name != "_" else translate(message), "error")
 
 
 def is_safe_redirect(target: str | None) -> bool:

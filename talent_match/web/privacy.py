@@ -15,6 +15,7 @@ from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import DataRequired
 
 from ..extensions import db
+from ..i18n import translate
 from ..security import log_security_event
 from ..services import privacy
 from ..services.errors import ValidationFailed
@@ -56,7 +57,7 @@ def consent(item: str):
             db.session.commit()
         except ValidationFailed as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(translate(exc.message), "error")
             return redirect(url_for(".overview"))
         log_security_event("consent_changed", user_id=current_user.id, item=item, granted=granted)
         flash(_("Your choice is recorded and applies from now on.") if granted else

@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 from ...models import Skill, User
 from .. import taxonomy
 from ..errors import Conflict
+from ..messages import msg
 from .applications import generate_applications
 from .common import Context, SkillBook
 from .companies import company_count, generate_companies
@@ -63,7 +64,7 @@ def seed_demo(session: Session, *, seekers: int, postings: int, seed: int, today
     """
     say = progress or (lambda message: None)
     if demo_present(session):
-        raise Conflict("The demo data is already loaded (a demo account exists); start from an empty database.")
+        raise Conflict(msg("The demo data is already loaded (a demo account exists); start from an empty database."))
     ensure_taxonomy(session)
     started, cpu_started = time.perf_counter(), time.process_time()
     sink = RowSink(session, chunk_rows)

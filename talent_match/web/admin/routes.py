@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
+from ...i18n import translate
 from ...models import Company
 from ...services import audit, companies, jobs, regional_stats
 from ...services import validation as v
@@ -56,7 +57,7 @@ def company_verify(company_id: int):
             db.session.commit()
         except ValidationFailed as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(translate(exc.message), "error")
         else:
             flash(_("%(name)s is now marked verified.", name=company.name) if company.verified else
                   _("%(name)s is no longer marked verified.", name=company.name), "success")

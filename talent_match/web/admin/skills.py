@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
+from ...i18n import translate
 from ...models import Skill
 from ...services import taxonomy
 from ...services.errors import NotFound, ValidationFailed
@@ -82,7 +83,7 @@ def alias_remove(slug: str):
             abort(404)
         except ValidationFailed as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(translate(exc.message), "error")
         else:
             flash(_("The alias is removed."), "success")
     return redirect(url_for(".skill", slug=slug))

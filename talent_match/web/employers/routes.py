@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...services import applications, companies, matching, postings, profiles
+from ...i18n import translate
+from ...services import applications, audit, companies, matching, postings, profiles
 from ...services.errors import Conflict, ValidationFailed
 from ...services.regions import all_regions
 from ..access import gate
@@ -95,11 +96,15 @@ def posting(posting_id: int):
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
     pipeline = applications.for_posting(db.session, current_user, posting_id)
+    contact = {a.profile_id: applications.may_see_contact(db.session, current_user, a.profile) for a in pipeline}
+    audit.record_candidates_listed(db.session, current_user, item.id, [m.entity.id for m in result.items],
+                                   [profile_id for profile_id, shown in contact.items() if shown], via="web",
+                                   page=result.page)
+    db.session.commit()
     return render_template(
         "employers/posting.html", posting=item, status=postings.effective_status(item), result=result,
         in_pipeline={a.profile_id for a in pipeline}, pipeline=pipeline,
-        moves={a.id: applications.moves_for("employer", a.status) for a in pipeline},
-        contact={a.profile_id: applications.may_see_contact(db.session, current_user, a.profile) for a in pipeline},
+        moves={a.id: applications.moves_for("employer", a.status) for a in pipeline}, contact=contact,
         action_form=ActionForm(), invite_form=InviteForm())
 
 
@@ -127,7 +132,7 @@ def invite(posting_id: int, profile_id: int):
             db.session.commit()
         except (ValidationFailed, Conflict) as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(translate(exc.message), "error")
         else:
             flash(_("The invitation is sent. The candidate's contact details appear once they accept."), "success")
     return redirect(url_for(".posting", posting_id=posting_id))

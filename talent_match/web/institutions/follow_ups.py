@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...extensions import db
+from ...i18n import translate
 from ...services import followups
 from ...services.errors import ValidationFailed
 from ...services.postings import today_in_korea
@@ -41,7 +42,7 @@ def follow_up_record():
             for field, messages in exc.errors.items():
                 for message in messages:
                     flash(_("%(ref)s, %(m)s months: %(field)s %(message)s", ref=data["trainee_ref"],
-                            m=data["checkpoint_month"], field=field, message=message), "error")
+                            m=data["checkpoint_month"], field=field, message=translate(message)), "error")
         else:
             flash(_("Recorded: %(ref)s at %(m)s months.", ref=data["trainee_ref"], m=data["checkpoint_month"]),
                   "success")

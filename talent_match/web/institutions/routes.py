@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
+from ...i18n import translate
 from ...models import Institution
 from ...services import trainee_links, training
 from ...services.errors import NotFound, ValidationFailed
@@ -123,7 +124,7 @@ def trainee_link(cohort_id: int, enrollment_id: int):
         except ValidationFailed as exc:
             db.session.rollback()
             return _cohort_page(cohort_id, TraineeForm(formdata=None), 422,
-                                link_errors={enrollment_id: [m for ms in exc.errors.values() for m in ms]})
+                                link_errors={enrollment_id: [translate(m) for ms in exc.errors.values() for m in ms]})
         flash(_("The trainee is linked to their seeker account."), "success")
     return redirect(url_for(".cohort", cohort_id=cohort_id) + f"#trainee-{enrollment_id}")
 

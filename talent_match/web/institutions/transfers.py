@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...extensions import db
+from ...i18n import translate
 from ...services import audit, exports, imports
 from ...services.errors import Conflict
 from . import uploads
@@ -100,7 +101,7 @@ def import_confirm():
                                token=None, rows=[], columns=imports.COLUMNS[entry["kind"]],
                                confirm_form=ConfirmImportForm(formdata=None)), 422
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash(translate(exc.message), "error")
         return redirect(url_for(".imports"))
     uploads.discard()
     counts = result.counts

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
+from ...i18n import translate
 from ...services import applications, cv, matching, postings, profiles
 from ...services import validation as v
 from ...services.errors import Conflict, ValidationFailed
@@ -172,7 +173,7 @@ def apply(posting_id: int):
             db.session.commit()
         except (ValidationFailed, Conflict) as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(translate(exc.message), "error")
         else:
             flash(_("Your application is sent. You can follow it under Applications."), "success")
     return redirect(url_for(".posting", posting_id=posting_id))
