@@ -125,6 +125,27 @@ def test_a_cohort_lists_its_trainees_with_status_and_consent(app, records):
     assert "Withdrawn" in page and "Not linked" in page
 
 
+def test_a_placement_reported_by_the_trainee_is_recorded_from_the_cohort_page(app, records):
+    client, user_id = records
+    with app.app_context():
+        cohort_id = training.cohort_by_code(db.session, institution_of(user_id), "A-2024").id
+    form = {"trainee_ref": "t3", "employer_name": "(주)울산비전", "job_title": "비전 엔지니어", "region": "ulsan",
+            "start_date": "2024-08-01", "annual_wage_krw": "38,000,000", "employment_type": "contract",
+            "in_field": "true", "source": "trainee"}
+    response = client.post(f"/institutions/cohorts/{cohort_id}/placements", data=form)
+    assert response.status_code == 302
+    page = english(client).get(f"/institutions/cohorts/{cohort_id}").get_data(as_text=True)
+    assert "(주)울산비전" in page and "Reported by the trainee" in page
+    with app.app_context():
+        job_ = db.session.scalar(select(Placement).where(Placement.employer_name == "(주)울산비전"))
+        assert (job_.source, job_.annual_wage_krw, job_.region.slug, job_.in_field) == ("trainee", 38_000_000,
+                                                                                      "ulsan", True)
+    bad = client.post(f"/institutions/cohorts/{cohort_id}/placements", data={**form, "start_date": "2024-02-30"})
+    assert bad.status_code == 422 and "not a real date" in bad.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Placement)) == 3
+
+
 def test_another_institutions_cohort_and_report_answer_404(app, records, make_user):
     with app.app_context():
         own = training.cohort_by_code(db.session, institution_of(records[1]), "A-2024")

@@ -8,6 +8,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ..models import EMPLOYMENT_TYPES, Enrollment, Institution, Placement
+
+# How an institution learned of a job it reports (a platform hire is written by services.applications).
+REPORTED_SOURCES = ("institution", "trainee", "employer_confirmed")
 from . import validation as v
 from .errors import ValidationFailed
 from .messages import msg
@@ -31,15 +34,20 @@ def clean_placement(records: Records, data: dict) -> dict:
                                                       "false")]}))
     else:
         in_field = errors.check(v.clean_bool, data.get("in_field"), "in_field")
+    source = None
+    if "source" in data:  # the form says how the institution knows; placements.csv has no such column
+        source = errors.check(v.clean_choice, data.get("source"), "source", REPORTED_SOURCES, required=False,
+                              default="institution")
     errors.raise_if_any()
-    return {"enrollment_id": enrollment.id, "employer_name": employer, "job_title": title, "region_id": region.id,
-            "start_date": start, "annual_wage_krw": wage, "employment_type": kind, "in_field": in_field}
+    values = {"enrollment_id": enrollment.id, "employer_name": employer, "job_title": title, "region_id": region.id,
+              "start_date": start, "annual_wage_krw": wage, "employment_type": kind, "in_field": in_field}
+    return values if source is None else {**values, "source": source}
 
 
 def new_placement(records: Records, values: dict) -> dict:
     """Every column of a new placement reported by the institution (also what a bulk import inserts)."""
     trainee = records.session.get(Enrollment, values["enrollment_id"])
-    return {**values, "seeker_user_id": trainee.seeker_user_id, "source": "institution"}
+    return {"source": "institution", **values, "seeker_user_id": trainee.seeker_user_id}
 
 
 def upsert_placement(records: Records, values: dict, *, dry_run: bool = False):
@@ -54,7 +62,7 @@ def upsert_placement(records: Records, values: dict, *, dry_run: bool = False):
 
 
 def record_placement(session: Session, institution: Institution, data: dict) -> Placement:
-    """Report (or correct) one placement of the institution's trainee."""
+    """Report (or correct) one placement of the institution's trainee (the placement form of a cohort page)."""
     records = Records(session, institution)
     placement, _ = upsert_placement(records, clean_placement(records, data))
     session.flush()

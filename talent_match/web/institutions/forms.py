@@ -44,6 +44,25 @@ class TraineeForm(FlaskForm):
     excluded_reason = SelectField(_l("Excluded from the figures because of"), choices=EXCLUSION_CHOICES)
 
 
+EMPLOYMENT_TYPE_CHOICES = [("full_time", _l("Full-time")), ("contract", _l("Contract")),
+                           ("internship", _l("Internship")), ("part_time", _l("Part-time"))]
+SOURCE_CHOICES = [("institution", _l("Found out by the institution")), ("trainee", _l("Reported by the trainee")),
+                  ("employer_confirmed", _l("Confirmed by the employer"))]
+
+
+class PlacementForm(FlaskForm):
+    trainee_ref = SelectField(_l("Trainee"), choices=[])
+    employer_name = StringField(_l("Employer"))
+    job_title = StringField(_l("Job title"))
+    region = SelectField(_l("Region of the job"), choices=[])
+    start_date = StringField(_l("Start date"), render_kw={"type": "date"})
+    annual_wage_krw = StringField(_l("Annual wage (KRW, optional)"), render_kw={"inputmode": "numeric"})
+    employment_type = SelectField(_l("Employment type"), choices=EMPLOYMENT_TYPE_CHOICES)
+    in_field = SelectField(_l("An AI job (in the trained field)?"), choices=[("true", _l("Yes")),
+                                                                             ("false", _l("No"))])
+    source = SelectField(_l("How you know"), choices=SOURCE_CHOICES)
+
+
 class LinkForm(FlaskForm):
     email = StringField(_l("Email of the trainee's seeker account"), render_kw={"type": "email"})
 

@@ -12,13 +12,13 @@ from flask_login import current_user
 from ...extensions import db
 from ...i18n import translate
 from ...models import Institution
-from ...services import trainee_links, training
+from ...services import placements, trainee_links, training
 from ...services.errors import NotFound, ValidationFailed
 from ...services.regions import all_regions
 from ..access import gate
 from ..figures import install, locale
 from ..forms import saved
-from .forms import CohortForm, LinkForm, ProgrammeForm, TraineeForm
+from .forms import CohortForm, LinkForm, PlacementForm, ProgrammeForm, TraineeForm
 
 bp = gate(Blueprint("institutions", __name__, url_prefix="/institutions"), "institution")
 bp.record_once(install)
@@ -88,14 +88,44 @@ def cohort(cohort_id: int):
     return _cohort_page(cohort_id, TraineeForm(formdata=None))
 
 
-def _cohort_page(cohort_id: int, trainee_form: TraineeForm, status: int = 200, link_errors=None):
+def _cohort_page(cohort_id: int, trainee_form: TraineeForm, status: int = 200, link_errors=None,
+                 placement_form: PlacementForm | None = None):
     inst = institution()
     found = training.get_cohort(db.session, inst, cohort_id)
     trainees = training.list_enrollments(db.session, inst, cohort_id=found.id)
     consents = trainee_links.consents(db.session, [t.seeker_user_id for t in trainees])
+    if placement_form is None:
+        placement_form = PlacementForm(formdata=None)
+        placement_form.region.data = found.region.slug
+    _placement_choices(placement_form, trainees)
+    jobs = sorted((p for t in trainees for p in t.placements), key=lambda p: (p.start_date, p.id))
     return render_template("institutions/cohort.html", cohort=found, trainees=trainees, consents=consents,
                            trainee_form=trainee_form, link_form=LinkForm(formdata=None),
-                           link_errors=link_errors or {}), status
+                           link_errors=link_errors or {}, placement_form=placement_form,
+                           placements=jobs), status
+
+
+def _placement_choices(form: PlacementForm, trainees) -> None:
+    form.trainee_ref.choices = [(t.trainee_ref, f"{t.trainee_ref} · {t.name or '—'}") for t in trainees]
+    form.region.choices = region_choices()
+
+
+@bp.post("/cohorts/<int:cohort_id>/placements")
+def placement_add(cohort_id: int):
+    """Report one job of a trainee of this cohort (placements.csv does the same for many)."""
+    inst = institution()
+    found = training.get_cohort(db.session, inst, cohort_id)
+    form = PlacementForm()
+    _placement_choices(form, training.list_enrollments(db.session, inst, cohort_id=found.id))
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in ("trainee_ref", "employer_name", "job_title", "region",
+                                                   "start_date", "annual_wage_krw", "employment_type", "in_field",
+                                                   "source")}
+        ok, _placement = saved(form, lambda: placements.record_placement(db.session, inst, data))
+        if ok:
+            flash(_("The placement is recorded."), "success")
+            return redirect(url_for(".cohort", cohort_id=cohort_id) + "#placements")
+    return _cohort_page(cohort_id, TraineeForm(formdata=None), 422, placement_form=form)
 
 
 @bp.post("/cohorts/<int:cohort_id>/trainees")
