@@ -110,6 +110,7 @@ POLICY: dict[str, Rule] = {
     "institutions.cohort_add": rule(INSTITUTION),
     "institutions.cohort": rule(INSTITUTION, owns=COHORT),
     "institutions.trainee_add": rule(INSTITUTION, owns=COHORT),
+    "institutions.placement_add": rule(INSTITUTION, owns=COHORT),
     "institutions.trainee_link": rule(INSTITUTION, owns={**COHORT, "enrollment_id": "enrollment"}),
     "institutions.trainee_unlink": rule(INSTITUTION, owns={**COHORT, "enrollment_id": "enrollment"}),
     "institutions.imports": rule(INSTITUTION),
