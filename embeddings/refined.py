@@ -70,6 +70,10 @@ class VectorTable:
     def vectors_of(self, ids: np.ndarray) -> np.ndarray:
         return self.vectors[[self.rows[int(i)] for i in ids]].astype(np.float32)
 
+    def held_ids(self) -> np.ndarray:
+        ids = self.ids[:self.used]
+        return ids[ids >= 0]
+
     def contents(self) -> tuple[np.ndarray, np.ndarray]:
         alive = np.flatnonzero(self.ids[:self.used] >= 0)
         return self.ids[alive], self.vectors[alive].astype(np.float32)

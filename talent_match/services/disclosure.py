@@ -101,9 +101,7 @@ def public_report(report: OutcomeReport, threshold: int = THRESHOLD) -> OutcomeR
 
     An institution's or a cohort's figures overlap each other: show them through `public_outcomes`.
     """
-    public = copy.copy(report)
-    public.metrics = suppress_metrics(report.metrics, threshold)
-    return public
+    return _with_metrics(report, suppress_metrics(report.metrics, threshold))
 
 
 def public_table(table: OutcomeTable, threshold: int = THRESHOLD) -> OutcomeTable:

@@ -22,6 +22,7 @@ but never leak.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import weakref
@@ -122,7 +123,14 @@ def query_for(text: str, taxonomy=None) -> LexicalQuery:
     for slug in taxonomy.find_in_text(text):
         ref = taxonomy.skills[slug]
         words.update(dict.fromkeys([ref.name_en, ref.name_ko, *taxonomy.aliases(slug)[:ALIASES_PER_EXPANDED_SKILL]]))
-    return LexicalQuery(tokens, tuple(tokenize(" / ".join(words))) if words else ())
+    return LexicalQuery(tokens, _expansion_terms(tuple(words)) if words else ())
+
+
+@functools.lru_cache(maxsize=4096)
+def _expansion_terms(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms of a set of skill names: a page of matches asks again for the same profile's skills, and Kiwi is
+    most of a query's lexical cost."""
+    return tuple(tokenize(" / ".join(words)))
 
 
 class FieldedBM25:

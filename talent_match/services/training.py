@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, Cohort, Enrollment, FollowUp, Institution, Placement,
                       Programme, Region)
@@ -253,7 +253,9 @@ def upsert_enrollment(records: Records, values: dict, *, existing: Enrollment | 
 
 
 def list_enrollments(session: Session, institution: Institution, cohort_id: int | None = None) -> list[Enrollment]:
-    query = select(Enrollment).where(Enrollment.institution_id == institution.id)
+    """With their placements (the cohort page lists them), in one more query rather than one per trainee."""
+    query = select(Enrollment).where(Enrollment.institution_id == institution.id).options(
+        selectinload(Enrollment.placements))
     if cohort_id is not None:
         query = query.where(Enrollment.cohort_id == cohort_id)
     return list(session.scalars(query.order_by(Enrollment.trainee_ref)))
