@@ -1,6 +1,6 @@
 """All shards of one process, keyed by (kind, region), kept in one directory and loaded on first use.
 
-The database side (talent_match.services.indexing) drives it: rebuild a shard from stored vectors, apply upserts
+The database side (talent_match.services.search.indexing) drives it: rebuild a shard from stored vectors, apply upserts
 and removals with the change-log id they bring it to, save, and read `generation` to know where to replay from.
 A shard whose file is bad is reported (status()["degraded"]) until it is rebuilt; the others keep serving.
 """

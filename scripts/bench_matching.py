@@ -54,7 +54,7 @@ def measure(samples: int, rng: random.Random) -> dict:
     from talent_match import create_app
     from talent_match.extensions import db
     from talent_match.models import Posting, SeekerProfile
-    from talent_match.services import matching
+    from talent_match.services.matching import pipeline as matching
 
     app = create_app()
     with app.app_context():

@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api import register_api
     from .cli import register_commands
     from .services import figure_cache
-    from .services.search_engine import init_search_engine
+    from .services.search.engine import init_search_engine
     from .web import register_blueprints
 
     app.url_map.converters["int"] = extensions.DatabaseIdConverter

@@ -1,10 +1,8 @@
 """Who is asking: session login, bearer tokens, and the headers every response carries."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import secrets
 import uuid
 from datetime import datetime, timezone
 
@@ -14,20 +12,13 @@ from sqlalchemy import select
 
 from .extensions import db, login_manager
 from .models import ApiToken, User
-from .services.privacy import touch_last_seen
+from .services.accounts.api_tokens import hash_token
+from .services.accounts.users import touch_last_seen
 
 security_log = logging.getLogger("talent_match.security")
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token_value() -> str:
-    return "tm_" + secrets.token_urlsafe(32)
 
 
 def init_app(app: Flask) -> None:

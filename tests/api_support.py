@@ -6,7 +6,7 @@ from werkzeug.security import generate_password_hash
 
 from talent_match.extensions import db
 from talent_match.models import User
-from talent_match.services import api_tokens
+from talent_match.services.accounts import api_tokens
 
 
 def bearer(token: str) -> dict:

@@ -110,7 +110,7 @@ def runner(app):
 @pytest.fixture
 def make_user(app):
     """Create a user of a role; employers get a company, institutions an institution, seekers a profile."""
-    from talent_match.services import accounts
+    from talent_match.services.accounts import users as accounts
 
     def make(role="seeker", email=None, region="gyeongnam", company=None, institution=None, name="테스터"):
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.kr"

@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy import select
 
 from talent_match.models import Company, Posting, Region, SeekerProfile, User
-from talent_match.services.search_engine import SearchEngine
+from talent_match.services.search.engine import SearchEngine
 
 DIM = 384
 

@@ -7,8 +7,8 @@ from flask import current_app
 
 from talent_match.extensions import db
 from talent_match.models import Posting, User
-from talent_match.services import postings, profiles
-from talent_match.services.postings import today_in_korea
+from talent_match.services.hiring import postings, profiles
+from talent_match.services.hiring.postings import today_in_korea
 
 
 def user(user_id: int) -> User:

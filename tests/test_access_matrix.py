@@ -19,9 +19,24 @@ from flask_login.utils import _create_identifier
 from werkzeug.security import generate_password_hash
 
 from talent_match.extensions import db
-from talent_match.models import (ApiToken, Application, ApplicationEvent, Cohort, Company, Consent, Enrollment,
-                                 FollowUp, Institution, Placement, Posting, Programme, Region, SeekerProfile, User)
-from talent_match.security import hash_token
+from talent_match.models import (
+    ApiToken,
+    Application,
+    ApplicationEvent,
+    Cohort,
+    Company,
+    Consent,
+    Enrollment,
+    FollowUp,
+    Institution,
+    Placement,
+    Posting,
+    Programme,
+    Region,
+    SeekerProfile,
+    User,
+)
+from talent_match.services.accounts.api_tokens import hash_token
 from talent_match.web.access import PUBLIC, SIGNED_IN, audience_of
 
 from .access_policy import POLICY

@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select
 
 from talent_match.extensions import db
 from talent_match.models import AuditEvent, BackgroundJob, Company, Skill, SkillAlias
-from talent_match.services import taxonomy
+from talent_match.services.reference import taxonomy
 
 from . import regional_world
 from .regional_world import SECRET_NAMES

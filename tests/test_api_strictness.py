@@ -11,7 +11,7 @@ from talent_match.api import auth
 from talent_match.api.schemas import SCHEMAS, json_type, type_errors
 from talent_match.extensions import db
 from talent_match.models import Application, AuditEvent, SeekerProfile, User
-from talent_match.services import postings, profiles
+from talent_match.services.hiring import postings, profiles
 
 from .api_support import api, cheap_password_hashes, token_for  # noqa: F401  (fixtures)
 from .jobs_support import posting_data

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import ApiToken
-from talent_match.security import hash_token
+from talent_match.services.accounts.api_tokens import hash_token
 from talent_match.web.access import audience_of
 
 from .api_support import ApiClient, api, cheap_password_hashes, token_for  # noqa: F401  (fixtures)

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import Cohort, Enrollment, Institution, Placement, Programme
-from talent_match.services import applications, postings
 from talent_match.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from talent_match.services.hiring import applications, postings
 
 from .jobs_support import make_posting, make_profile, user
 

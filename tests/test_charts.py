@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from talent_match.services import charts
-from talent_match.services.charts import Value
-from talent_match.services.regions import reference_rows
+from talent_match.services.reference.regions import reference_rows
+from talent_match.web import charts
+from talent_match.web.charts import Value
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert("x")</script> & "quotes"'

@@ -7,8 +7,8 @@ import pytest
 
 from talent_match.extensions import db
 from talent_match.models import SeekerProfile
-from talent_match.services import cv
 from talent_match.services.errors import ValidationFailed
+from talent_match.services.hiring import cv
 
 CV_LINES = ["Kim Hana - AI engineer", "Skills: Python, PyTorch, Machine Learning, Computer Vision",
             "Changwon National University, Computer Engineering"]

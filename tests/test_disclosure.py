@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 
 from talent_match.extensions import db
-from talent_match.services import disclosure, outcomes, training
-from talent_match.services.disclosure import display, suppress_metrics, suppress_table
+from talent_match.services.outcomes import disclosure
+from talent_match.services.outcomes import ledger as outcomes
+from talent_match.services.outcomes.disclosure import display, suppress_metrics, suppress_table
+from talent_match.services.training import records as training
 
 from .api_support import api, cheap_password_hashes, token_for  # noqa: F401  (fixtures)
 from .training_world import check, cohort, job, trainee

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace as Row
 
-from talent_match.services import documents
+from talent_match.services.search import documents
 
 
 def _skill(label, slug=None, required=True):

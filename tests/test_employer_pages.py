@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import Application, AuditEvent, Company, Placement, Posting, SeekerProfile
-from talent_match.services import applications
+from talent_match.services.hiring import applications
 
 from .jobs_support import make_posting, make_profile, user
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from talent_match.services import evaluation
+from talent_match.services.matching import evaluation
 
 
 def test_metrics_match_a_hand_computation():

@@ -9,9 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from talent_match.extensions import db
-from talent_match.services import exports, outcomes, training
-from talent_match.services.exports import export_rows, to_csv, to_xlsx
-from talent_match.services.imports import COLUMNS, commit
+from talent_match.services.outcomes import ledger as outcomes
+from talent_match.services.training import records as training
+from talent_match.services.transfers import exports
+from talent_match.services.transfers.exports import export_rows, to_csv, to_xlsx
+from talent_match.services.transfers.imports import COLUMNS, commit
 
 from .training_world import sample
 

@@ -19,7 +19,10 @@ from sqlalchemy import func, select
 from talent_match import create_app
 from talent_match.extensions import db, limiter
 from talent_match.models import AuditEvent, BackgroundJob, Enrollment, Posting, User
-from talent_match.services import imports, indexing, jobs, postings
+from talent_match.services import background
+from talent_match.services.hiring import postings
+from talent_match.services.search import indexing
+from talent_match.services.transfers import imports
 
 from .api_support import cheap_password_hashes  # noqa: F401 - fixture
 from .conftest import login
@@ -41,7 +44,8 @@ KILLED_IMPORT = textwrap.dedent("""
     from sqlalchemy.orm import Session
     from talent_match import create_app
     from talent_match.extensions import db
-    from talent_match.services import imports, training
+    from talent_match.services.training import records as training
+    from talent_match.services.transfers import imports
 
     app = create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": os.environ["FAULT_DB"],
                       "INDEX_DIR": os.environ["FAULT_INDEX_DIR"]})
@@ -241,7 +245,7 @@ def test_with_redis_down_background_jobs_run_on_a_thread(no_redis_app, make_user
     employer_id, _ = make_user("employer")
     with no_redis_app.app_context():
         make_posting_with(engine, employer_id)
-        job = jobs.submit(db.session, engine, "reindex", redis_url=no_redis_app.config["REDIS_URL"])
+        job = background.submit(db.session, engine, "reindex", redis_url=no_redis_app.config["REDIS_URL"])
         job_id = job.id
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from talent_match.extensions import db
 from talent_match.models import AuditEvent, Company, Posting, User
-from talent_match.services import figure_cache, regional_stats
+from talent_match.services import figure_cache
+from talent_match.services.outcomes import regional_stats
 
 from . import regional_world
 

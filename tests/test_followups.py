@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import FollowUp, Placement, User
-from talent_match.services import followups, outcomes, training
 from talent_match.services.errors import Conflict, NotFound
+from talent_match.services.outcomes import ledger as outcomes
+from talent_match.services.training import followups
+from talent_match.services.training import records as training
 
 from .training_world import check, cohort, job, trainee
 

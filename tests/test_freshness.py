@@ -12,7 +12,7 @@ import pytest
 from talent_match import ROOT
 from talent_match.extensions import db
 from talent_match.models import Posting
-from talent_match.services import indexing
+from talent_match.services.search import indexing
 
 from .indexing_support import company, make_engine, posting, region_id
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from talent_match.extensions import db
 from talent_match.models import SeekerProfile, User
-from talent_match.services import training
+from talent_match.services.training import records as training
 
 from .api_support import ApiClient, cheap_password_hashes, send_csv  # noqa: F401 - fixture
 from .conftest import login
@@ -206,7 +206,7 @@ def world(app, tmp_path, monkeypatch, make_user, cheap_password_hashes):  # noqa
 
 
 def _token(app, user_id) -> str:
-    from talent_match.services import api_tokens
+    from talent_match.services.accounts import api_tokens
     with app.app_context():
         _, value = api_tokens.issue(db.session, db.session.get(User, user_id), "hostile")
         db.session.commit()

@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from talent_match.extensions import db
 from talent_match.models import Cohort, Enrollment, FollowUp, Placement, Programme
-from talent_match.services import imports, training
-from talent_match.services.imports import ImportRefused, commit, preview
+from talent_match.services.training import records as training
+from talent_match.services.transfers import imports
+from talent_match.services.transfers.imports import ImportRefused, commit, preview
 
 from .training_world import sample
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from talent_match.extensions import db
 from talent_match.models import BackgroundJob, IndexChange, StoredVector
-from talent_match.services import indexing, jobs
+from talent_match.services import background
+from talent_match.services.search import indexing
 
 from .indexing_support import CountingEncoder, company, make_engine, posting, profile, region_id
 
@@ -178,7 +179,7 @@ def test_ids_of_rolled_back_transactions_are_given_up_after_a_while(app_ctx, tmp
 
 
 def test_a_truncated_shard_file_is_set_aside_and_rebuilt_while_search_answers(engine, tmp_path, monkeypatch):
-    from talent_match.services.text import kiwi
+    from talent_match.services.search.tokens import kiwi
 
     kiwi()  # saving tokenises (lexical terms): load the tokeniser first, so the saves below are quick
     items = [posting(db.session, company(db.session)) for _ in range(3)]
@@ -305,7 +306,7 @@ def test_a_background_reindex_job_records_its_progress(engine):
     for n in range(4):
         posting(db.session, owner, title=f"엔지니어 {n}")
     db.session.commit()
-    job = jobs.submit(db.session, engine, "reindex", {"kinds": ["posting"]})  # no REDIS_URL: a thread
+    job = background.submit(db.session, engine, "reindex", {"kinds": ["posting"]})  # no REDIS_URL: a thread
     deadline = time.monotonic() + 30
     while (row := db.session.get(BackgroundJob, job.id)).status in ("queued", "running"):
         assert time.monotonic() < deadline, row.status
@@ -317,8 +318,8 @@ def test_a_background_reindex_job_records_its_progress(engine):
 
 def test_saving_keeps_bm25_terms_so_building_a_lexical_index_never_tokenises(engine, monkeypatch):
     from talent_match.models import LexicalTokens
-    from talent_match.services import lexical
-    from talent_match.services.text import tokenize
+    from talent_match.services.search import lexical
+    from talent_match.services.search.tokens import tokenize
 
     item = posting(db.session, company(db.session))
     indexing.sync_posting(db.session, engine, item)

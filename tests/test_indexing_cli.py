@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from talent_match import create_app
 from talent_match.extensions import db
 from talent_match.models import BackgroundJob, IndexChange, StoredVector, User
-from talent_match.services import indexing, postings
+from talent_match.services.hiring import postings
+from talent_match.services.search import indexing
 
 from .indexing_support import company, make_engine, posting, region_id
 

@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from talent_match.extensions import db
 from talent_match.models import AuditEvent, Cohort, Enrollment, FollowUp, Placement, User
-from talent_match.services import consent, outcomes, training
-from talent_match.services.postings import today_in_korea
+from talent_match.services.accounts import consent
+from talent_match.services.hiring.postings import today_in_korea
+from talent_match.services.outcomes import ledger as outcomes
+from talent_match.services.training import records as training
 
 from .training_world import check, cohort, job, trainee
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from talent_match.services import ranking
-from talent_match.services.documents import Document
-from talent_match.services.lexical import EXPANSION_WEIGHT, FieldedBM25, LexicalQuery, query_for, title_boost
-from talent_match.services.taxonomy import Taxonomy
-from talent_match.services.text import BM25Index, tokenize
+from talent_match.services.matching import ranking
+from talent_match.services.reference.taxonomy import Taxonomy
+from talent_match.services.search.bm25 import BM25Index
+from talent_match.services.search.documents import Document
+from talent_match.services.search.lexical import EXPANSION_WEIGHT, FieldedBM25, LexicalQuery, query_for, title_boost
+from talent_match.services.search.tokens import tokenize
 
 DOCS = {
     "analyst": Document("데이터 분석 신입 (마케팅 분석)", "마케팅 캠페인 성과를 SQL로 집계하고 보고서를 씁니다."),

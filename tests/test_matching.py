@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import MatchFeedback, PostingSkill, ProfileSkill, Skill
-from talent_match.services import indexing, matching
 from talent_match.services.errors import ValidationFailed
+from talent_match.services.matching import pipeline as matching
+from talent_match.services.search import indexing
 
 from .indexing_support import company, make_engine, posting, profile
 

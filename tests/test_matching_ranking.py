@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from talent_match.services import fit, ranking
+from talent_match.services.matching import fit, ranking
 
 WEIGHTS = {"dense": 0.35, "lexical": 0.30, "skills": 0.25, "experience": 0.05, "salary": 0.05}
 

@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from talent_match.extensions import db
-from talent_match.services import outcomes, training
-from talent_match.services.outcomes import DEFINITIONS, add_months, is_due
+from talent_match.services.outcomes import ledger as outcomes
+from talent_match.services.outcomes.ledger import DEFINITIONS, add_months, is_due
+from talent_match.services.training import records as training
 
 from .training_world import check, cohort, job, trainee
 

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import AuditEvent, Company, Posting
-from talent_match.services import companies, postings
-from talent_match.services.postings import today_in_korea
 from talent_match.services.errors import Forbidden, NotFound, ValidationFailed
+from talent_match.services.hiring import companies, postings
+from talent_match.services.hiring.postings import today_in_korea
 
 from .jobs_support import engine, make_posting, posting_data, user
 

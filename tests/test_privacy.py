@@ -9,15 +9,30 @@ import pytest
 from sqlalchemy import func, select
 
 from talent_match.extensions import db
-from talent_match.models import (ApiToken, Application, AuditEvent, Consent, Enrollment, FollowUp, Placement,
-                                 SeekerProfile, StoredVector, User)
-from talent_match.services import api_tokens, applications, matching, outcomes, privacy, trainee_links
-from talent_match.services.indexing import logged_regions
-from talent_match.services.postings import today_in_korea
+from talent_match.models import (
+    ApiToken,
+    Application,
+    AuditEvent,
+    Consent,
+    Enrollment,
+    FollowUp,
+    Placement,
+    SeekerProfile,
+    StoredVector,
+    User,
+)
+from talent_match.services.accounts import api_tokens
+from talent_match.services.hiring import applications
+from talent_match.services.hiring.postings import today_in_korea
+from talent_match.services.matching import pipeline as matching
+from talent_match.services.outcomes import ledger as outcomes
+from talent_match.services.privacy import consents
+from talent_match.services.search.indexing import logged_regions
+from talent_match.services.training import trainee_links
 
 from .api_support import ApiClient, api, cheap_password_hashes, send_csv, token_for  # noqa: F401 - fixtures
 from .conftest import PASSWORD, login
-from .indexing_support import make_engine, region_id
+from .indexing_support import make_engine
 from .jobs_support import make_posting, make_profile, user
 from .training_world import check, cohort, job, trainee
 
@@ -47,7 +62,7 @@ def hired(app, engine, make_user):
         cohort(db.session, inst, "GN-2024-1")
         trainee(db.session, inst, "GN-2024-1", "T001", name=NAME)
         db.session.scalar(select(Enrollment)).email = EMAIL
-        privacy.set_optional_consent(db.session, engine, user(seeker_id), "share_outcomes", True, "2026-11")
+        consents.set_optional_consent(db.session, engine, user(seeker_id), "share_outcomes", True, "2026-11")
         enrollment = trainee_links.link(db.session, inst, db.session.scalar(select(Enrollment.id)), EMAIL)
         job(db.session, inst, "T001", "2024-08-01", wage=36_000_000)
         check(db.session, inst, "T001", 3, "employed_same_employer", region="gyeongnam", on="2024-11-05")

@@ -4,8 +4,11 @@ from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import Consent, Skill
-from talent_match.services import consent, indexing, matching, profiles
+from talent_match.services.accounts import consent
 from talent_match.services.errors import NotFound, ValidationFailed
+from talent_match.services.hiring import profiles
+from talent_match.services.matching import pipeline as matching
+from talent_match.services.search import indexing
 
 from .jobs_support import engine, make_posting, make_profile, user
 

@@ -10,7 +10,8 @@ import pytest
 from talent_match import create_app
 from talent_match.extensions import db
 from talent_match.models import BackgroundJob
-from talent_match.services import indexing, jobs
+from talent_match.services import background
+from talent_match.services.search import indexing
 
 from .conftest import login
 from .indexing_support import company, make_engine, posting
@@ -65,10 +66,10 @@ def test_a_reindex_queued_on_rq_is_run_by_a_worker(redis, app_ctx, tmp_path):
     item = posting(db.session, company(db.session))
     indexing.sync_posting(db.session, engine, item)
     db.session.commit()
-    queue = Queue(f"{jobs.QUEUE_NAME}-test-{uuid.uuid4().hex[:8]}", connection=redis)
+    queue = Queue(f"{background.QUEUE_NAME}-test-{uuid.uuid4().hex[:8]}", connection=redis)
     try:
-        job = jobs.create(db.session, "reindex")
-        queue.enqueue(jobs.run_queued, job.id, "reindex", {"kinds": ["posting"]})
+        job = background.create(db.session, "reindex")
+        queue.enqueue(background.QUEUED_ENTRY, job.id, "reindex", {"kinds": ["posting"]})
         assert db.session.get(BackgroundJob, job.id).status == "queued"
         app_ctx.extensions["search_engine"], real = engine, app_ctx.extensions["search_engine"]
         try:

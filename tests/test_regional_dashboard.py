@@ -10,11 +10,12 @@ import sqlalchemy as sa
 
 from talent_match.extensions import db
 from talent_match.models import Company, Posting, Region
-from talent_match.services import regional_stats, training
+from talent_match.services.outcomes import regional_stats
+from talent_match.services.training import records as training
 
 from . import regional_world
-from .training_world import trainee
 from .regional_world import SECRET_NAMES, SEEKER_EMAIL_DOMAIN, SEEKER_NAME
+from .training_world import trainee
 
 
 @pytest.fixture

@@ -127,7 +127,8 @@ def test_a_seeker_cannot_see_drafts_or_others_applications(app, login_as, make_u
     with app.app_context():
         draft_id = make_posting(employer_id, status="draft").id
         open_id = make_posting(employer_id).id
-        from talent_match.services import applications
+        from talent_match.services.hiring import applications
+
         from .jobs_support import user
         application_id = applications.apply(db.session, user(other_id), open_id).id
         db.session.commit()

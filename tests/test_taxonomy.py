@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from talent_match.extensions import db
-from talent_match.services import taxonomy as skills
 from talent_match.services.errors import NotFound
-from talent_match.services.taxonomy import LabelledSkill, Taxonomy, TaxonomyError, read_rows
-from talent_match.services.text import normalise_label
+from talent_match.services.reference import taxonomy as skills
+from talent_match.services.reference.taxonomy import LabelledSkill, Taxonomy, TaxonomyError, read_rows
+from talent_match.services.reference.text import normalise_label
 
 ROWS = read_rows()
 HANGUL = re.compile("[가-힣]")

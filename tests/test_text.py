@@ -4,7 +4,9 @@ import unicodedata
 
 import pytest
 
-from talent_match.services.text import BM25Index, normalise, normalise_label, tokenize, tokenize_many
+from talent_match.services.reference.text import normalise, normalise_label
+from talent_match.services.search.bm25 import BM25Index
+from talent_match.services.search.tokens import tokenize, tokenize_many
 
 
 def test_normalise_strips_invisible_characters_and_collapses_whitespace():

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from talent_match.services import followups, placements, training
+from talent_match.services.training import followups, placements
+from talent_match.services.training import records as training
 
 DATA = Path(__file__).parent / "data"
 

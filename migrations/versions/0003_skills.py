@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import op
 
-from talent_match.services.text import has_hangul, normalise, normalise_label
+from talent_match.services.reference.text import has_hangul, normalise, normalise_label
 
 revision = "0003"
 down_revision = "0002"

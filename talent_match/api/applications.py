@@ -3,8 +3,8 @@ from flask import jsonify
 
 from ..extensions import db
 from ..models import APPLICATION_STATUSES
-from ..services import applications, postings
 from ..services import validation as v
+from ..services.hiring import applications, postings
 from ..web.access import allow
 from . import bp, search_engine
 from .auth import caller

@@ -1,6 +1,6 @@
 """An institution's own records: cohorts, trainees, placements and follow-ups, CSV imports, outcome figures.
 
-Records are listed with the columns the CSV import reads (services.exports), so what a client reads it can send
+Records are listed with the columns the CSV import reads (services.transfers.exports), so what a client reads it can send
 back as a file. Imports follow the web import's rules: every row valid or nothing written, 422 with row errors.
 """
 from __future__ import annotations
@@ -11,10 +11,13 @@ from flask import current_app, jsonify, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from ..extensions import db
-from ..services import audit, disclosure, exports, imports, training
+from ..services import audit
 from ..services import validation as v
 from ..services.errors import NotFound, ValidationFailed
-from ..services.postings import today_in_korea
+from ..services.hiring.postings import today_in_korea
+from ..services.outcomes import disclosure
+from ..services.training import records as training
+from ..services.transfers import exports, imports
 from ..web.access import allow
 from . import bp
 from .auth import caller

@@ -3,8 +3,10 @@ from flask import current_app, request
 
 from ..extensions import db
 from ..models import EMPLOYMENT_TYPES, WORK_MODES
-from ..services import applications, audit, matching, postings, profiles
+from ..services import audit
 from ..services import validation as v
+from ..services.hiring import applications, postings, profiles
+from ..services.matching import pipeline as matching
 from ..web.access import allow
 from . import bp, search_engine
 from .auth import caller

@@ -3,7 +3,7 @@ from flask import jsonify, url_for
 
 from ..extensions import db
 from ..models import POSTING_STATUSES
-from ..services import listings, postings
+from ..services.hiring import listings, postings
 from ..web.access import PUBLIC, allow
 from . import bp, search_engine
 from .auth import caller

@@ -2,7 +2,7 @@
 from flask import current_app, jsonify
 
 from ..extensions import db
-from ..services import profiles
+from ..services.hiring import profiles
 from ..web.access import allow
 from . import bp, search_engine
 from .auth import caller

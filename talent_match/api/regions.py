@@ -1,6 +1,6 @@
 """GET /api/v1/regions: the 17 regions every match and metric is scoped by."""
 from ..extensions import db
-from ..services.regions import all_regions
+from ..services.reference.regions import all_regions
 from ..web.access import PUBLIC, allow
 from . import bp
 from .openapi import PAGING, op

@@ -1,6 +1,6 @@
 """GET /api/v1/skills?q=: the skill taxonomy, searched in Korean or English."""
 from ..extensions import db
-from ..services.taxonomy import Taxonomy
+from ..services.reference.taxonomy import Taxonomy
 from ..web.access import PUBLIC, allow
 from . import bp
 from .openapi import PAGING, op, query

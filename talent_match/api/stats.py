@@ -2,8 +2,8 @@
 from flask import current_app, jsonify, request
 
 from ..extensions import db
-from ..services import regional_stats
 from ..services import validation as v
+from ..services.outcomes import regional_stats
 from ..web.access import PUBLIC, allow
 from . import bp
 from .openapi import op, query

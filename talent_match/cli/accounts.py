@@ -6,9 +6,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..services import accounts, consent
+from ..services.accounts import consent
+from ..services.accounts import users as accounts
 from ..services.errors import ValidationFailed
-
 
 COMMANDS = []
 

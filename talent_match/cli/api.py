@@ -6,7 +6,8 @@ from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..security import log_security_event
-from ..services import accounts, api_tokens
+from ..services.accounts import api_tokens
+from ..services.accounts import users as accounts
 from ..services.errors import ValidationFailed
 from .accounts import fail_with
 

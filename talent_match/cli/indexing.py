@@ -1,4 +1,4 @@
-"""Index commands: `reindex` (encode what is missing, rebuild shards), `worker` (RQ) and `jobs` (progress)."""
+"""Index commands: `reindex` (encode what is missing, rebuild shards) and `jobs` (progress)."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,8 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from ..extensions import db
 from ..models import ENTITY_KINDS, BackgroundJob
-from ..services import indexing, jobs
+from ..services import background
+from ..services.search import indexing
 
 COMMANDS = []
 
@@ -51,15 +52,15 @@ def reindex(reencode, kind, batch_size, background, job_id):
     engine = current_app.extensions["search_engine"]
     params = {"kinds": [kind] if kind else list(ENTITY_KINDS), "reencode": reencode, "batch_size": batch_size}
     if job_id is not None:  # the detached process started by --background
-        jobs.execute(db.engine, engine, job_id, "reindex", params)
+        background.execute(db.engine, engine, job_id, "reindex", params)
         return
     if background:
         redis_url = current_app.config.get("REDIS_URL")
         if redis_url:
-            job = jobs.submit(db.session, engine, "reindex", params, redis_url=redis_url)
+            job = background.submit(db.session, engine, "reindex", params, redis_url=redis_url)
             click.echo(f"queued job {job.id}; `flask --app wsgi worker` runs it, `flask --app wsgi jobs` shows it")
         else:
-            job = jobs.create(db.session, "reindex", "started as a detached process (no REDIS_URL)")
+            job = background.create(db.session, "reindex", "started as a detached process (no REDIS_URL)")
             _detach(job.id, reencode, kind, batch_size)
             click.echo(f"started job {job.id} in the background; `flask --app wsgi jobs` shows its progress")
         return
@@ -85,29 +86,12 @@ def _detach(job_id: int, reencode: bool, kind: str | None, batch_size: int) -> N
         subprocess.Popen(command, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True)
 
 
-@click.command("worker")
-@with_appcontext
-def worker():
-    """Run an RQ worker for background jobs (needs REDIS_URL)."""
-    redis_url = current_app.config.get("REDIS_URL")
-    if not redis_url:
-        raise click.ClickException(
-            "REDIS_URL is not set, so there is no queue to work on: jobs run on a thread of the web process or, "
-            "from the CLI, as a detached process (`flask --app wsgi reindex --background`). "
-            "Set REDIS_URL=redis://host:6379/0 to use a worker.")
-    from redis import Redis
-    from rq import Queue, Worker
-
-    connection = Redis.from_url(redis_url)
-    Worker([Queue(jobs.QUEUE_NAME, connection=connection)], connection=connection).work(with_scheduler=False)
-
-
 @click.command("jobs")
 @click.option("--limit", default=20, show_default=True)
 @with_appcontext
 def list_jobs(limit):
     """Recent background jobs with their progress."""
-    rows: list[BackgroundJob] = jobs.recent(db.session, limit)
+    rows: list[BackgroundJob] = background.recent(db.session, limit)
     if not rows:
         click.echo("no jobs")
     for job in rows:
@@ -116,4 +100,4 @@ def list_jobs(limit):
                    f"{job.created_at:%Y-%m-%d %H:%M}  {job.message}")
 
 
-COMMANDS.extend([reindex, worker, list_jobs])
+COMMANDS.extend([reindex, list_jobs])

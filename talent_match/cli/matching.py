@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..services import evaluation
+from ..services.matching import evaluation
 
 COMMANDS = []
 

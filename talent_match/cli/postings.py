@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..services import postings
+from ..services.hiring import postings
 
 COMMANDS = []
 

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..services import privacy
+from ..services.privacy import erasure
 
 COMMANDS = []
 
@@ -19,7 +19,7 @@ COMMANDS = []
 def purge_inactive(days, dry_run):
     """Delete accounts (not admins) unused for too long, keeping pseudonymous training outcomes. Prints ids only."""
     days = days or current_app.config["INACTIVE_ACCOUNT_DAYS"]
-    ids = privacy.purge_inactive(db.session, current_app.extensions.get("search_engine"), days, dry_run=dry_run)
+    ids = erasure.purge_inactive(db.session, current_app.extensions.get("search_engine"), days, dry_run=dry_run)
     shown = ", ".join(str(i) for i in ids[:50]) + (" …" if len(ids) > 50 else "")
     verb = "would delete" if dry_run else "deleted"
     click.echo(f"{verb} {len(ids)} account(s) inactive for more than {days} days" + (f": {shown}" if ids else ""))

@@ -11,9 +11,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..services import disclosure, exports, imports, outcomes, training
 from ..services.errors import DomainError, NotFound
-from ..services.imports import ImportRefused
+from ..services.outcomes import disclosure
+from ..services.outcomes import ledger as outcomes
+from ..services.training import records as training
+from ..services.transfers import exports, imports
+from ..services.transfers.imports import ImportRefused
 
 COMMANDS = []
 

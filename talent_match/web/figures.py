@@ -9,10 +9,12 @@ from flask import flash, request
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 
-from ..services import charts, disclosure, outcomes, regional_stats
 from ..services import validation as v
 from ..services.errors import ValidationFailed
-from ..services.postings import today_in_korea
+from ..services.hiring.postings import today_in_korea
+from ..services.outcomes import disclosure, regional_stats
+from ..services.outcomes import ledger as outcomes
+from . import charts
 
 # The regional dashboard's figures, in the order pages list them; the last two are rates.
 REGIONAL_FIGURES = ("open_postings", "smes_hiring", "discoverable_seekers", "trainees", "completers", "placements",

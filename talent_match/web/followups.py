@@ -11,9 +11,9 @@ from flask_wtf import FlaskForm
 from ..extensions import db
 from ..i18n import translate
 from ..models import User
-from ..services import followups
 from ..services.errors import Conflict
-from ..services.postings import today_in_korea
+from ..services.hiring.postings import today_in_korea
+from ..services.training import followups
 from .access import gate
 
 bp = gate(Blueprint("followups", __name__, url_prefix="/hires"), "employer")

@@ -17,8 +17,8 @@ from wtforms.validators import DataRequired
 from ..extensions import db
 from ..i18n import translate
 from ..security import log_security_event
-from ..services import privacy
 from ..services.errors import ValidationFailed
+from ..services.privacy import consents, erasure, export
 from .access import SIGNED_IN, gate
 
 bp = gate(Blueprint("privacy", __name__, url_prefix="/privacy"), SIGNED_IN)
@@ -52,7 +52,7 @@ def consent(item: str):
     if form.validate_on_submit() and form.granted.data in ("0", "1"):
         granted = form.granted.data == "1"
         try:
-            privacy.set_optional_consent(db.session, current_app.extensions.get("search_engine"), current_user,
+            consents.set_optional_consent(db.session, current_app.extensions.get("search_engine"), current_user,
                                          item, granted, current_app.config["CONSENT_VERSION"])
             db.session.commit()
         except ValidationFailed as exc:
@@ -68,7 +68,7 @@ def consent(item: str):
 @bp.get("/my-data.json")
 def download():
     """Everything we hold about you, as one JSON file; the download is recorded (ids only)."""
-    data = privacy.export_data(db.session, current_user)
+    data = export.export_data(db.session, current_user)
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
@@ -86,7 +86,7 @@ def delete_account():
         form.password.errors = list(form.password.errors) + [_("The password is not correct.")]
         return _render(form), 422
     user = current_user._get_current_object()
-    privacy.delete_account(db.session, current_app.extensions.get("search_engine"), user)
+    erasure.delete_account(db.session, current_app.extensions.get("search_engine"), user)
     db.session.commit()
     logout_user()
     flash(_("Your account and your personal data are deleted."), "success")
@@ -94,6 +94,6 @@ def delete_account():
 
 
 def _render(delete_form: DeleteForm):
-    return render_template("privacy/overview.html", consents=privacy.consent_states(db.session, current_user),
+    return render_template("privacy/overview.html", consents=consents.consent_states(db.session, current_user),
                            labels=ITEM_LABELS, consent_form=ConsentForm(formdata=None), delete_form=delete_form,
                            inactive_days=current_app.config["INACTIVE_ACCOUNT_DAYS"])

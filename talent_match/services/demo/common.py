@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Region
-from ..taxonomy import SkillRef, Taxonomy
-from ..text import normalise
+from ..reference.taxonomy import SkillRef, Taxonomy
+from ..reference.text import normalise
 from .people import GIVEN_NAMES, SURNAMES
 from .writer import RowSink
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from ...models import Skill, User
-from .. import taxonomy
 from ..errors import Conflict
 from ..messages import msg
+from ..reference import taxonomy
 from .applications import generate_applications
 from .common import Context, SkillBook
 from .companies import company_count, generate_companies
@@ -132,7 +132,7 @@ def ensure_taxonomy(session: Session) -> None:
 
 def _encode_and_index(session: Session, engine, report: SeedReport, say: Progress,
                       batch_size: int | None) -> str:
-    from .. import indexing
+    from ..search import indexing
 
     if engine is None:
         return "skipped: no search engine is configured"

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...security import log_security_event
-from ...services import api_tokens
+from ...services.accounts import api_tokens
 from ...services.errors import ValidationFailed
 from ..access import SIGNED_IN, gate
 from ..forms import apply_errors

@@ -1,4 +1,4 @@
-"""Admin forms. Rules live in services.taxonomy and services.companies; field names are the services' error keys,
+"""Admin forms. Rules live in services.reference.taxonomy and services.hiring.companies; field names are the services' error keys,
 so each error lands beside its field."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

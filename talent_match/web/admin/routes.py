@@ -11,9 +11,11 @@ from flask_login import current_user
 from ...extensions import db
 from ...i18n import translate
 from ...models import Company
-from ...services import audit, companies, jobs, regional_stats
+from ...services import audit, background
 from ...services import validation as v
 from ...services.errors import ValidationFailed
+from ...services.hiring import companies
+from ...services.outcomes import regional_stats
 from ..access import gate
 from ..figures import as_of_from_request, install
 from ..regional import context
@@ -67,7 +69,7 @@ def company_verify(company_id: int):
 
 @bp.get("/jobs", endpoint="jobs")
 def jobs_list():
-    recent = jobs.recent(db.session, limit=50)
+    recent = background.recent(db.session, limit=50)
     running = any(job.status in ("queued", "running") for job in recent)
     return render_template("admin/jobs.html", jobs=recent, running=running)
 

@@ -1,5 +1,5 @@
 """The skills taxonomy editor: search, add a skill, add or remove an alias. Every rule (slug shape, one skill per
-label, names cannot be removed) lives in services.taxonomy; its errors are shown beside the field they name."""
+label, names cannot be removed) lives in services.reference.taxonomy; its errors are shown beside the field they name."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,8 +9,8 @@ from sqlalchemy import select
 from ...extensions import db
 from ...i18n import translate
 from ...models import Skill
-from ...services import taxonomy
 from ...services.errors import NotFound, ValidationFailed
+from ...services.reference import taxonomy
 from ..forms import apply_errors, saved
 from .forms import AliasForm, RemoveAliasForm, SkillForm
 from .routes import bp

@@ -5,8 +5,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ...extensions import db, limiter
 from ...security import log_security_event
-from ...services import accounts, consent
-from ...services.regions import all_regions
+from ...services.accounts import consent
+from ...services.accounts import users as accounts
+from ...services.reference.regions import all_regions
 from ..access import PUBLIC, SIGNED_IN, allow, gate
 from ..forms import is_safe_redirect, saved
 from .forms import LoginForm, PasswordChangeForm, RegistrationForm

@@ -1,4 +1,4 @@
-"""Employer forms. Rules live in services.postings, services.companies and services.validation; these only
+"""Employer forms. Rules live in services.hiring.postings, services.hiring.companies and services.validation; these only
 collect and label fields, named as the services' data keys so errors land beside the right field."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

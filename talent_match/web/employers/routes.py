@@ -8,9 +8,11 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...i18n import translate
-from ...services import applications, audit, companies, matching, postings, profiles
+from ...services import audit
 from ...services.errors import Conflict, ValidationFailed
-from ...services.regions import all_regions
+from ...services.hiring import applications, companies, postings, profiles
+from ...services.matching import pipeline as matching
+from ...services.reference.regions import all_regions
 from ..access import gate
 from ..forms import saved
 from ..seekers.forms import skills_text

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...i18n import translate
-from ...services import followups
 from ...services.errors import ValidationFailed
-from ...services.postings import today_in_korea
+from ...services.hiring.postings import today_in_korea
+from ...services.training import followups
 from .forms import FollowUpForm
 from .routes import bp, institution, region_choices
 

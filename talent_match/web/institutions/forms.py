@@ -1,4 +1,4 @@
-"""Institution forms. Rules live in services.training, services.followups and services.validation; fields are named
+"""Institution forms. Rules live in services.training.records, services.training.followups and services.validation; fields are named
 as the services' data keys (the CSV columns), so each error lands beside its field."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

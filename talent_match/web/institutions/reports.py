@@ -1,6 +1,6 @@
 """Outcome reports: the institution's own exact figures for itself, a cohort, a programme or a year, as of a date.
 
-Every number sits beside its definition (services.outcomes.DEFINITIONS) with its numerator and denominator; the
+Every number sits beside its definition (services.outcomes.ledger.DEFINITIONS) with its numerator and denominator; the
 charts repeat the figures for those who would rather look. A printable view and a CSV download carry the same.
 """
 from __future__ import annotations
@@ -11,7 +11,10 @@ from flask_login import current_user
 
 from ...config import Defaults
 from ...extensions import db
-from ...services import audit, charts, exports, outcomes
+from ...services import audit
+from ...services.outcomes import ledger as outcomes
+from ...services.transfers import exports
+from .. import charts
 from ..figures import as_of_from_request, metric_label, metric_value
 from .routes import bp, institution
 from .transfers import download

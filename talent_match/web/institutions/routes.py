@@ -12,9 +12,10 @@ from flask_login import current_user
 from ...extensions import db
 from ...i18n import translate
 from ...models import Institution
-from ...services import placements, trainee_links, training
 from ...services.errors import NotFound, ValidationFailed
-from ...services.regions import all_regions
+from ...services.reference.regions import all_regions
+from ...services.training import placements, trainee_links
+from ...services.training import records as training
 from ..access import gate
 from ..figures import install, locale
 from ..forms import saved

@@ -1,5 +1,5 @@
 """CSV imports (upload, preview with per-row errors, confirm) and exports (CSV with BOM, XLSX) of the
-institution's own records, plus an empty template per kind. Every rule is in services.imports and services.exports.
+institution's own records, plus an empty template per kind. Every rule is in services.transfers.imports and services.exports.
 """
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...i18n import translate
-from ...services import audit, exports, imports
+from ...services import audit
 from ...services.errors import Conflict
+from ...services.transfers import exports, imports
 from . import uploads
 from .forms import ConfirmImportForm, ImportForm
 from .routes import bp, institution

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app, session
 
-from ...services.imports import MAX_BYTES
+from ...services.transfers.imports import MAX_BYTES
 
 SESSION_KEY = "pending_import"
 MAX_AGE_S = 3600

@@ -11,10 +11,21 @@ from flask import abort, url_for
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...services import charts, disclosure, outcomes, regional_stats
-from ...services.regions import all_regions
-from ..figures import (REGIONAL_FIGURES, REGIONAL_RATES, definition, locale, metric_label, number, percent,
-                       region_name, regional_value)
+from ...services.outcomes import disclosure, regional_stats
+from ...services.outcomes import ledger as outcomes
+from ...services.reference.regions import all_regions
+from .. import charts
+from ..figures import (
+    REGIONAL_FIGURES,
+    REGIONAL_RATES,
+    definition,
+    locale,
+    metric_label,
+    number,
+    percent,
+    region_name,
+    regional_value,
+)
 
 # The institutions' figures a regional page lists (all of them on the admin page).
 HEADLINE_METRICS = ("completion_rate", "placement_rate_180", "retention_12", "local_retention_12",

@@ -1,4 +1,4 @@
-"""Seeker forms. Rules live in services.profiles and services.validation; these only collect and label fields.
+"""Seeker forms. Rules live in services.hiring.profiles and services.validation; these only collect and label fields.
 
 Field names are the service's data keys, so its errors land beside the right field.
 """

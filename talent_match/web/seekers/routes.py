@@ -8,14 +8,23 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...i18n import translate
-from ...services import applications, cv, matching, postings, profiles
 from ...services import validation as v
 from ...services.errors import Conflict, ValidationFailed
-from ...services.regions import all_regions
+from ...services.hiring import applications, cv, postings, profiles
+from ...services.matching import pipeline as matching
+from ...services.reference.regions import all_regions
 from ..access import gate
 from ..forms import apply_errors, is_safe_redirect, saved
-from .forms import (ActionForm, ApplyForm, CvReviewForm, CvUploadForm, MatchFilterForm, ProfileForm, RateForm,
-                    skills_text)
+from .forms import (
+    ActionForm,
+    ApplyForm,
+    CvReviewForm,
+    CvUploadForm,
+    MatchFilterForm,
+    ProfileForm,
+    RateForm,
+    skills_text,
+)
 
 bp = gate(Blueprint("seekers", __name__, url_prefix="/seekers"), "seeker")
 

@@ -1,0 +1,1 @@
+"""Who people are: accounts, API tokens, and the consents they gave."""

@@ -1,0 +1,1 @@
+"""Hiring: companies, postings and their listing, seekers' profiles and CVs, applications."""

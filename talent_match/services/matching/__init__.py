@@ -1,0 +1,1 @@
+"""Matching both ways within regions: the pipeline, its ranking and fit evidence, and the offline evaluation."""

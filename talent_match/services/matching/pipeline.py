@@ -1,0 +1,302 @@
+"""Matching both ways, always within regions: postings for a seeker, discoverable seekers for a posting.
+
+A seeker sees open postings in their home or accepted regions (minus the ones they hid); an employer sees
+discoverable seekers whose home or accepted regions include the posting's region. The region rule is applied in
+SQL to the final results, whatever the shards or the lexical index hold.
+
+Pipeline: eligible ids from SQL (regions, status, filters) -> candidates (every eligible one when few, else the
+union of dense top-K, lexical top-K and skill overlaps) -> `ranking.rank` on dense, lexical, skills, experience and
+salary evidence -> sort and page. Without the model the dense part drops out and the page says `degraded`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ...models import (
+    HiddenPosting,
+    MatchFeedback,
+    Posting,
+    PostingSkill,
+    ProfileSkill,
+    SeekerProfile,
+    Skill,
+    profile_accepted_region,
+)
+from .. import validation as v
+from ..messages import msg
+from ..reference.taxonomy import Taxonomy
+from ..reference.text import normalise_label
+from ..search import documents, lexical
+from . import ranking
+from .fit import experience_fit, salary_fit, skill_report
+
+CANDIDATES_K = 100   # per signal, as in the evaluation harness
+SCORE_ALL_MAX = 200  # eligible sets up to this size are scored in full; larger ones by candidate pool (≤ 300)
+SORTS = ("score", "newest", "recent", "salary", "deadline")
+
+
+@dataclass
+class Match:
+    entity: Any                    # a Posting (for a seeker) or a SeekerProfile (for an employer)
+    score: float                   # 0..1, = sum(weights[p] * parts[p])
+    parts: dict[str, float]        # each 0..1, unweighted
+    weights: dict[str, float]      # the weights this score used (sum 1; dense scaled or dropped, see ranking)
+    matched_skills: list[str] = field(default_factory=list)
+    missing_skills: list[str] = field(default_factory=list)
+    region_reason: dict | None = None  # {"kind": "home" | "accepted", "region": slug}
+
+
+@dataclass
+class MatchPage:
+    items: list[Match]
+    total: int
+    page: int
+    per_page: int
+    degraded: bool = False         # ranked without the language model (lexical and skills only)
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: dict | None = None, sort: str = "score",
+                page: int = 1, per_page: int = 20, weights: dict | None = None,
+                taxonomy: Taxonomy | None = None) -> MatchPage:
+    """Open postings in the seeker's home and accepted regions, not hidden, ranked for this profile."""
+    filters, sort, taxonomy = dict(filters or {}), _sort(sort), taxonomy or Taxonomy.from_session(session)
+    regions = profile.region_ids()
+    conditions = [Posting.status == "open", Posting.region_id.in_(regions),
+                  Posting.id.not_in(select(HiddenPosting.posting_id).where(HiddenPosting.profile_id == profile.id))]
+    if filters.get("employment_type"):
+        conditions.append(Posting.employment_type == filters["employment_type"])
+    if filters.get("work_mode"):
+        conditions.append(Posting.work_mode == filters["work_mode"])
+    if filters.get("salary_min"):
+        conditions.append(Posting.salary_max >= int(filters["salary_min"]))
+    for label in filters.get("skills") or ():
+        conditions.append(Posting.id.in_(_having_skill(PostingSkill, PostingSkill.posting_id, label, taxonomy)))
+    held = _slugs(profile.skills, taxonomy)
+    overlap = select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(_implied(held, taxonomy)))
+    document = documents.profile_document(profile, taxonomy)
+    query_vector = _query_vector(session, engine, "profile", profile.id, document)
+    ids, ranked, used = _rank(session, engine, "posting", Posting, regions, conditions, overlap, document,
+                              query_vector, weights, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
+    return _page(session, Posting, ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
+                 lambda p: _explain_posting(p, profile, held, taxonomy), _posting_sort_key)
+
+
+def for_posting(session: Session, engine, posting: Posting, *, filters: dict | None = None, sort: str = "score",
+                page: int = 1, per_page: int = 20, weights: dict | None = None,
+                taxonomy: Taxonomy | None = None) -> MatchPage:
+    """Discoverable seekers who will work in the posting's region, ranked for this posting."""
+    filters, sort, taxonomy = dict(filters or {}), _sort(sort), taxonomy or Taxonomy.from_session(session)
+    region = posting.region_id
+    accepted = select(profile_accepted_region.c.profile_id).where(profile_accepted_region.c.region_id == region)
+    conditions = [SeekerProfile.discoverable.is_(True),
+                  or_(SeekerProfile.home_region_id == region, SeekerProfile.id.in_(accepted))]
+    if filters.get("work_mode"):
+        conditions.append(or_(SeekerProfile.work_mode == filters["work_mode"], SeekerProfile.work_mode.is_(None)))
+    if filters.get("min_years"):
+        conditions.append(SeekerProfile.years_experience >= int(filters["min_years"]))
+    for label in filters.get("skills") or ():
+        conditions.append(SeekerProfile.id.in_(_having_skill(ProfileSkill, ProfileSkill.profile_id, label, taxonomy)))
+    wanted = _slugs(posting.skills, taxonomy)
+    overlap = (select(ProfileSkill.profile_id).join(Skill)
+               .where(Skill.slug.in_(_implying(wanted, taxonomy))))
+    document = documents.posting_document(posting, taxonomy)
+    query_vector = _query_vector(session, engine, "posting", posting.id, document)
+    ids, ranked, used = _rank(session, engine, "profile", SeekerProfile, [region], conditions, overlap, document,
+                              query_vector, weights, lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy),
+                                                                             taxonomy), taxonomy)
+    return _page(session, SeekerProfile, ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
+                 lambda p: _explain_profile(posting, p, taxonomy), _profile_sort_key)
+
+
+def hide_posting(session: Session, profile: SeekerProfile, posting: Posting) -> None:
+    """'Not interested': the posting leaves this seeker's matches for good. Idempotent; the caller commits."""
+    if session.get(HiddenPosting, (profile.id, posting.id)) is None:
+        session.add(HiddenPosting(profile_id=profile.id, posting_id=posting.id))
+        session.flush()
+
+
+def rate_match(session: Session, profile: SeekerProfile, posting: Posting, rating, score=None) -> MatchFeedback:
+    """Keep the seeker's 1-5 rating of a match with the score it was shown at (the latest rating wins)."""
+    rating = v.clean_int(rating, "rating", minimum=1, maximum=5, required=True)
+    if score is not None:
+        score = float(score)
+        if not 0.0 <= score <= 1.0:
+            score = None
+    feedback = session.scalar(select(MatchFeedback).where(MatchFeedback.profile_id == profile.id,
+                                                          MatchFeedback.posting_id == posting.id))
+    if feedback is None:
+        feedback = MatchFeedback(profile_id=profile.id, posting_id=posting.id, rating=rating)
+        session.add(feedback)
+    feedback.rating, feedback.score = rating, score
+    session.flush()
+    return feedback
+
+
+# --- the shared pipeline --------------------------------------------------------------------------------------
+
+def _rank(session, engine, kind, model, regions, conditions, overlap, document, query_vector, weights, fits_of,
+          taxonomy):
+    eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
+    if not eligible:
+        return {}, [], {}
+    eligible_set = set(eligible)
+    query = lexical.query_for(document.text, taxonomy)
+    lexical_scores = {i: s for i, s in lexical.index_for(engine).scores(session, kind, regions, query).items()
+                      if i in eligible_set}
+    dense = None
+    if query_vector is not None:
+        dense = {i: s for i, s in engine.search(session, kind, regions, query_vector, CANDIDATES_K).items()
+                 if i in eligible_set}
+    if len(eligible) <= SCORE_ALL_MAX:
+        pool = eligible
+    else:
+        owner = overlap.selected_columns[0]
+        extra = list(session.scalars(overlap.where(owner.in_(select(model.id).where(and_(*conditions))))
+                                     .distinct().limit(CANDIDATES_K)))
+        pool = ranking.candidate_pool(*(s for s in (dense, lexical_scores) if s is not None), k=CANDIDATES_K,
+                                      extra=extra)
+    if dense is not None:
+        missing = [i for i in pool if i not in dense]
+        if missing:
+            dense.update(engine.search(session, kind, regions, query_vector, len(missing), allowed_ids=missing))
+    entities = {e.id: e for e in _load(session, model, pool)}
+    pool = [i for i in pool if i in entities]
+    fits = {i: fits_of(entities[i]) for i in pool}
+    ranked, used = ranking.rank(pool, weights=weights or {}, dense=dense,
+                                lexical={i: lexical_scores.get(i, 0.0) for i in pool}, fits=fits,
+                                trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)))
+    return entities, ranked, used
+
+
+def _page(session, model, entities, ranked, used, sort, page, per_page, degraded, explain, sort_key):
+    page, per_page = max(int(page or 1), 1), max(min(int(per_page or 20), 100), 1)
+    if sort != "score":
+        ranked = sorted(ranked, key=lambda r: sort_key(entities[r.id], sort, r.score))
+    chosen = ranked[(page - 1) * per_page: page * per_page]
+    items = []
+    for r in chosen:
+        matched, missing, reason = explain(entities[r.id])
+        items.append(Match(entities[r.id], round(r.score, 4), r.parts, used, matched, missing, reason))
+    return MatchPage(items, len(ranked), page, per_page, degraded, used)
+
+
+def _load(session, model, ids):
+    if not ids:
+        return []
+    if model is Posting:
+        options = (selectinload(Posting.skills).selectinload(PostingSkill.skill), selectinload(Posting.company),
+                   selectinload(Posting.region))
+    else:
+        options = (selectinload(SeekerProfile.skills).selectinload(ProfileSkill.skill),
+                   selectinload(SeekerProfile.accepted_regions), selectinload(SeekerProfile.home_region))
+    found = []
+    for start in range(0, len(ids), 900):
+        found += session.scalars(select(model).where(model.id.in_(ids[start:start + 900])).options(*options)).all()
+    return found
+
+
+def _query_vector(session, engine, kind, entity_id, document):
+    """The entity's stored vector, else its document embedded now as indexing would store it; None without a model
+    (degraded ranking)."""
+    if engine is None:
+        return None
+    vector = engine.query_vector(session, kind, entity_id) if entity_id is not None else None
+    if vector is None:
+        vector = engine.embed_document(document)
+    return vector
+
+
+def _reads_hangul(engine) -> bool:
+    encoder = engine.encoder() if engine is not None else None
+    return bool(getattr(encoder, "reads_hangul", False))
+
+
+def _degraded(engine, query_vector) -> bool:
+    """No model: edited texts are not re-encoded, so even when stored vectors still rank, the page says so."""
+    return query_vector is None or engine.encoder() is None
+
+
+def _sort(sort: str) -> str:
+    sort = sort or "score"
+    if sort not in SORTS:
+        raise v.ValidationFailed({"sort": [msg("must be one of {choices}", choices=", ".join(SORTS))]})
+    return sort
+
+
+def _posting_sort_key(posting: Posting, sort: str, score: float):
+    if sort in ("newest", "recent"):
+        return (-posting.created_at.timestamp(), -score)
+    if sort == "salary":
+        return (posting.salary_max is None, -(posting.salary_max or 0), -score)
+    if posting.deadline is None:  # "deadline": soonest first, open-ended last
+        return (1, 0, -score)
+    return (0, posting.deadline.toordinal(), -score)
+
+
+def _profile_sort_key(profile: SeekerProfile, sort: str, score: float):
+    if sort in ("newest", "recent"):
+        return (-profile.updated_at.timestamp(), -score)
+    if sort == "salary":  # lowest expectations first
+        return (profile.desired_salary_min is None, profile.desired_salary_min or 0, -score)
+    return (-score,)
+
+
+# --- skills and explanations ------------------------------------------------------------------------------------
+
+def _slugs(skills, taxonomy) -> list[str]:
+    """Each skill's slug, or its normalised label when the taxonomy does not know it (as 'text:label')."""
+    keys = []
+    for skill in skills:
+        slug = skill.skill.slug if skill.skill is not None else None
+        if slug is None:
+            ref = taxonomy.resolve(skill.label)
+            slug = ref.slug if ref else f"text:{normalise_label(skill.label)}"
+        keys.append(slug)
+    return keys
+
+
+def _implied(slugs, taxonomy) -> set[str]:
+    return {s for slug in slugs for s in (taxonomy.implied(slug) or {slug})}
+
+
+def _implying(slugs, taxonomy) -> set[str]:
+    """Skills that meet any of `slugs`: themselves and every narrower skill that implies them."""
+    wanted = set(slugs)
+    return wanted | {s for s in taxonomy.skills if taxonomy.implied(s) & wanted}
+
+
+def _having_skill(table, owner_column, label, taxonomy):
+    """Owners holding a skill named `label` (in either language), or a narrower one that implies it."""
+    ref = taxonomy.resolve(label)
+    if ref is None:
+        return select(owner_column).where(table.label == label)
+    return select(owner_column).join(Skill, Skill.id == table.skill_id).where(
+        Skill.slug.in_(_implying([ref.slug], taxonomy)))
+
+
+def _posting_fits(posting: Posting, profile: SeekerProfile, held: list[str], taxonomy) -> dict[str, float]:
+    fits = {"experience": experience_fit(profile.years_experience, posting.min_experience),
+            "salary": salary_fit(profile.desired_salary_min, profile.desired_salary_max,
+                                 posting.salary_min, posting.salary_max)}
+    coverage = skill_report(posting.skills, _slugs(posting.skills, taxonomy), _implied(held, taxonomy))[2]
+    if coverage is not None:
+        fits["skills"] = coverage
+    return {k: value for k, value in fits.items() if value is not None}
+
+
+def _explain_posting(posting: Posting, profile: SeekerProfile, held: list[str], taxonomy):
+    matched, missing, _ = skill_report(posting.skills, _slugs(posting.skills, taxonomy), _implied(held, taxonomy))
+    kind = "home" if posting.region_id == profile.home_region_id else "accepted"
+    return matched, missing, {"kind": kind, "region": posting.region.slug}
+
+
+def _explain_profile(posting: Posting, profile: SeekerProfile, taxonomy):
+    held = _implied(_slugs(profile.skills, taxonomy), taxonomy)
+    matched, missing, _ = skill_report(posting.skills, _slugs(posting.skills, taxonomy), held)
+    kind = "home" if posting.region_id == profile.home_region_id else "accepted"
+    return matched, missing, {"kind": kind, "region": posting.region.slug}

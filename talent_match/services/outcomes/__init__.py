@@ -1,0 +1,1 @@
+"""Outcomes: the metric ledger, suppression of small cells, and the regional figures."""

@@ -1,0 +1,1 @@
+"""A person's rights under PIPA: see and change their consents, download their data, delete their account."""

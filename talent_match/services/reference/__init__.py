@@ -1,0 +1,1 @@
+"""Reference data every domain reads: the regions, the skill taxonomy, text normalisation."""

@@ -1,0 +1,216 @@
+"""The process's search engine: a lazily loaded encoder and this process's shards (services.search.replica).
+
+One lives in `app.extensions["search_engine"]` and reaches services as an argument, never through Flask globals.
+Nothing loads in the app factory: the model and the shards load on first use, after gunicorn forks.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from typing import Callable, Iterable
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...models import StoredVector
+from .replica import ShardReplica
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[str, int, int, str, Session], None]
+MODEL_RETRY_S = 60.0
+
+
+class SearchEngine:
+    def __init__(self, model: str, *, index_dir: str, device: str | None = None, exact_max: int = 50_000,
+                 save_interval: float = 300.0, rebuild_wait: float = 2.0, gap_timeout: float = 60.0,
+                 threads: int | None = None, encoder_factory: Callable | None = None):
+        self.model, self.device, self.threads = model, device, threads
+        self._encoder_factory = encoder_factory or self._load_encoder
+        self._encoder = None
+        self._encoder_error: str | None = None
+        self._encoder_failed_at = -MODEL_RETRY_S
+        self._encoder_lock = threading.Lock()
+        self._listeners: list[Listener] = []
+        self.replica = ShardReplica(index_dir, exact_max=exact_max, rebuild_wait=rebuild_wait,
+                                    gap_timeout=gap_timeout, save_interval=save_interval, listeners=self._listeners)
+        self.session_factory: Callable[[], Session] | None = None  # set by init_search_engine, for warm_up
+
+    # --- the model ----------------------------------------------------------------------------------------------
+
+    def _load_encoder(self):
+        from embeddings.encoder import Encoder
+        from embeddings.threads import configure_threads
+
+        if (os.path.isabs(self.model) or self.model.startswith(".")) and not os.path.exists(self.model):
+            raise FileNotFoundError(f"no model at {self.model} (TALENT_MATCH_MODEL)")  # say so without torch
+        if self.threads:
+            configure_threads(self.threads)
+        return Encoder(self.model, device=self.device).load()
+
+    def encoder(self):
+        """The encoder, loaded on first use; None while the model cannot be loaded (retried once a minute)."""
+        if self._encoder is None and time.monotonic() - self._encoder_failed_at > MODEL_RETRY_S:
+            with self._encoder_lock:
+                if self._encoder is None and time.monotonic() - self._encoder_failed_at > MODEL_RETRY_S:
+                    try:
+                        self._encoder = self._encoder_factory()
+                        self._encoder_error = None
+                    except Exception as exc:  # noqa: BLE001 - a broken model must leave the site up
+                        self._encoder_failed_at = time.monotonic()
+                        self._encoder_error = f"{type(exc).__name__}: {exc}"[:500]
+                        log.warning("embedding model %s unavailable: %s", self.model, self._encoder_error)
+        return self._encoder
+
+    def encode_text(self, text: str) -> np.ndarray | None:
+        """The text's L2-normalised vector; None without a model or for empty text."""
+        from embeddings.errors import EmptyTextError
+
+        encoder = self.encoder()
+        if encoder is None or not (text or "").strip():
+            return None
+        try:
+            return np.asarray(encoder.encode([text]), dtype=np.float32)[0]
+        except EmptyTextError:
+            return None
+
+    def embed_document(self, doc) -> np.ndarray | None:
+        """The document's stored vector (services.documents.embed_documents: title-weighted); None without a model
+        or for an empty document."""
+        from embeddings.errors import EmptyTextError
+
+        from .documents import embed_document
+
+        encoder = self.encoder()
+        if encoder is None:
+            return None
+        try:
+            return embed_document(encoder, doc)
+        except EmptyTextError:
+            return None
+
+    # --- the shards ---------------------------------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        """Called with (kind, region_id, entity_id, op, session) for each change applied after the first load.
+
+        A follower (the lexical index) should call catch_up, then build from the database, then apply what it
+        hears: a change may arrive that its build already holds, so applying must be idempotent."""
+        self._listeners.append(listener)
+
+    def catch_up(self, session: Session) -> int:
+        """Apply the change-log rows this process has not seen (one MAX(id) query when there are none).
+        Returns the last applied change id."""
+        encoder = self.encoder()
+        replica = self.replica
+        if encoder is not None and replica.space not in (None, encoder.model_id):
+            replica.reset(delete_files=False)  # the model came back or changed: shards of the old one are stale
+        if not replica.loaded:
+            space, dim = (encoder.model_id, encoder.dim) if encoder is not None else self._stored_space(session)
+            if space is None:
+                return 0  # no model and no vectors: nothing to search yet
+            replica.load(session, space, dim, device=getattr(encoder, "device", None) or "cpu")
+        return replica.catch_up(session)
+
+    @staticmethod
+    def _stored_space(session: Session) -> tuple[str | None, int]:
+        """Without a model, serve the vectors most entities have (searches by stored vectors still work)."""
+        row = session.execute(select(StoredVector.model_id, StoredVector.dim).group_by(StoredVector.model_id,
+                              StoredVector.dim).order_by(func.count().desc()).limit(1)).first()
+        return (row[0], row[1]) if row else (None, 0)
+
+    def search(self, session: Session, kind: str, region_ids: Iterable[int], query_vector, k: int,
+               allowed_ids: Iterable[int] | None = None) -> dict[int, float]:
+        """Dense (cosine) scores of the k best entities over the regions' shards, after catching up."""
+        self.catch_up(session)
+        if query_vector is None or not self.replica.loaded:
+            return {}
+        query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        return self.replica.search(kind, region_ids, query, k, allowed_ids)
+
+    def query_vector(self, session: Session, kind: str, entity_id: int) -> np.ndarray | None:
+        """The entity's stored vector, to search with; None when it has none (of the shards' model)."""
+        encoder = self.encoder()
+        space = encoder.model_id if encoder is not None else self.replica.space
+        query = select(StoredVector.vector).where(StoredVector.kind == kind, StoredVector.entity_id == entity_id)
+        blob = session.scalar(query if space is None else query.where(StoredVector.model_id == space))
+        return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
+
+    def rebuild(self, session: Session, kinds: Iterable[str] | None = None, regions: Iterable[int] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild shards now, in this thread, from stored vectors (never encoding). Returns the vector count."""
+        self.catch_up(session)
+        if not self.replica.loaded:
+            return 0
+        kinds, regions = set(kinds or ()), set(regions or ())
+        keys = [(kind, region) for kind, region in self.replica.keys
+                if (not kinds or kind in kinds) and (not regions or region in regions)]
+        return self.replica.rebuild_keys(session, keys, progress)
+
+    def save(self) -> int:
+        """Write changed shards to INDEX_DIR now (they are also saved every INDEX_SAVE_SECONDS)."""
+        return self.replica.save()
+
+    def wait_for_rebuilds(self, timeout: float = 60.0) -> bool:
+        """Block until background rebuilds finish (tests, CLI); False on timeout."""
+        return self.replica.wait_for_rebuilds(timeout)
+
+    # --- lifecycle ----------------------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load the model, the Korean tokeniser, the shards and every region's lexical index ahead of the first
+        request (gunicorn post_worker_init). The lexical indexes build from the terms saved with each entity, so
+        this reads rows rather than tokenising; loading Kiwi itself takes tens of seconds on a busy machine."""
+        from ...models import ENTITY_KINDS, Region
+        from . import lexical
+        from .tokens import tokenize
+
+        self.encoder()
+        tokenize("머신러닝 엔지니어 machine learning")  # Kiwi loads its model at the first analysis, not at creation
+        if self.session_factory is not None:
+            with self.session_factory() as session:
+                self.catch_up(session)
+                regions = list(session.scalars(select(Region.id)))
+                for kind in ENTITY_KINDS:
+                    lexical.index_for(self).refresh(session, kind, regions)
+
+    def health(self) -> dict:
+        """Cheap: never loads anything."""
+        if self._encoder is not None:
+            model = {"status": "ok", "id": self._encoder.model_id,
+                     "device": getattr(self._encoder, "device", None) or self.device or "cpu"}
+        elif self._encoder_error:
+            model = {"status": "unavailable", "id": self.model, "device": self.device, "error": self._encoder_error}
+        else:
+            model = {"status": "not_loaded", "id": self.model, "device": self.device}
+        return {"model": model, "index": self.replica.status()}
+
+    def reset(self, *, delete_files: bool = True) -> None:
+        """Tests: forget the shards and the log position (and their files) once the database was emptied;
+        the loaded model stays."""
+        self.replica.reset(delete_files=delete_files)
+
+
+def init_search_engine(app) -> SearchEngine:
+    """Wiring only: the engine loads its model and shards on first use, after gunicorn forks."""
+    from ...config import default_model
+    from ...extensions import db
+
+    threads = app.config.get("SEARCH_THREADS")
+    engine = SearchEngine(app.config.get("TALENT_MATCH_MODEL") or default_model(),
+                          device=app.config.get("TALENT_MATCH_DEVICE"), index_dir=app.config["INDEX_DIR"],
+                          exact_max=app.config.get("INDEX_EXACT_MAX", 50_000),
+                          save_interval=app.config.get("INDEX_SAVE_SECONDS", 300),
+                          rebuild_wait=app.config.get("INDEX_REBUILD_WAIT", 2.0),
+                          threads=int(threads) if threads else None)
+
+    def new_session() -> Session:
+        with app.app_context():
+            return Session(db.engine)
+
+    engine.session_factory = new_session
+    app.extensions["search_engine"] = engine
+    return engine

@@ -1,0 +1,321 @@
+"""The lexical side of matching: BM25 over Korean morphemes and stemmed English words, one index per region.
+
+`FieldedBM25` scores a query against a document's whole text (title and body, one BM25 field), and adds two kinds
+of evidence on top, each measured on the ESCO titles dev set and on the Korean sets in tests/data:
+- A title field, counted `title_boost` times for short *English* queries: an English job title that hits a
+  posting's title is strong evidence (ESCO dev, lexical nDCG@10 0.245 -> 0.295), while Korean posting titles are
+  compounds of generic morphemes (데이터·분석·개발자) and boosting them cost Korean short searches 0.733 -> 0.705
+  (tests/data/korean-regional-jobs). So the boost fades with the query's length and with its share of Hangul
+  terms (`title_boost`); a Korean query is scored by plain BM25 on the whole text.
+- Taxonomy expansion (`LexicalQuery.expansion`): the names and aliases, in both languages, of the skills the query
+  mentions, scored at EXPANSION_WEIGHT: "기계학습" meets "머신러닝" and "machine learning", "고장 예측" meets
+  "예지보전" (Korean regional set 0.787 -> 0.807, tests/data/korean-ai-jobs 0.932 -> 0.939).
+
+`LexicalIndex` holds one FieldedBM25 per (kind, region) shard in this process, built on first use from the
+database, from the terms saved beside each entity (`store_tokens`, called by services.search.indexing when an entity is
+saved or bulk-encoded): a request never runs the tokeniser over stored documents unless their saved terms are
+missing or stale (then it tokenises those, as before). It stays fresh without trusting any single signal: each
+search compares a cheap fingerprint of the shard's members (count, sum of ids, newest update) with the one it was
+built at and re-reads only what changed, and it follows the IndexChange log for edits that leave the row untouched
+(skills replaced). Results are always filtered again in SQL by the caller, so a moment of staleness can reorder
+but never leak.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Hashable, Iterable, Sequence
+
+import numpy as np
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from ...models import (
+    IndexChange,
+    LexicalTokens,
+    Posting,
+    PostingSkill,
+    ProfileSkill,
+    SeekerProfile,
+    profile_accepted_region,
+)
+from ..reference.text import latin_share
+from . import documents
+from .bm25 import BM25Index
+from .tokens import tokenize, tokenize_many
+
+TITLE_BOOST = 2.0
+# Queries up to this many terms read as titles ("data engineer"); longer ones (a profile, a posting) are
+# descriptions, and their title boost fades with the square of the ratio.
+TITLE_QUERY_TERMS = 6
+# The skill names and aliases a query's skills expand to count this much of a query term: 0.2-0.4 measured alike
+# on the Korean sets; 1.0 drowned the seeker's own words (0.787 -> 0.768).
+EXPANSION_WEIGHT = 0.2
+ALIASES_PER_EXPANDED_SKILL = 5
+READ_CHUNK = 500
+# Names the tokeniser inside every saved-terms hash: change it when text.tokenize changes what it returns.
+TOKENIZER_VERSION = "kiwi-morphemes+snowball/v1"
+_SEP = "\t"  # terms never hold whitespace (texts are normalised, then split into words)
+
+
+def document_hash(doc: documents.Document) -> str:
+    """What saved terms were cut from: the tokeniser version, the title and the body."""
+    return hashlib.sha256(f"{TOKENIZER_VERSION}\0{doc.title}\0{doc.body}".encode()).hexdigest()
+
+
+def store_tokens(session: Session, kind: str, entries: Sequence[tuple[int, documents.Document]]) -> int:
+    """Save the BM25 terms of (entity_id, document) pairs whose saved terms are missing or stale, in the caller's
+    transaction. Returns how many were tokenised."""
+    done = 0
+    for start in range(0, len(entries), 1000):
+        chunk = entries[start:start + 1000]
+        saved = {entity_id: (row_id, digest) for row_id, entity_id, digest in session.execute(
+            select(LexicalTokens.id, LexicalTokens.entity_id, LexicalTokens.doc_hash)
+            .where(LexicalTokens.kind == kind, LexicalTokens.entity_id.in_([e for e, _ in chunk])))}
+        todo = [(entity_id, doc, document_hash(doc)) for entity_id, doc in chunk]
+        todo = [t for t in todo if saved.get(t[0], (None, None))[1] != t[2]]
+        if not todo:
+            continue
+        titles = tokenize_many(doc.title for _, doc, _ in todo)
+        bodies = tokenize_many(doc.body for _, doc, _ in todo)
+        inserts, updates = [], []
+        for (entity_id, _, digest), title, body in zip(todo, titles, bodies):
+            row = dict(doc_hash=digest, title=_SEP.join(title), body=_SEP.join(body))
+            if entity_id in saved:
+                updates.append(dict(row, id=saved[entity_id][0]))
+            else:
+                inserts.append(dict(row, kind=kind, entity_id=entity_id))
+        if inserts:
+            session.execute(insert(LexicalTokens), inserts)
+        if updates:
+            session.execute(update(LexicalTokens), updates)
+        done += len(todo)
+    return done
+
+
+def saved_tokens(session: Session, kind: str, entries: Sequence[tuple[int, documents.Document]]) -> dict:
+    """{entity_id: (title terms, body terms)} of the entries whose saved terms match their document now."""
+    if not entries:
+        return {}
+    rows = session.execute(select(LexicalTokens.entity_id, LexicalTokens.doc_hash, LexicalTokens.title,
+                                  LexicalTokens.body)
+                           .where(LexicalTokens.kind == kind,
+                                  LexicalTokens.entity_id.in_([e for e, _ in entries])))
+    wanted = {entity_id: doc for entity_id, doc in entries}
+    found = {}
+    for entity_id, digest, title, body in rows:
+        doc = wanted.get(entity_id)
+        if doc is not None and digest == document_hash(doc):
+            found[entity_id] = (title.split(_SEP) if title else [], body.split(_SEP) if body else [])
+    return found
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """A query's own terms and the terms of its skills' other names (see the module docstring)."""
+
+    tokens: tuple[str, ...]
+    expansion: tuple[str, ...] = ()
+
+
+def query_for(text: str, taxonomy=None) -> LexicalQuery:
+    """The lexical query of a text (a profile, a posting, a search): its terms, and with a taxonomy the names and
+    aliases of the skills it mentions in either language."""
+    tokens = tuple(tokenize(text))
+    if taxonomy is None:
+        return LexicalQuery(tokens)
+    words: dict[str, None] = {}
+    for slug in taxonomy.find_in_text(text):
+        ref = taxonomy.skills[slug]
+        words.update(dict.fromkeys([ref.name_en, ref.name_ko, *taxonomy.aliases(slug)[:ALIASES_PER_EXPANDED_SKILL]]))
+    return LexicalQuery(tokens, _expansion_terms(tuple(words)) if words else ())
+
+
+@functools.lru_cache(maxsize=4096)
+def _expansion_terms(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms of a set of skill names: a page of matches asks again for the same profile's skills, and Kiwi is
+    most of a query's lexical cost."""
+    return tuple(tokenize(" / ".join(words)))
+
+
+class FieldedBM25:
+    """BM25 on the whole text, plus the title field for title-like English queries and the taxonomy expansion.
+    Used by the site (per region) and the evaluation harness."""
+
+    def __init__(self, title_boost: float = TITLE_BOOST):
+        self.title_boost = title_boost
+        self.title = BM25Index()
+        self.text = BM25Index()
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __contains__(self, doc_id) -> bool:
+        return doc_id in self.text
+
+    def add(self, doc_id: Hashable, title_tokens: Sequence[str], body_tokens: Sequence[str]) -> None:
+        self.title.add(doc_id, title_tokens)
+        self.text.add(doc_id, [*title_tokens, *body_tokens])
+
+    def add_documents(self, ids: Sequence[Hashable], docs: Sequence[documents.Document]) -> None:
+        """Tokenise and add many documents in one batch (Kiwi spreads a batch over its threads)."""
+        titles = tokenize_many(d.title for d in docs)
+        bodies = tokenize_many(d.body for d in docs)
+        for doc_id, title, body in zip(ids, titles, bodies):
+            self.add(doc_id, title, body)
+
+    def remove(self, doc_id: Hashable) -> None:
+        self.title.remove(doc_id)
+        self.text.remove(doc_id)
+
+    def score_array(self, query: LexicalQuery | Sequence[str]) -> tuple[list, np.ndarray]:
+        """(ids, scores) of every document. Both fields see the same adds and removes, so their ids align."""
+        if not isinstance(query, LexicalQuery):
+            query = LexicalQuery(tuple(query))
+        ids = self.text.ids
+        scores = self.text.score_array(query.tokens)
+        if query.expansion:
+            scores = scores + EXPANSION_WEIGHT * self.text.score_array(query.expansion)
+        boost = title_boost(self.title_boost, query.tokens)
+        if boost:
+            title_ids = self.title.ids
+            title_scores = self.title.score_array(query.tokens)
+            if title_ids != ids:  # defensive: realign by id
+                position = {doc_id: n for n, doc_id in enumerate(title_ids)}
+                title_scores = title_scores[[position[doc_id] for doc_id in ids]]
+            scores = scores + boost * title_scores
+        return ids, scores
+
+    def scores(self, query: LexicalQuery | Sequence[str]) -> dict:
+        """{id: score} of the documents sharing a term with the query."""
+        ids, scores = self.score_array(query)
+        return {ids[n]: float(scores[n]) for n in np.flatnonzero(scores)}
+
+
+def title_boost(boost: float, query_tokens: Sequence[str]) -> float:
+    """The full boost for title-length English queries, fading for longer ones and with the share of Hangul."""
+    return boost * min(1.0, (TITLE_QUERY_TERMS / max(len(query_tokens), 1)) ** 2) * latin_share(query_tokens) ** 2
+
+
+class _Shard:
+    def __init__(self):
+        self.bm25 = FieldedBM25()
+        self.stamps: dict[int, object] = {}  # entity id -> updated_at it was read at
+        self.fingerprint: tuple | None = None
+        self.dirty: set[int] = set()
+
+
+class LexicalIndex:
+    """This process's per-region BM25 indexes for postings and profiles; see the module docstring."""
+
+    def __init__(self):
+        self._shards: dict[tuple[str, int], _Shard] = {}
+        self._last_change = 0
+        self._lock = threading.Lock()
+
+    def scores(self, session: Session, kind: str, region_ids: Iterable[int],
+               query: LexicalQuery) -> dict[int, float]:
+        """BM25 of every entity in the regions' shards that shares a term with the query (best region wins)."""
+        region_ids = sorted(set(region_ids))
+        self.refresh(session, kind, region_ids)
+        merged: dict[int, float] = {}
+        for region in region_ids:
+            for entity_id, score in self._shards[(kind, region)].bm25.scores(query).items():
+                if score > merged.get(entity_id, 0.0):
+                    merged[entity_id] = score
+        return merged
+
+    def refresh(self, session: Session, kind: str, region_ids: Iterable[int]) -> None:
+        with self._lock:
+            self._follow_log(session)
+            for region in region_ids:
+                shard = self._shards.setdefault((kind, region), _Shard())
+                fingerprint = session.execute(
+                    select(func.count(), func.sum(_model(kind).id), func.max(_model(kind).updated_at))
+                    .where(_members(kind, region))).one()
+                fingerprint = tuple(fingerprint)
+                if fingerprint != shard.fingerprint or shard.dirty:
+                    self._sync(session, kind, region, shard, fingerprint)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._shards.clear()
+            self._last_change = 0
+
+    def _follow_log(self, session: Session) -> None:
+        """Mark entities the change log mentions as dirty in the shards we hold (skills edits, re-encodes)."""
+        top = session.scalar(select(func.max(IndexChange.id))) or 0
+        if top < self._last_change:  # the log was emptied or the database replaced: start over
+            self._shards.clear()
+            self._last_change = 0
+        if top == self._last_change:
+            return
+        rows = session.execute(select(IndexChange.kind, IndexChange.region_id, IndexChange.entity_id)
+                               .where(IndexChange.id > self._last_change, IndexChange.id <= top))
+        for kind, region, entity_id in rows:
+            shard = self._shards.get((kind, region))
+            if shard is not None:
+                shard.dirty.add(entity_id)
+        self._last_change = top
+
+    def _sync(self, session: Session, kind: str, region: int, shard: _Shard, fingerprint: tuple) -> None:
+        """Re-read the members whose stamp changed (or that the log marked), drop those gone."""
+        model = _model(kind)
+        current = dict(session.execute(select(model.id, model.updated_at).where(_members(kind, region))).all())
+        changed = [i for i, stamp in current.items() if shard.stamps.get(i) != stamp or i in shard.dirty]
+        for gone in set(shard.stamps) - set(current):
+            shard.bm25.remove(gone)
+            del shard.stamps[gone]
+        for start in range(0, len(changed), READ_CHUNK):
+            chunk = changed[start:start + READ_CHUNK]
+            entities = session.scalars(select(model).where(model.id.in_(chunk)).options(*_load_options(kind))).all()
+            docs = [documents.posting_document(e) if kind == "posting" else documents.profile_document(e)
+                    for e in entities]
+            entries = [(e.id, doc) for e, doc in zip(entities, docs)]
+            saved = saved_tokens(session, kind, entries)
+            for entity_id, (title, body) in saved.items():
+                shard.bm25.add(entity_id, title, body)
+            fresh = [(entity_id, doc) for entity_id, doc in entries if entity_id not in saved]
+            if fresh:  # saved by none of the indexing paths (or by an older tokeniser): tokenise now
+                shard.bm25.add_documents([entity_id for entity_id, _ in fresh], [doc for _, doc in fresh])
+            shard.stamps.update({e.id: current[e.id] for e in entities})
+        shard.fingerprint = fingerprint
+        shard.dirty.clear()
+
+
+def _model(kind: str):
+    return Posting if kind == "posting" else SeekerProfile
+
+
+def _members(kind: str, region: int):
+    """Who belongs in a (kind, region) shard: the rule of services.indexing.shard_regions, as SQL."""
+    if kind == "posting":
+        return (Posting.status == "open") & (Posting.region_id == region)
+    accepted = select(profile_accepted_region.c.profile_id).where(profile_accepted_region.c.region_id == region)
+    return SeekerProfile.discoverable.is_(True) & or_(SeekerProfile.home_region_id == region,
+                                                      SeekerProfile.id.in_(accepted))
+
+
+def _load_options(kind: str):
+    if kind == "posting":
+        return (selectinload(Posting.skills).selectinload(PostingSkill.skill),)
+    return (selectinload(SeekerProfile.skills).selectinload(ProfileSkill.skill),)
+
+
+_indexes: "weakref.WeakKeyDictionary[object, LexicalIndex]" = weakref.WeakKeyDictionary()
+_without_engine = LexicalIndex()
+_indexes_lock = threading.Lock()
+
+
+def index_for(engine) -> LexicalIndex:
+    """The lexical index that lives beside a search engine (one per process, like the engine's shards)."""
+    if engine is None:
+        return _without_engine
+    with _indexes_lock:
+        index = _indexes.get(engine)
+        if index is None:
+            index = _indexes[engine] = LexicalIndex()
+        return index

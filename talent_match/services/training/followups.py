@@ -1,0 +1,174 @@
+"""Follow-ups: whether placed trainees are still employed 3, 6, 9 and 12 months after their first placement.
+
+Institutions record them (one per trainee and checkpoint month, by form or followups.csv) and see which are due;
+an employer confirms with one click whether a person it hired through the platform is still employed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ...config import Defaults
+from ...models import FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, AuditEvent, Enrollment, FollowUp, Institution, Placement
+from .. import validation as v
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..messages import msg
+from ..outcomes.ledger import EMPLOYED, add_months, first_placement
+from .records import Records, upsert
+
+
+def clean_follow_up(records: Records, data: dict, checkpoints=Defaults.CHECKPOINT_MONTHS) -> dict:
+    """Model-ready values; the trainee must have a placement, and employed statuses need the region of work."""
+    errors = v.ErrorCollector()
+    enrollment = errors.check(records.enrollment, data.get("trainee_ref"))
+    month = errors.check(v.clean_checkpoint_month, data.get("checkpoint_month"), "checkpoint_month", checkpoints)
+    status = errors.check(v.clean_choice, data.get("status"), "status", FOLLOW_UP_STATUSES)
+    region = None
+    if str(data.get("region") or "").strip():
+        region = errors.check(records.region, data.get("region"))
+    elif status in EMPLOYED:
+        errors.add(ValidationFailed({"region": [msg("is required when the trainee is employed (where they work)")]}))
+    checked_on = errors.check(v.clean_date, data.get("checked_on"), "checked_on", required=True)
+    evidence = errors.check(v.clean_choice, data.get("evidence"), "evidence", FOLLOW_UP_EVIDENCE)
+    if enrollment is not None and enrollment.id not in records.placed:
+        errors.add(ValidationFailed({"trainee_ref": [msg("has no placement; report the placement first "
+                                                         "(placements.csv)")]}))
+    elif enrollment is not None and checked_on is not None:
+        started = min(start for enrollment_id, _, start in records.placements if enrollment_id == enrollment.id)
+        if checked_on < started:  # a status after m months cannot be known before the job began
+            errors.add(ValidationFailed({"checked_on": [msg("is before the first placement started ({date})",
+                                                            date=started.isoformat())]}))
+    errors.raise_if_any()
+    return {"enrollment_id": enrollment.id, "checkpoint_month": month, "status": status,
+            "region_id": region.id if region else None, "checked_on": checked_on, "evidence": evidence}
+
+
+def upsert_follow_up(records: Records, values: dict, *, dry_run: bool = False):
+    """Create or update by (trainee, checkpoint month); returns (follow-up, action)."""
+    key = (values["enrollment_id"], values["checkpoint_month"])
+    follow_up, action = upsert(records, FollowUp, records.follow_ups.get(key), values, dry_run=dry_run)
+    if follow_up is not None:
+        records.follow_ups[key] = follow_up
+    return follow_up, action
+
+
+def record_follow_up(session: Session, institution: Institution, data: dict) -> FollowUp:
+    """Record (or correct) one checkpoint of the institution's trainee."""
+    records = Records(session, institution)
+    follow_up, _ = upsert_follow_up(records, clean_follow_up(records, data))
+    session.flush()
+    return follow_up
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    enrollment: Enrollment
+    placement: Placement          # the first placement, from whose start the months count
+    checkpoint_month: int
+    due_on: date
+    recorded_unknown: bool        # a follow-up says "unknown": worth another try
+
+
+def due_follow_ups(session: Session, institution: Institution, today: date, *, horizon_days: int = 0,
+                   checkpoints=Defaults.CHECKPOINT_MONTHS) -> list[DueFollowUp]:
+    """Checkpoints due by today (+ horizon_days) with no follow-up or an "unknown" one, oldest first.
+
+    Only trainees the metrics count (completed, no exclusion reason, placed) are listed.
+    """
+    enrollments = session.scalars(
+        select(Enrollment).where(Enrollment.institution_id == institution.id, Enrollment.status == "completed",
+                                 Enrollment.excluded_reason.is_(None))
+        .options(selectinload(Enrollment.placements), selectinload(Enrollment.follow_ups))
+        .execution_options(populate_existing=True))
+    limit = today + timedelta(days=horizon_days)
+    due = []
+    for enrollment in enrollments:
+        job = first_placement(enrollment.placements)
+        if job is None:
+            continue
+        recorded = {f.checkpoint_month: f.status for f in enrollment.follow_ups}
+        for month in checkpoints:
+            due_on = add_months(job.start_date, month)
+            if due_on <= limit and recorded.get(month, "unknown") == "unknown":
+                due.append(DueFollowUp(enrollment, job, month, due_on, month in recorded))
+    return sorted(due, key=lambda d: (d.due_on, d.enrollment.trainee_ref, d.checkpoint_month))
+
+
+def employer_hires_to_confirm(session: Session, employer, today: date,
+                              checkpoints=Defaults.CHECKPOINT_MONTHS) -> list[tuple[Placement, int, date]]:
+    """The employer's hires followed by an institution whose latest due checkpoint awaits an answer."""
+    if getattr(employer, "role", None) != "employer" or employer.company_id is None:
+        return []
+    placements = session.scalars(select(Placement).where(Placement.company_id == employer.company_id,
+                                                         Placement.enrollment_id.is_not(None)))
+    waiting = []
+    for placement in placements:
+        first, recorded = _trainee_record(session, placement.enrollment_id)
+        due = _due_checkpoints(first, placement, today, checkpoints)
+        if due:
+            month, due_on = due[-1]
+            if month not in recorded or recorded[month].status == "unknown":
+                waiting.append((placement, month, due_on))
+    return sorted(waiting, key=lambda item: item[2])
+
+
+def confirm_still_employed(session: Session, employer_user, placement_id: int, employed: bool, today: date,
+                           checkpoints=Defaults.CHECKPOINT_MONTHS) -> FollowUp:
+    """An employer's one-click answer for a person it hired: still employed here, or not.
+
+    Writes the follow-up (evidence "employer") of the latest checkpoint due by `today`, counted from the trainee's
+    first placement and falling while this job lasted. "Still employed" also fills the earlier due checkpoints
+    of this job that have no answer (continuous employment since the hire); "not employed" records not_employed
+    at the latest one only, which the institution may overwrite with better evidence. Status is
+    employed_same_employer when this job is the first placement, else employed_other_employer. Only an
+    "unknown" answer is overwritten; any other recorded answer is a Conflict.
+    """
+    placement = session.get(Placement, placement_id) if isinstance(placement_id, int) else None
+    if (placement is None or getattr(employer_user, "role", None) != "employer"
+            or employer_user.company_id is None or placement.company_id != employer_user.company_id):
+        raise NotFound(msg("no such hire"))
+    if placement.enrollment_id is None:
+        raise Conflict(msg("no training institution follows this hire, so there is nothing to confirm"))
+    first, recorded = _trainee_record(session, placement.enrollment_id)
+    due = _due_checkpoints(first, placement, today, checkpoints)
+    if not due:
+        raise Conflict(msg("no follow-up checkpoint is due yet for this hire"))
+    latest = due[-1][0]
+    if latest in recorded and recorded[latest].status != "unknown":
+        raise Conflict(msg("the {month}-month follow-up is already recorded", month=latest))
+    same = first is placement
+    months = [m for m, _ in due if m not in recorded or recorded[m].status == "unknown"] if employed else [latest]
+    status = ("employed_same_employer" if same else "employed_other_employer") if employed else "not_employed"
+    for month in months:
+        follow_up = recorded.get(month) or FollowUp(enrollment_id=placement.enrollment_id, checkpoint_month=month)
+        follow_up.status = status
+        follow_up.region_id = placement.region_id if employed else None
+        follow_up.checked_on = today
+        follow_up.evidence = "employer"
+        session.add(follow_up)
+        recorded[month] = follow_up
+    session.add(AuditEvent(actor_id=employer_user.id, actor_role="employer", action="follow_up_confirmed",
+                           object_type="placement", object_id=str(placement.id),
+                           details={"checkpoint_months": months, "employed": bool(employed)}))
+    session.flush()
+    return recorded[latest]
+
+
+def _trainee_record(session: Session, enrollment_id: int) -> tuple[Placement, dict[int, FollowUp]]:
+    """The trainee's first placement and follow-ups by month, read afresh from the database."""
+    first = first_placement(session.scalars(select(Placement).where(Placement.enrollment_id == enrollment_id)))
+    follow_ups = session.scalars(select(FollowUp).where(FollowUp.enrollment_id == enrollment_id))
+    return first, {f.checkpoint_month: f for f in follow_ups}
+
+
+def _due_checkpoints(first: Placement, placement: Placement, today: date, checkpoints) -> list[tuple[int, date]]:
+    """(month, due date) of the checkpoints, counted from the first placement, due by today during this job."""
+    due = []
+    for month in checkpoints:
+        due_on = add_months(first.start_date, month)
+        if placement.start_date <= due_on <= today:
+            due.append((month, due_on))
+    return due

@@ -1,0 +1,1 @@
+"""CSV and spreadsheet imports and exports of training records."""
