@@ -62,13 +62,18 @@ def test_only_seekers_have_profiles(app_ctx, make_user):
         profiles.save_profile(db.session, engine(), user(employer_id), {"headline": "x"})
 
 
+def _granted(seeker_id, item):
+    latest = consent.current(db.session, user(seeker_id)).get(item)
+    return bool(latest and latest.granted)
+
+
 def test_discoverability_is_off_until_the_seeker_opts_in_and_the_consent_is_recorded(app_ctx, make_user):
     seeker_id, _ = make_user("seeker")
     profile = make_profile(seeker_id)
     assert profile.discoverable is False
-    assert not consent.has_granted(db.session, user(seeker_id), "discoverable")
+    assert not _granted(seeker_id, "discoverable")
     make_profile(seeker_id, discoverable=True)
-    assert consent.has_granted(db.session, user(seeker_id), "discoverable")
+    assert _granted(seeker_id, "discoverable")
     make_profile(seeker_id, discoverable=True)  # saving again records nothing new
     rows = db.session.scalars(select(Consent).where(Consent.user_id == seeker_id, Consent.item == "discoverable"))
     assert [c.granted for c in rows] == [True]
@@ -91,7 +96,7 @@ def test_withdrawing_discoverability_records_it_and_leaves_employers_searches_at
     assert profile.id in candidates() and shards() == {profile.home_region_id}
     make_profile(seeker_id, discoverable=False)
     assert shards() == set()  # the removal is in the change log every process replays
-    assert not consent.has_granted(db.session, user(seeker_id), "discoverable")
+    assert not _granted(seeker_id, "discoverable")
     assert [c.granted for c in db.session.scalars(
         select(Consent).where(Consent.user_id == seeker_id, Consent.item == "discoverable"))] == [True, False]
     assert profile.id not in candidates()

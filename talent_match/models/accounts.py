@@ -14,6 +14,11 @@ from .base import Timestamped, utcnow
 ROLES = ("seeker", "employer", "institution", "admin")
 
 
+def hash_password(password: str) -> str:
+    """The one way passwords are stored: scrypt (about a quarter of a second each, on purpose)."""
+    return generate_password_hash(password, method="scrypt")
+
+
 class User(UserMixin, Timestamped, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
@@ -34,7 +39,7 @@ class User(UserMixin, Timestamped, db.Model):
     profile = relationship("SeekerProfile", back_populates="user", uselist=False)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:

@@ -271,21 +271,8 @@ def clean_phone(value, field: str = "phone") -> str:
     return text
 
 
-# Training records: codes, checkpoints and wages, shared by the institution forms and the CSV imports.
+# Wages: offers accepted on the platform and placements institutions report.
 MIN_ANNUAL_WAGE_KRW = 1_000_000
-
-
-def clean_code(value, field: str, *, max_length: int = 60) -> str:
-    """An institution's own reference (cohort code, trainee reference): required text without line breaks."""
-    return clean_text(value, field, max_length=max_length, required=True)
-
-
-def clean_checkpoint_month(value, field: str = "checkpoint_month", months=(3, 6, 9, 12)) -> int:
-    month = clean_int(value, field, required=True)
-    if month not in months:
-        raise ValidationFailed({field: [msg("must be one of {months} (months after the first placement started)",
-                                            months=", ".join(str(m) for m in months))]})
-    return month
 
 
 def clean_annual_wage(value, field: str = "annual_wage_krw") -> int | None:

@@ -23,8 +23,3 @@ def current(session: Session, user: User) -> dict[str, Consent]:
     """The latest decision per item."""
     rows = session.scalars(select(Consent).where(Consent.user_id == user.id).order_by(Consent.id))
     return {row.item: row for row in rows}
-
-
-def has_granted(session: Session, user: User, item: str) -> bool:
-    latest = current(session, user).get(item)
-    return bool(latest and latest.granted)

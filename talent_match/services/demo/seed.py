@@ -14,9 +14,9 @@ from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from ...models import Skill, User
+from ...models.accounts import hash_password
 from ..errors import Conflict
 from ..messages import msg
 from ..reference import taxonomy
@@ -103,8 +103,8 @@ def seed_demo(session: Session, *, seekers: int, postings: int, seed: int, today
 def password_hashes() -> dict[str, str]:
     """scrypt hashes of the demo passwords, and one of a random secret shared by every other demo account (so
     they cannot sign in). Computed once per process: each scrypt hash costs about a quarter of a second."""
-    hashes = {login.role: generate_password_hash(login.password, method="scrypt") for login in DEMO_LOGINS}
-    hashes["shared"] = generate_password_hash(secrets.token_urlsafe(24), method="scrypt")
+    hashes = {login.role: hash_password(login.password) for login in DEMO_LOGINS}
+    hashes["shared"] = hash_password(secrets.token_urlsafe(24))
     return hashes
 
 

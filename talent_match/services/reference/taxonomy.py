@@ -155,11 +155,6 @@ class Taxonomy:
             slug = self.skills[slug].parent
         return implied
 
-    def display_name(self, slug: str, locale: str = "ko") -> str:
-        """The skill's name in the locale ("en..." English, anything else Korean); the slug when unknown."""
-        ref = self.skills.get(slug)
-        return ref.name(str(locale or "ko")) if ref else slug
-
     # ---- free text and autocomplete -----------------------------------------------------------------------------
 
     def _build_text_matcher(self) -> None:
@@ -309,23 +304,6 @@ def add_skill(session: Session, slug: str, name_en: str, name_ko: str, category:
     session.flush()
     for label in [skill.name_en, skill.name_ko, *aliases]:
         _attach(session, skill, label)
-    _changed(session)
-    return skill
-
-
-def update_skill(session: Session, slug: str, **fields) -> Skill:
-    """Change name_en, name_ko or category. A former name stays an alias, so labels saved under it still resolve."""
-    skill = _skill(session, slug)
-    for field, value in fields.items():
-        if field == "parent":
-            _check_parent(slug, value)
-        elif field in ("name_en", "name_ko", "category"):
-            setattr(skill, field, _text(value, field, 60 if field == "category" else 120))
-            if field != "category":
-                _attach(session, skill, getattr(skill, field))
-        else:
-            raise TaxonomyError(msg("only name_en, name_ko, category and parent can change"), field=field)
-    session.flush()
     _changed(session)
     return skill
 

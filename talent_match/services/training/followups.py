@@ -17,14 +17,14 @@ from .. import validation as v
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..messages import msg
 from ..outcomes.ledger import EMPLOYED, add_months, first_placement
-from .records import Records, upsert
+from .records import Records, save_one, upsert_keyed
 
 
 def clean_follow_up(records: Records, data: dict, checkpoints=Defaults.CHECKPOINT_MONTHS) -> dict:
     """Model-ready values; the trainee must have a placement, and employed statuses need the region of work."""
     errors = v.ErrorCollector()
     enrollment = errors.check(records.enrollment, data.get("trainee_ref"))
-    month = errors.check(v.clean_checkpoint_month, data.get("checkpoint_month"), "checkpoint_month", checkpoints)
+    month = errors.check(clean_checkpoint_month, data.get("checkpoint_month"), "checkpoint_month", checkpoints)
     status = errors.check(v.clean_choice, data.get("status"), "status", FOLLOW_UP_STATUSES)
     region = None
     if str(data.get("region") or "").strip():
@@ -49,18 +49,12 @@ def clean_follow_up(records: Records, data: dict, checkpoints=Defaults.CHECKPOIN
 def upsert_follow_up(records: Records, values: dict, *, dry_run: bool = False):
     """Create or update by (trainee, checkpoint month); returns (follow-up, action)."""
     key = (values["enrollment_id"], values["checkpoint_month"])
-    follow_up, action = upsert(records, FollowUp, records.follow_ups.get(key), values, dry_run=dry_run)
-    if follow_up is not None:
-        records.follow_ups[key] = follow_up
-    return follow_up, action
+    return upsert_keyed(records, FollowUp, records.follow_ups, key, values, dry_run=dry_run)
 
 
 def record_follow_up(session: Session, institution: Institution, data: dict) -> FollowUp:
     """Record (or correct) one checkpoint of the institution's trainee."""
-    records = Records(session, institution)
-    follow_up, _ = upsert_follow_up(records, clean_follow_up(records, data))
-    session.flush()
-    return follow_up
+    return save_one(session, institution, data, clean_follow_up, upsert_follow_up)
 
 
 @dataclass(frozen=True)
@@ -172,3 +166,11 @@ def _due_checkpoints(first: Placement, placement: Placement, today: date, checkp
         if placement.start_date <= due_on <= today:
             due.append((month, due_on))
     return due
+
+
+def clean_checkpoint_month(value, field: str = "checkpoint_month", months=(3, 6, 9, 12)) -> int:
+    month = v.clean_int(value, field, required=True)
+    if month not in months:
+        raise ValidationFailed({field: [msg("must be one of {months} (months after the first placement started)",
+                                            months=", ".join(str(m) for m in months))]})
+    return month

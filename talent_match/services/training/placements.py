@@ -1,20 +1,20 @@
 """Placements an institution reports for its trainees: the first half of the outcome ledger.
 
 A placement is identified by (trainee_ref, employer_name, start_date), so reporting the same job twice updates it.
-Platform hires are written by services.applications; the institution may correct them through the same key.
+Platform hires are written by services.hiring.applications; the institution may correct them through the same key.
 """
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from ...models import EMPLOYMENT_TYPES, Enrollment, Institution, Placement
-
-# How an institution learned of a job it reports (a platform hire is written by services.applications).
-REPORTED_SOURCES = ("institution", "trainee", "employer_confirmed")
 from .. import validation as v
 from ..errors import ValidationFailed
 from ..messages import msg
-from .records import Records, upsert
+from .records import Records, save_one, upsert_keyed
+
+# How an institution learned of a job it reports (a platform hire is written by services.hiring.applications).
+REPORTED_SOURCES = ("institution", "trainee", "employer_confirmed")
 
 
 def clean_placement(records: Records, data: dict) -> dict:
@@ -53,17 +53,13 @@ def new_placement(records: Records, values: dict) -> dict:
 def upsert_placement(records: Records, values: dict, *, dry_run: bool = False):
     """Create or update by (trainee, employer_name, start_date); returns (placement, action)."""
     key = (values["enrollment_id"], values["employer_name"], values["start_date"])
-    existing = records.placements.get(key)
-    placement, action = upsert(records, Placement, existing, values, create=new_placement, dry_run=dry_run)
+    placement, action = upsert_keyed(records, Placement, records.placements, key, values, create=new_placement,
+                                     dry_run=dry_run)
     if placement is not None:
-        records.placements[key] = placement
         records.placed.add(key[0])
     return placement, action
 
 
 def record_placement(session: Session, institution: Institution, data: dict) -> Placement:
     """Report (or correct) one placement of the institution's trainee (the placement form of a cohort page)."""
-    records = Records(session, institution)
-    placement, _ = upsert_placement(records, clean_placement(records, data))
-    session.flush()
-    return placement
+    return save_one(session, institution, data, clean_placement, upsert_placement)

@@ -80,7 +80,7 @@ class Records:
         return region
 
     def cohort(self, code, field: str = "cohort_code") -> Cohort:
-        code = v.clean_code(code, field)
+        code = clean_code(code, field)
         cohort = self.cohorts.get(code)
         if cohort is None:
             raise ValidationFailed({field: [msg("no cohort {code} in this institution; add it first (cohorts.csv)",
@@ -88,7 +88,7 @@ class Records:
         return cohort
 
     def enrollment(self, trainee_ref, field: str = "trainee_ref") -> Enrollment:
-        ref = v.clean_code(trainee_ref, field)
+        ref = clean_code(trainee_ref, field)
         enrollment = self.enrollments.get(ref)
         if enrollment is None:
             raise ValidationFailed({field: [msg("no trainee {ref} in this institution; add them first "
@@ -123,6 +123,34 @@ def upsert(records: Records, model, existing, values: dict, *, create=None, dry_
         for name, value in changed.items():
             setattr(existing, name, value)
     return existing, "updated" if changed else "unchanged"
+
+
+def upsert_keyed(records: Records, model, filed: dict, key, values: dict, *, existing=None, create=None,
+                 dry_run: bool = False):
+    """upsert() of the record filed under `key` (unless `existing` is given), keeping `filed` current, so a later
+    row of the same import finds what an earlier one wrote."""
+    record, action = upsert(records, model, existing if existing is not None else filed.get(key), values,
+                            create=create, dry_run=dry_run)
+    if record is not None:
+        filed[key] = record
+    return record, action
+
+
+def save_one(session: Session, institution: Institution, data: dict, clean, upsert_one, *, existing=None,
+             key_field: str | None = None, clash=None):
+    """The form path of every record: clean the fields, refuse a key another record holds, write, flush.
+
+    `key_field` names the value that must be unique (its form field is `key_field` too, or `clash[0]`)."""
+    records = Records(session, institution)
+    values = clean(records, data)
+    if clash is not None:
+        field, taken, message = clash
+        other = taken(records).get(values[key_field])
+        if other is not None and other is not existing:
+            raise ValidationFailed({field: [message]})
+    record, _ = upsert_one(records, values, **({"existing": existing} if existing is not None else {}))
+    session.flush()
+    return record
 
 
 # Institutions and programmes
@@ -163,7 +191,7 @@ def save_programme(session: Session, institution: Institution, data: dict, progr
 def clean_cohort(records: Records, data: dict) -> dict:
     """Model-ready values for a cohort; the programme is looked up (or created) by name."""
     errors = v.ErrorCollector()
-    code = errors.check(v.clean_code, data.get("cohort_code"), "cohort_code")
+    code = errors.check(clean_code, data.get("cohort_code"), "cohort_code")
     programme_name = errors.check(v.clean_text, data.get("programme_name"), "programme_name", max_length=200,
                                   required=True)
     region = errors.check(records.region, data.get("region"))
@@ -183,13 +211,8 @@ def upsert_cohort(records: Records, values: dict, *, existing: Cohort | None = N
     values = dict(values)
     name = values.pop("programme_name")
     values["programme"] = records.programme(name, create=not dry_run)
-    if existing is None:
-        existing = records.cohorts.get(values["code"])
-    cohort, action = upsert(records, Cohort, existing, values, dry_run=dry_run,
-                            create=lambda records, values: {**values, "institution": records.institution})
-    if cohort is not None:
-        records.cohorts[cohort.code] = cohort
-    return cohort, action
+    return upsert_keyed(records, Cohort, records.cohorts, values["code"], values, existing=existing, dry_run=dry_run,
+                        create=lambda records, values: {**values, "institution": records.institution})
 
 
 def list_cohorts(session: Session, institution: Institution) -> list[Cohort]:
@@ -211,15 +234,10 @@ def cohort_by_code(session: Session, institution: Institution, code: str) -> Coh
 
 def save_cohort(session: Session, institution: Institution, data: dict, cohort_id: int | None = None) -> Cohort:
     """Create a cohort (its code must be new) or update the institution's cohort `cohort_id`."""
-    records = Records(session, institution)
     existing = _owned(session, Cohort, institution, cohort_id) if cohort_id else None
-    values = clean_cohort(records, data)
-    clash = records.cohorts.get(values["code"])
-    if clash is not None and clash is not existing:
-        raise ValidationFailed({"cohort_code": [msg("is already used by another cohort of this institution")]})
-    cohort, _ = upsert_cohort(records, values, existing=existing)
-    session.flush()
-    return cohort
+    return save_one(session, institution, data, clean_cohort, upsert_cohort, existing=existing, key_field="code",
+                    clash=("cohort_code", lambda records: records.cohorts,
+                           msg("is already used by another cohort of this institution")))
 
 
 # Trainees
@@ -228,7 +246,7 @@ def clean_enrollment(records: Records, data: dict) -> dict:
     """Model-ready values for a trainee; completed trainees need a completion date."""
     errors = v.ErrorCollector()
     cohort = errors.check(records.cohort, data.get("cohort_code"))
-    ref = errors.check(v.clean_code, data.get("trainee_ref"), "trainee_ref")
+    ref = errors.check(clean_code, data.get("trainee_ref"), "trainee_ref")
     name = errors.check(v.clean_text, data.get("name"), "name", max_length=100)
     email = (errors.check(v.clean_email, data.get("email"), "email")
              if str(data.get("email") or "").strip() else None)
@@ -253,12 +271,8 @@ def new_enrollment(records: Records, values: dict) -> dict:
 def upsert_enrollment(records: Records, values: dict, *, existing: Enrollment | None = None,
                       dry_run: bool = False):
     """Create or update a trainee (by trainee_ref unless `existing` is given); returns (enrollment, action)."""
-    if existing is None:
-        existing = records.enrollments.get(values["trainee_ref"])
-    enrollment, action = upsert(records, Enrollment, existing, values, create=new_enrollment, dry_run=dry_run)
-    if enrollment is not None:
-        records.enrollments[enrollment.trainee_ref] = enrollment
-    return enrollment, action
+    return upsert_keyed(records, Enrollment, records.enrollments, values["trainee_ref"], values, existing=existing,
+                        create=new_enrollment, dry_run=dry_run)
 
 
 def list_enrollments(session: Session, institution: Institution, cohort_id: int | None = None) -> list[Enrollment]:
@@ -277,15 +291,10 @@ def get_enrollment(session: Session, institution: Institution, enrollment_id: in
 def save_enrollment(session: Session, institution: Institution, data: dict,
                     enrollment_id: int | None = None) -> Enrollment:
     """Add a trainee (the trainee_ref must be new) or update the institution's trainee `enrollment_id`."""
-    records = Records(session, institution)
     existing = _owned(session, Enrollment, institution, enrollment_id) if enrollment_id else None
-    values = clean_enrollment(records, data)
-    clash = records.enrollments.get(values["trainee_ref"])
-    if clash is not None and clash is not existing:
-        raise ValidationFailed({"trainee_ref": [msg("is already used by another trainee of this institution")]})
-    enrollment, _ = upsert_enrollment(records, values, existing=existing)
-    session.flush()
-    return enrollment
+    return save_one(session, institution, data, clean_enrollment, upsert_enrollment, existing=existing,
+                    key_field="trainee_ref", clash=("trainee_ref", lambda records: records.enrollments,
+                                                    msg("is already used by another trainee of this institution")))
 
 
 _NO_SUCH = {Programme: msg("no such programme"), Cohort: msg("no such cohort"), Enrollment: msg("no such enrollment")}
@@ -307,3 +316,8 @@ def cohort_counts(session: Session, institution: Institution) -> dict[int, dict[
     for cohort_id, status, count in rows:
         counts.setdefault(cohort_id, {})[status] = count
     return counts
+
+
+def clean_code(value, field: str, *, max_length: int = 60) -> str:
+    """An institution's own reference (cohort code, trainee reference): required text without line breaks."""
+    return v.clean_text(value, field, max_length=max_length, required=True)
