@@ -1,30 +1,10 @@
-"""The JSON API under /api/v1: bearer tokens in, JSON and RFC 9457 problems out, one module per resource.
-
-Deny by default: the blueprint declares no audience, so every view carries its own `@allow(...)`.
-"""
+"""The JSON API under /api/v1: bearer tokens in, JSON and RFC 9457 problems out, one module per resource."""
 from importlib import import_module
 
-from flask import Blueprint, Flask, current_app
-from werkzeug.exceptions import Unauthorized
+from flask import Flask
 
-from ..extensions import csrf, limiter
-from . import auth, payloads
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-bp.before_request(auth.refuse_unless_bearer)
-bp.before_request(payloads.refuse_ids_beyond_range)  # after the caller is known: 401/403 come first
-bp.after_request(auth.announce_bearer_scheme)
-bp.register_error_handler(Unauthorized, auth.explain_refusal)
-limiter.limit(auth.rate_limit, key_func=auth.rate_limit_key)(bp)
-csrf.exempt(bp)  # bearer tokens, not cookies, authenticate the API
-
-RESOURCES = ("regions", "skills", "profile", "postings", "matches", "applications", "institutions", "stats",
-             "openapi")
-
-
-def search_engine():
-    """The app's matching engine (embeddings and shards), handed to services as an argument."""
-    return current_app.extensions.get("search_engine")
+from . import payloads
+from .blueprint import RESOURCES, bp
 
 
 def register_api(app: Flask) -> None:

@@ -6,7 +6,8 @@ from ..models import APPLICATION_STATUSES
 from ..services import validation as v
 from ..services.hiring import applications, postings
 from ..web.access import allow
-from . import bp, search_engine
+from ..web.engine import search_engine
+from .blueprint import bp
 from .auth import caller
 from .openapi import ID, PAGING, json_body, op, path, query
 from .payloads import instant, json_object, page_args, page_of, query_int, sliced

@@ -19,7 +19,7 @@ from ..services.outcomes import disclosure
 from ..services.training import records as training
 from ..services.transfers import exports, imports
 from ..web.access import allow
-from . import bp
+from .blueprint import bp
 from .auth import caller
 from .openapi import PAGING, op, path, query
 from .payloads import page_args, page_of, query_text, sliced

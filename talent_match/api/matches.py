@@ -8,7 +8,8 @@ from ..services import validation as v
 from ..services.hiring import applications, postings, profiles
 from ..services.matching import pipeline as matching
 from ..web.access import allow
-from . import bp, search_engine
+from ..web.engine import search_engine
+from .blueprint import bp
 from .auth import caller
 from .openapi import ID, PAGING, POSTING_ID, op, query
 from .payloads import page_args, page_of

@@ -7,12 +7,13 @@ holds the document to the behaviour with schemathesis.
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import import_module
+from importlib.metadata import version
 
 from flask import Blueprint, jsonify, render_template
 
-from .. import __version__
 from ..web.access import PUBLIC, allow, gate
-from . import bp
+from .blueprint import RESOURCES, bp
 from .schemas import MAX_ID, SCHEMAS, integer, ref, text
 
 SEEKER, EMPLOYER, INSTITUTION = "seeker", "employer", "institution"
@@ -93,9 +94,6 @@ def json_body(schema: str) -> dict:
 
 def _paths() -> dict:
     """Each resource module documents its own paths in PATHS, beside the views that answer them."""
-    from importlib import import_module
-
-    from . import RESOURCES
     paths: dict = {}
     for name in RESOURCES:
         paths.update(getattr(import_module(f"{__package__}.{name}"), "PATHS", {}))
@@ -107,7 +105,7 @@ def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Regional AI Talent Match API", "version": __version__,
+            "title": "Regional AI Talent Match API", "version": version("talent-match"),
             "description": (
                 "JSON in and out under /api/v1. Authenticate with `Authorization: Bearer <token>`: create a token "
                 "on your account page (it is shown once) or with `flask create-token EMAIL`. A token acts with "

@@ -5,7 +5,8 @@ from ..extensions import db
 from ..models import POSTING_STATUSES
 from ..services.hiring import listings, postings
 from ..web.access import PUBLIC, allow
-from . import bp, search_engine
+from ..web.engine import search_engine
+from .blueprint import bp
 from .auth import caller
 from .openapi import ID, PAGING, POSTING_ID, json_body, op, query
 from .payloads import instant, json_object, page_args, page_of, query_text

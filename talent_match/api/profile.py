@@ -4,7 +4,8 @@ from flask import current_app, jsonify
 from ..extensions import db
 from ..services.hiring import profiles
 from ..web.access import allow
-from . import bp, search_engine
+from ..web.engine import search_engine
+from .blueprint import bp
 from .auth import caller
 from .openapi import json_body, op
 from .payloads import instant, json_object

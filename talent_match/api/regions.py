@@ -2,7 +2,7 @@
 from ..extensions import db
 from ..services.reference.regions import all_regions
 from ..web.access import PUBLIC, allow
-from . import bp
+from .blueprint import bp
 from .openapi import PAGING, op
 from .payloads import page_args, page_of, sliced
 

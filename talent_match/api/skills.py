@@ -2,7 +2,7 @@
 from ..extensions import db
 from ..services.reference.taxonomy import Taxonomy
 from ..web.access import PUBLIC, allow
-from . import bp
+from .blueprint import bp
 from .openapi import PAGING, op, query
 from .payloads import page_args, page_of, query_text, sliced
 from .schemas import text

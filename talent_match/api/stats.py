@@ -5,7 +5,7 @@ from ..extensions import db
 from ..services import validation as v
 from ..services.outcomes import regional_stats
 from ..web.access import PUBLIC, allow
-from . import bp
+from .blueprint import bp
 from .openapi import op, query
 
 

@@ -20,6 +20,7 @@ from ..security import log_security_event
 from ..services.errors import ValidationFailed
 from ..services.privacy import consents, erasure, export
 from .access import SIGNED_IN, gate
+from .engine import search_engine
 
 bp = gate(Blueprint("privacy", __name__, url_prefix="/privacy"), SIGNED_IN)
 
@@ -52,7 +53,7 @@ def consent(item: str):
     if form.validate_on_submit() and form.granted.data in ("0", "1"):
         granted = form.granted.data == "1"
         try:
-            consents.set_optional_consent(db.session, current_app.extensions.get("search_engine"), current_user,
+            consents.set_optional_consent(db.session, search_engine(), current_user,
                                          item, granted, current_app.config["CONSENT_VERSION"])
             db.session.commit()
         except ValidationFailed as exc:
@@ -86,7 +87,7 @@ def delete_account():
         form.password.errors = list(form.password.errors) + [_("The password is not correct.")]
         return _render(form), 422
     user = current_user._get_current_object()
-    erasure.delete_account(db.session, current_app.extensions.get("search_engine"), user)
+    erasure.delete_account(db.session, search_engine(), user)
     db.session.commit()
     logout_user()
     flash(_("Your account and your personal data are deleted."), "success")

@@ -1,11 +1,13 @@
 """Pages anyone may see: the front page, the language switch, the health check."""
+from importlib.metadata import version
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from .. import __version__
 from ..extensions import db
 from .access import PUBLIC, gate
+from .engine import search_engine
 from .forms import is_safe_redirect
 
 bp = gate(Blueprint("public", __name__), PUBLIC)
@@ -39,11 +41,11 @@ def healthz():
     except Exception as exc:  # noqa: BLE001 - health must answer whatever broke
         db.session.rollback()
         database = {"status": "error", "error": type(exc).__name__}
-    engine = current_app.extensions.get("search_engine")
+    engine = search_engine()
     search = engine.health() if engine is not None else {"model": {"status": "not_configured"},
                                                            "index": {"status": "not_configured"}}
     # A model not loaded yet is not a fault: each worker loads it on its first search.
     degraded = database["status"] != "ok" or any(part.get("status") not in ("ok", "not_loaded")
                                                  for part in search.values())
-    body = {"status": "degraded" if degraded else "ok", "version": __version__, "database": database, **search}
+    body = {"status": "degraded" if degraded else "ok", "version": version("talent-match"), "database": database, **search}
     return jsonify(body), 200 if database["status"] == "ok" else 503

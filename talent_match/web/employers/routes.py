@@ -14,6 +14,7 @@ from ...services.hiring import applications, companies, postings, profiles
 from ...services.matching import pipeline as matching
 from ...services.reference.regions import all_regions
 from ..access import gate
+from ..engine import search_engine
 from ..forms import saved
 from ..seekers.forms import skills_text
 from .forms import ActionForm, CompanyForm, InviteForm, PostingForm
@@ -21,10 +22,6 @@ from .forms import ActionForm, CompanyForm, InviteForm, PostingForm
 bp = gate(Blueprint("employers", __name__, url_prefix="/employers"), "employer")
 
 EMPLOYER_MOVES = ("reviewing", "interview", "offer", "hired", "rejected")
-
-
-def _engine():
-    return current_app.extensions.get("search_engine")
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -35,7 +32,7 @@ def _region_choices() -> list[tuple[str, str]]:
 @bp.get("/")
 def dashboard():
     company = companies.company_of(db.session, current_user)
-    summaries = postings.list_for_company(db.session, _engine(), current_user)
+    summaries = postings.list_for_company(db.session, search_engine(), current_user)
     db.session.commit()  # expired postings were closed on the way
     return render_template("employers/dashboard.html", company=company, summaries=summaries)
 
@@ -47,7 +44,7 @@ def posting_new():
                                                                             "openings": 1, "min_experience": 0})
     form.region.choices = _region_choices()
     if form.validate_on_submit():
-        ok, posting = saved(form, lambda: postings.create(db.session, _engine(), current_user, _posting_data(form)))
+        ok, posting = saved(form, lambda: postings.create(db.session, search_engine(), current_user, _posting_data(form)))
         if ok:
             flash(_("The posting is saved."), "success")
             return redirect(url_for(".posting", posting_id=posting.id))
@@ -61,7 +58,7 @@ def posting_edit(posting_id: int):
     form = PostingForm() if request.method == "POST" else PostingForm(data=_posting_form_data(posting))
     form.region.choices = _region_choices()
     if form.validate_on_submit():
-        ok, _posting = saved(form, lambda: postings.update(db.session, _engine(), current_user, posting_id,
+        ok, _posting = saved(form, lambda: postings.update(db.session, search_engine(), current_user, posting_id,
                                                            _posting_data(form)))
         if ok:
             flash(_("The posting is saved."), "success")
@@ -91,10 +88,10 @@ def _posting_form_data(posting) -> dict:
 def posting(posting_id: int):
     """The posting, its ranked candidates (discoverable, in its region) and its application pipeline."""
     item = postings.get_for_edit(db.session, current_user, posting_id)
-    postings.close_expired(db.session, _engine())
+    postings.close_expired(db.session, search_engine())
     db.session.commit()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    result = matching.for_posting(db.session, _engine(), item, filters={}, sort="score", page=page,
+    result = matching.for_posting(db.session, search_engine(), item, filters={}, sort="score", page=page,
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
     pipeline = applications.for_posting(db.session, current_user, posting_id)

@@ -14,6 +14,7 @@ from ...services.hiring import applications, cv, postings, profiles
 from ...services.matching import pipeline as matching
 from ...services.reference.regions import all_regions
 from ..access import gate
+from ..engine import search_engine
 from ..forms import apply_errors, is_safe_redirect, saved
 from .forms import (
     ActionForm,
@@ -31,10 +32,6 @@ bp = gate(Blueprint("seekers", __name__, url_prefix="/seekers"), "seeker")
 SEEKER_MOVES = ("applied", "withdrawn")  # accept an invitation; decline or withdraw
 
 
-def _engine():
-    return current_app.extensions.get("search_engine")
-
-
 def _profile():
     return profiles.profile_of(db.session, current_user)
 
@@ -45,9 +42,9 @@ def matches():
     form = MatchFilterForm(request.args)
     filters, sort = _filters(form)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    postings.close_expired(db.session, _engine())
+    postings.close_expired(db.session, search_engine())
     db.session.commit()
-    result = matching.for_profile(db.session, _engine(), profile, filters=filters, sort=sort, page=page,
+    result = matching.for_profile(db.session, search_engine(), profile, filters=filters, sort=sort, page=page,
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
     return render_template("seekers/matches.html", form=form, result=result, profile=profile,
@@ -91,7 +88,7 @@ def profile():
         ticked = [label for label in (form.add_skills.data or []) if label in suggestions]
         data["skills"] = ",".join([form.skills.data or "", *ticked])
         ok, _profile_saved = saved(form, lambda: profiles.save_profile(
-            db.session, _engine(), current_user, data, consent_version=current_app.config["CONSENT_VERSION"]))
+            db.session, search_engine(), current_user, data, consent_version=current_app.config["CONSENT_VERSION"]))
         if ok:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for(".profile"))
@@ -153,7 +150,7 @@ def cv_save():
     suggestions = dict(form.add_skills.choices)
     if form.validate_on_submit():
         ok, _cv = saved(form, lambda: profiles.save_cv_text(
-            db.session, _engine(), current_user, form.cv_text.data,
+            db.session, search_engine(), current_user, form.cv_text.data,
             [s for s in (form.add_skills.data or []) if s in suggestions]))
         if ok:
             flash(_("Your CV text is saved and your matches will use it."), "success")
