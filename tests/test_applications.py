@@ -74,6 +74,25 @@ def test_a_hire_of_a_trainee_is_linked_to_their_enrollment_with_the_posting_sala
     assert placement.start_date == postings.today_in_korea()
 
 
+def test_a_hire_confirms_the_placement_the_institution_already_reported_instead_of_duplicating_it(world):
+    institution = Institution(slug="gn-ai", name="경남 AI 아카데미", region=world["posting"].region)
+    cohort = Cohort(institution=institution, programme=Programme(institution=institution, name="AI 부트캠프"),
+                    code="2026-1", region=world["posting"].region, start_date=date(2026, 3, 1),
+                    end_date=date(2026, 8, 31))
+    enrollment = Enrollment(institution=institution, cohort=cohort, trainee_ref="T-001", status="completed",
+                            seeker_user_id=world["seeker"].id)
+    reported = Placement(enrollment=enrollment, employer_name="창원정밀", region=world["posting"].region,
+                         start_date=date(2027, 3, 2), source="trainee")
+    db.session.add(reported)
+    db.session.commit()
+    application = applications.apply(db.session, world["seeker"], world["posting"].id)
+    walk(world["employer"], application, "reviewing", "interview", "offer")
+    applications.transition(db.session, world["employer"], application.id, "hired", start_date="2027-03-02")
+    db.session.commit()
+    assert db.session.scalars(select(Placement.id)).all() == [reported.id]
+    assert (reported.application_id, reported.company_id) == (application.id, world["posting"].company_id)
+
+
 def test_an_invitation_accepted_becomes_an_application(world):
     invitation = applications.invite(db.session, world["employer"], world["posting"].id, world["profile"].id,
                                      "함께 일하고 싶습니다")

@@ -15,6 +15,11 @@ FOLLOW_UP_EVIDENCE = ("employer", "institution", "trainee", "insurance_record")
 
 
 class Placement(Timestamped, db.Model):
+    """One job a person started. A trainee's job is identified by (trainee, employer name, start date): reported
+    twice it is one placement, and the database refuses a second row even from imports racing each other."""
+
+    __table_args__ = (UniqueConstraint("enrollment_id", "employer_name", "start_date",
+                                       name="uq_placement_trainee_employer_start"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # A platform hire of someone who is no institution's trainee has no enrollment.
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)

@@ -176,10 +176,18 @@ def _created(session: Session, application: Application, actor: User) -> Applica
 
 
 def _record_placement(session: Session, application: Application, start: date, wage: int | None) -> Placement:
+    """The hire as a placement; when the trainee's institution already reported the same job (same employer name
+    and start date), that placement is the one the hire confirms."""
     posting = application.posting
     seeker_id = application.profile.user_id
     enrollment = session.scalar(select(Enrollment).where(Enrollment.seeker_user_id == seeker_id)
                                 .order_by((Enrollment.status == "completed").desc(), Enrollment.id.desc()))
+    reported = enrollment and session.scalar(select(Placement).where(
+        Placement.enrollment_id == enrollment.id, Placement.employer_name == posting.company.name,
+        Placement.start_date == start, Placement.application_id.is_(None)))
+    if reported:
+        reported.application_id, reported.company_id = application.id, posting.company_id
+        return reported
     placement = Placement(
         enrollment_id=enrollment.id if enrollment else None, seeker_user_id=seeker_id,
         application_id=application.id, company_id=posting.company_id, employer_name=posting.company.name,
