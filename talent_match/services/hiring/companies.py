@@ -22,11 +22,14 @@ def company_of(session: Session, actor: User) -> Company:
 
 
 def update(session: Session, actor: User, data: dict) -> Company:
-    """Change the company's name, region, industry or size (keys absent from `data` stay as they are).
+    """Change the company's name, region, industry or size (keys absent from `data` stay as they are); audited.
 
-    `verified` is not read here: only `set_verified` changes it.
+    `verified` is not read here: only `set_verified` sets it. A new name withdraws it, because what was verified
+    is that the company is who its name says (a verified company renamed "Samsung Electronics" is not verified).
     """
     company = company_of(session, actor)
+    before = {"name": company.name, "region": company.region.slug if company.region else None,
+              "industry": company.industry, "size": company.size}
     errors = v.ErrorCollector()
     if "name" in data:
         name = errors.check(v.clean_text, data.get("name"), "name", max_length=200, required=True)
@@ -48,6 +51,16 @@ def update(session: Session, actor: User, data: dict) -> Company:
         if size is not None:
             company.size = size
     errors.raise_if_any()
+    after = {"name": company.name, "region": company.region.slug if company.region else None,
+             "industry": company.industry, "size": company.size}
+    changed = sorted(field for field in after if after[field] != before[field])
+    if changed:
+        withdrawn = "name" in changed and company.verified
+        company.verified = company.verified and not withdrawn
+        session.add(AuditEvent(actor_id=actor.id, actor_role=actor.role, action="company_updated",
+                               object_type="company", object_id=str(company.id),
+                               details={"changed": changed, "name": [before["name"], after["name"]],
+                                        "verification_withdrawn": withdrawn}))
     session.flush()
     return company
 
