@@ -27,6 +27,7 @@ from talent_match.services.hiring.postings import today_in_korea
 from talent_match.services.matching import pipeline as matching
 from talent_match.services.outcomes import ledger as outcomes
 from talent_match.services.privacy import consents
+from talent_match.services import audit
 from talent_match.services.search.indexing import logged_regions
 from talent_match.services.training import trainee_links
 
@@ -177,6 +178,29 @@ def test_download_my_data_holds_account_profile_skills_applications_consents_and
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
         assert (event.actor_id, event.details["kind"]) == (hired["seeker"], "my_data")
     assert "data_export" in caplog.text and EMAIL not in caplog.text and NAME not in caplog.text
+
+
+def test_download_my_data_lists_a_platform_hire_and_every_candidate_list_the_person_appeared_in(app, hired):
+    with app.app_context():
+        employer = user(hired["employer"])
+        audit.record_candidates_listed(db.session, employer, hired["posting"], [hired["profile"] + 1000,
+                                                                               hired["profile"]], [], via="web")
+        audit.record_candidates_listed(db.session, employer, hired["posting"], [hired["profile"] + 1000], [],
+                                       via="web")  # someone else's list
+        audit.record_candidates_listed(db.session, employer, hired["posting"], [hired["profile"]],
+                                       [hired["profile"]], via="api", page=2)
+        application = db.session.scalar(select(Application))
+        for status in ("reviewing", "interview", "offer", "hired"):
+            applications.transition(db.session, employer, application.id, status, start_date="2026-03-02",
+                                    wage="41000000")
+        db.session.commit()
+    data = _signed_in(app, hired["email"]).get("/privacy/my-data.json").get_json()
+    assert [(c["posting_id"], c["via"], c["contact_shown"]) for c in data["candidate_lists"]] == [
+        (hired["posting"], "web", False), (hired["posting"], "api", True)]
+    hire = [p for p in data["placements"] if p["source"] == "platform_hire"]
+    assert [(p["start_date"], p["annual_wage_krw"], p["application_id"] is not None) for p in hire] == [
+        ("2026-03-02", 41_000_000, True)]
+    assert hire[0]["employer_name"] and hire[0]["job_title"]
 
 
 # --- delete my account ------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from ...models import (
@@ -46,7 +46,9 @@ def export_data(session: Session, user: User) -> dict:
                        for t in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                                                 .order_by(ApiToken.id))],
         "profile": None, "skills": [], "applications": [], "hidden_postings": [], "ratings": [],
-        "profile_views": [], "enrollments": [],
+        "profile_views": [], "candidate_lists": [], "enrollments": [],
+        "placements": [_placement(p) for p in session.scalars(
+            select(Placement).where(Placement.seeker_user_id == user.id).order_by(Placement.start_date))],
     }
     profile = user.profile if user.role == "seeker" else None
     if profile is not None:
@@ -69,6 +71,7 @@ def export_data(session: Session, user: User) -> dict:
         data["profile_views"] = [_view(session, e) for e in session.scalars(
             select(AuditEvent).where(AuditEvent.action == "candidate_viewed", AuditEvent.object_type == "profile",
                                      AuditEvent.object_id == str(profile.id)).order_by(AuditEvent.id))]
+        data["candidate_lists"] = _candidate_lists(session, profile.id)
     data["enrollments"] = [_enrollment(session, e) for e in session.scalars(
         select(Enrollment).where(Enrollment.seeker_user_id == user.id).order_by(Enrollment.id))]
     session.add(AuditEvent(actor_id=user.id, actor_role=user.role, action="export", object_type="user",
@@ -85,6 +88,33 @@ def _application(application: Application) -> dict:
             "created_at": _instant(application.created_at),
             "history": [{"from": e.from_status, "to": e.to_status, "at": _instant(e.created_at)}
                         for e in application.events]}
+
+
+def _placement(placement: Placement) -> dict:
+    """A job the person started, however the platform knows of it (a hire here, or their institution's report)."""
+    return {"employer_name": placement.employer_name, "job_title": placement.job_title,
+            "region": placement.region.slug, "start_date": _day(placement.start_date),
+            "annual_wage_krw": placement.annual_wage_krw, "employment_type": placement.employment_type,
+            "source": placement.source, "application_id": placement.application_id}
+
+
+def _candidate_lists(session: Session, profile_id: int) -> list[dict]:
+    """Every list of candidates that showed this person to an employer: when, for which posting and company, and
+    whether it showed their contact details. The events name people by id inside a JSON list, so the text match
+    only narrows the rows; the list itself decides."""
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "candidates_listed", cast(AuditEvent.details, Text).like(f"%{profile_id}%"))
+        .order_by(AuditEvent.id))
+    shown = []
+    for event in events:
+        details = event.details or {}
+        if profile_id not in details.get("profile_ids", ()):
+            continue
+        posting = session.get(Posting, int(event.object_id)) if (event.object_id or "").isdigit() else None
+        shown.append({"at": _instant(event.created_at), "posting_id": posting.id if posting else None,
+                      "company": posting.company.name if posting else None, "via": details.get("via"),
+                      "contact_shown": profile_id in details.get("contact_shown", ())})
+    return shown
 
 
 def _view(session: Session, event: AuditEvent) -> dict:
