@@ -6,21 +6,15 @@ to them as two buttons. Only the employer's own hires are listed or answerable (
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from ..extensions import db
-from ..i18n import translate
 from ..models import User
-from ..services.errors import Conflict
 from ..services.hiring.postings import today_in_korea
 from ..services.training import followups
 from .access import gate
+from .forms import ButtonForm, saved
 
 bp = gate(Blueprint("followups", __name__, url_prefix="/hires"), "employer")
-
-
-class ConfirmForm(FlaskForm):
-    """No fields of its own: the pressed button says yes or no; the form carries the CSRF token."""
 
 
 @bp.get("/follow-ups")
@@ -34,14 +28,9 @@ def due():
 @bp.post("/follow-ups/<int:placement_id>")
 def confirm(placement_id: int):
     answer = request.form.get("employed")
-    if ConfirmForm().validate_on_submit() and answer in ("yes", "no"):
-        try:
-            followups.confirm_still_employed(db.session, current_user, placement_id, answer == "yes",
-                                             today_in_korea())
-            db.session.commit()
-        except Conflict as exc:
-            db.session.rollback()
-            flash(translate(exc.message), "error")
-        else:
+    if ButtonForm().validate_on_submit() and answer in ("yes", "no"):
+        ok, _none = saved(None, lambda: followups.confirm_still_employed(
+            db.session, current_user, placement_id, answer == "yes", today_in_korea()))
+        if ok:
             flash(_("Thank you: your answer is recorded."), "success")
     return redirect(url_for(".due"))

@@ -1,27 +1,54 @@
-"""Glue between WTForms and domain validation errors, shared by every blueprint."""
+"""Glue between WTForms and the domain, shared by every blueprint: the one way a view writes, and where its errors
+are shown."""
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import flash
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from ..extensions import db
 from ..i18n import translate
-from ..services.errors import ValidationFailed
+from ..services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 
 T = TypeVar("T")
 
 
+class ButtonForm(FlaskForm):
+    """A form of one button (templates: macros/forms.html `post_button`): no fields, only the CSRF token; what it
+    does is in the URL."""
+
+
+def date_field(label) -> StringField:
+    """A date picker whose text the service reads (services.validation), so a bad date is named beside its field
+    in the reader's language rather than refused by WTForms."""
+    return StringField(label, render_kw={"type": "date"})
+
+
+def number_field(label) -> StringField:
+    """A whole number typed on a numeric keypad; the service reads and bounds it."""
+    return StringField(label, render_kw={"inputmode": "numeric"})
+
+
 def saved(form, write: Callable[[], T]) -> tuple[bool, T | None]:
-    """Run `write` (a service call), commit, and return (True, what it returned); on ValidationFailed roll back,
-    show the errors beside the form's fields and return (False, None). The one way a form view writes."""
+    """Run `write` (a service call) and commit; return (True, what it returned). On a domain error roll back and
+    return (False, None): a ValidationFailed is shown beside the form's fields (flashed when `form` is None or lacks
+    the field), a Conflict is flashed. NotFound and Forbidden go on up after the rollback, so the page answers 404
+    or 403 as every other view does: they say the object is not the reader's, not what to correct."""
     try:
         result = write()
         db.session.commit()
-    except ValidationFailed as exc:
+    except DomainError as exc:
         db.session.rollback()
-        apply_errors(form, exc)
+        if isinstance(exc, (NotFound, Forbidden)):
+            raise
+        if isinstance(exc, ValidationFailed):
+            apply_errors(form, exc)
+        else:
+            flash(translate(exc.message), "error")
         return False, None
     return True, result
 

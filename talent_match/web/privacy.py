@@ -15,12 +15,11 @@ from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import DataRequired
 
 from ..extensions import db
-from ..i18n import translate
 from ..security import log_security_event
-from ..services.errors import ValidationFailed
 from ..services.privacy import consents, erasure, export
 from .access import SIGNED_IN, gate
 from .engine import search_engine
+from .forms import saved
 
 bp = gate(Blueprint("privacy", __name__, url_prefix="/privacy"), SIGNED_IN)
 
@@ -52,17 +51,12 @@ def consent(item: str):
     form = ConsentForm()
     if form.validate_on_submit() and form.granted.data in ("0", "1"):
         granted = form.granted.data == "1"
-        try:
-            consents.set_optional_consent(db.session, search_engine(), current_user,
-                                         item, granted, current_app.config["CONSENT_VERSION"])
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(translate(exc.message), "error")
-            return redirect(url_for(".overview"))
-        log_security_event("consent_changed", user_id=current_user.id, item=item, granted=granted)
-        flash(_("Your choice is recorded and applies from now on.") if granted else
-              _("Your consent is withdrawn and applies from now on."), "success")
+        ok, _none = saved(None, lambda: consents.set_optional_consent(
+            db.session, search_engine(), current_user, item, granted, current_app.config["CONSENT_VERSION"]))
+        if ok:
+            log_security_event("consent_changed", user_id=current_user.id, item=item, granted=granted)
+            flash(_("Your choice is recorded and applies from now on.") if granted else
+                  _("Your consent is withdrawn and applies from now on."), "success")
     return redirect(url_for(".overview"))
 
 

@@ -7,7 +7,3 @@ from wtforms.validators import Length
 
 class TokenForm(FlaskForm):
     name = StringField(_l("What the token is for, e.g. 'HR system'"), validators=[Length(max=80)])
-
-
-class RevokeForm(FlaskForm):
-    """CSRF only: the token to revoke is in the URL."""

@@ -6,10 +6,9 @@ from flask_login import current_user
 from ...extensions import db
 from ...security import log_security_event
 from ...services.accounts import api_tokens
-from ...services.errors import ValidationFailed
 from ..access import SIGNED_IN, gate
-from ..forms import apply_errors
-from .forms import RevokeForm, TokenForm
+from ..forms import ButtonForm, saved
+from .forms import TokenForm
 
 bp = gate(Blueprint("account", __name__, url_prefix="/account"), SIGNED_IN)
 
@@ -30,20 +29,17 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _render(form), 400
-    try:
-        token, value = api_tokens.issue(db.session, current_user, form.name.data or "")
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        apply_errors(form, exc)
+    ok, issued = saved(form, lambda: api_tokens.issue(db.session, current_user, form.name.data or ""))
+    if not ok:
         return _render(form), 422
+    token, value = issued
     log_security_event("api_token_created", user_id=current_user.id, token_id=token.id)
     return _render(TokenForm(formdata=None), new_token=value, new_token_id=token.id)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int):
-    if RevokeForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         api_tokens.revoke(db.session, current_user, token_id)
         db.session.commit()
         log_security_event("api_token_revoked", user_id=current_user.id, token_id=token_id)
@@ -52,5 +48,5 @@ def revoke_token(token_id: int):
 
 
 def _render(form, **extra):
-    return render_template("account/overview.html", form=form, revoke_form=RevokeForm(),
+    return render_template("account/overview.html", form=form, revoke_form=ButtonForm(),
                            tokens=api_tokens.for_user(db.session, current_user), **extra)

@@ -1,8 +1,12 @@
-"""Admin forms. Rules live in services.reference.taxonomy and services.hiring.companies; field names are the services' error keys,
-so each error lands beside its field."""
+"""Admin forms. Rules live in services.reference.taxonomy and services.hiring.companies; field names are the services'
+error keys, so each error lands beside its field."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
+
+from ..choices import any_of
+
+LANGUAGES = [("ko", _l("Korean")), ("en", _l("English"))]
 
 
 class SkillForm(FlaskForm):
@@ -15,8 +19,7 @@ class SkillForm(FlaskForm):
 
 class AliasForm(FlaskForm):
     aliases = StringField(_l("New alias"))
-    lang = SelectField(_l("Language"), choices=[("", _l("Guess from the script")), ("ko", _l("Korean")),
-                                                ("en", _l("English"))])
+    lang = SelectField(_l("Language"), choices=any_of(LANGUAGES, _l("Guess from the script")))
 
 
 class RemoveAliasForm(FlaskForm):

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...i18n import translate
 from ...models import Company
 from ...services import audit, background
 from ...services import validation as v
@@ -18,6 +17,7 @@ from ...services.hiring import companies
 from ...services.outcomes import regional_stats
 from ..access import gate
 from ..figures import as_of_from_request, install
+from ..forms import saved
 from ..regional import context
 from .forms import VerifyForm
 
@@ -54,13 +54,9 @@ def company_verify(company_id: int):
     company = db.session.get(Company, company_id) or abort(404)
     form = VerifyForm()
     if form.validate_on_submit():
-        try:
-            companies.set_verified(db.session, current_user, company, form.verified.data)
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(translate(exc.message), "error")
-        else:
+        ok, _company = saved(None, lambda: companies.set_verified(db.session, current_user, company,
+                                                                  form.verified.data))
+        if ok:
             flash(_("%(name)s is now marked verified.", name=company.name) if company.verified else
                   _("%(name)s is no longer marked verified.", name=company.name), "success")
     return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/admin/companies")

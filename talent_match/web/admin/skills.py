@@ -7,11 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
-from ...i18n import translate
 from ...models import Skill
-from ...services.errors import NotFound, ValidationFailed
 from ...services.reference import taxonomy
-from ..forms import apply_errors, saved
+from ..forms import saved
 from .forms import AliasForm, RemoveAliasForm, SkillForm
 from .routes import bp
 
@@ -56,16 +54,9 @@ def skill(slug: str):
 def alias_add(slug: str):
     form = AliasForm()
     if form.validate_on_submit():
-        try:
-            taxonomy.add_alias(db.session, slug, form.aliases.data or "", form.lang.data or None)
-            db.session.commit()
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
+        ok, _alias = saved(form, lambda: taxonomy.add_alias(db.session, slug, form.aliases.data or "",
+                                                            form.lang.data or None))
+        if ok:
             flash(_("The alias is added."), "success")
             return redirect(url_for(".skill", slug=slug))
     return _skill_page(slug, form), 422
@@ -75,16 +66,8 @@ def alias_add(slug: str):
 def alias_remove(slug: str):
     form = RemoveAliasForm()
     if form.validate_on_submit():
-        try:
-            taxonomy.remove_alias(db.session, slug, form.alias.data or "")
-            db.session.commit()
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(translate(exc.message), "error")
-        else:
+        ok, _removed = saved(None, lambda: taxonomy.remove_alias(db.session, slug, form.alias.data or ""))
+        if ok:
             flash(_("The alias is removed."), "success")
     return redirect(url_for(".skill", slug=slug))
 

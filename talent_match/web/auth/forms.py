@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from .. import choices
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
@@ -20,13 +22,12 @@ class RegistrationForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
     confirm = PasswordField(_l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ"))])
-    region = SelectField(_l("Region"), choices=[])
+    region = SelectField(_l("Region"), choices=choices.regions)
     company = StringField(_l("Company name (employers)"), validators=[Length(max=200)])
     institution = StringField(_l("Institution handle, e.g. gn-ai-academy (institutions)"), validators=[Length(max=60)])
     institution_name = StringField(_l("Institution name (institutions)"), validators=[Length(max=200)])
-    institution_kind = SelectField(_l("Kind of institution (institutions)"), choices=[
-        ("bootcamp", _l("Bootcamp")), ("university", _l("University")), ("technopark", _l("Technopark")),
-        ("other", _l("Other"))], default="bootcamp")
+    institution_kind = SelectField(_l("Kind of institution (institutions)"), choices=choices.INSTITUTION_KINDS,
+                                   default="bootcamp")
     privacy = BooleanField(_l("I agree to the collection and use of my personal information (required)"),
                            validators=[DataRequired()])
 

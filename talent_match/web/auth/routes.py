@@ -7,7 +7,6 @@ from ...extensions import db, limiter
 from ...security import log_security_event
 from ...services.accounts import consent
 from ...services.accounts import users as accounts
-from ...services.reference.regions import all_regions
 from ..access import PUBLIC, SIGNED_IN, allow, gate
 from ..forms import is_safe_redirect, saved
 from .forms import LoginForm, PasswordChangeForm, RegistrationForm
@@ -56,7 +55,6 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = RegistrationForm()
-    form.region.choices = [(r.slug, r.name_ko if _is_ko() else r.name_en) for r in all_regions(db.session)]
     if form.validate_on_submit():
         ok, user = saved(form, lambda: _register(form))
         if ok:
@@ -92,8 +90,3 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("public.index"))
     return render_template("auth/password.html", form=form)
-
-
-def _is_ko() -> bool:
-    from flask_babel import get_locale
-    return str(get_locale()) == "ko"

@@ -4,12 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from ..seekers.forms import EMPLOYMENT_TYPE_CHOICES, WORK_MODE_CHOICES
-
-STATUS_CHOICES = [("draft", _l("Draft (not shown to seekers)")), ("open", _l("Open")), ("closed", _l("Closed")),
-                  ("filled", _l("Filled"))]
-SIZE_CHOICES = [("1-9", _l("1–9 people")), ("10-49", _l("10–49 people")), ("50-299", _l("50–299 people")),
-                ("300+", _l("300 or more people"))]
+from .. import choices
+from ..forms import date_field
 
 
 class PostingForm(FlaskForm):
@@ -20,25 +16,21 @@ class PostingForm(FlaskForm):
     min_experience = StringField(_l("Minimum years of experience"))
     salary_min = StringField(_l("Annual salary from (KRW)"))
     salary_max = StringField(_l("Annual salary up to (KRW)"))
-    employment_type = SelectField(_l("Employment type"), choices=EMPLOYMENT_TYPE_CHOICES)
-    work_mode = SelectField(_l("Work mode"), choices=WORK_MODE_CHOICES)
-    region = SelectField(_l("Region"), choices=[])
+    employment_type = SelectField(_l("Employment type"), choices=choices.EMPLOYMENT_TYPES)
+    work_mode = SelectField(_l("Work mode"), choices=choices.WORK_MODES)
+    region = SelectField(_l("Region"), choices=choices.regions)
     city = StringField(_l("City or district"))
     openings = StringField(_l("Openings"))
-    deadline = StringField(_l("Application deadline"), render_kw={"type": "date"})
-    status = SelectField(_l("Status"), choices=STATUS_CHOICES)
+    deadline = date_field(_l("Application deadline"))
+    status = SelectField(_l("Status"), choices=choices.POSTING_STATUSES)
 
 
 class CompanyForm(FlaskForm):
     name = StringField(_l("Company name"))
-    region = SelectField(_l("Region"), choices=[])
+    region = SelectField(_l("Region"), choices=choices.regions)
     industry = StringField(_l("Industry"))
-    size = SelectField(_l("Size"), choices=SIZE_CHOICES)
+    size = SelectField(_l("Size"), choices=choices.COMPANY_SIZES)
 
 
 class InviteForm(FlaskForm):
     note = TextAreaField(_l("A note to the candidate (optional)"))
-
-
-class ActionForm(FlaskForm):
-    """CSRF only: the action is in the URL."""

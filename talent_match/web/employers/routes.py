@@ -7,26 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...i18n import translate
 from ...services import audit
-from ...services.errors import Conflict, ValidationFailed
 from ...services.hiring import applications, companies, postings, profiles
 from ...services.matching import pipeline as matching
-from ...services.reference.regions import all_regions
 from ..access import gate
 from ..engine import search_engine
-from ..forms import saved
+from ..forms import ButtonForm, saved
 from ..seekers.forms import skills_text
-from .forms import ActionForm, CompanyForm, InviteForm, PostingForm
+from .forms import CompanyForm, InviteForm, PostingForm
 
 bp = gate(Blueprint("employers", __name__, url_prefix="/employers"), "employer")
 
 EMPLOYER_MOVES = ("reviewing", "interview", "offer", "hired", "rejected")
-
-
-def _region_choices() -> list[tuple[str, str]]:
-    english = str(get_locale()) == "en"
-    return [(r.slug, r.name_en if english else r.name_ko) for r in all_regions(db.session)]
 
 
 @bp.get("/")
@@ -42,7 +34,6 @@ def posting_new():
     company = companies.company_of(db.session, current_user)
     form = PostingForm() if request.method == "POST" else PostingForm(data={"region": company.region.slug,
                                                                             "openings": 1, "min_experience": 0})
-    form.region.choices = _region_choices()
     if form.validate_on_submit():
         ok, posting = saved(form, lambda: postings.create(db.session, search_engine(), current_user, _posting_data(form)))
         if ok:
@@ -56,7 +47,6 @@ def posting_new():
 def posting_edit(posting_id: int):
     posting = postings.get_for_edit(db.session, current_user, posting_id)
     form = PostingForm() if request.method == "POST" else PostingForm(data=_posting_form_data(posting))
-    form.region.choices = _region_choices()
     if form.validate_on_submit():
         ok, _posting = saved(form, lambda: postings.update(db.session, search_engine(), current_user, posting_id,
                                                            _posting_data(form)))
@@ -104,7 +94,7 @@ def posting(posting_id: int):
         "employers/posting.html", posting=item, status=postings.effective_status(item), result=result,
         in_pipeline={a.profile_id for a in pipeline}, pipeline=pipeline,
         moves={a.id: applications.moves_for("employer", a.status) for a in pipeline}, contact=contact,
-        action_form=ActionForm(), invite_form=InviteForm())
+        action_form=ButtonForm(), invite_form=InviteForm())
 
 
 @bp.get("/postings/<int:posting_id>/candidates/<int:profile_id>")
@@ -118,7 +108,7 @@ def candidate(posting_id: int, profile_id: int):
     return render_template(
         "employers/candidate.html", posting=item, profile=profile, application=application,
         show_contact=applications.may_see_contact(db.session, current_user, profile),
-        invite_form=InviteForm(), action_form=ActionForm(),
+        invite_form=InviteForm(), action_form=ButtonForm(),
         moves=applications.moves_for("employer", application.status) if application else ())
 
 
@@ -126,13 +116,9 @@ def candidate(posting_id: int, profile_id: int):
 def invite(posting_id: int, profile_id: int):
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            applications.invite(db.session, current_user, posting_id, profile_id, form.note.data or "")
-            db.session.commit()
-        except (ValidationFailed, Conflict) as exc:
-            db.session.rollback()
-            flash(translate(exc.message), "error")
-        else:
+        ok, _invited = saved(None, lambda: applications.invite(db.session, current_user, posting_id, profile_id,
+                                                               form.note.data or ""))
+        if ok:
             flash(_("The invitation is sent. The candidate's contact details appear once they accept."), "success")
     return redirect(url_for(".posting", posting_id=posting_id))
 
@@ -142,7 +128,7 @@ def move(application_id: int, status: str):
     if status not in EMPLOYER_MOVES:
         abort(404)
     application = applications.get(db.session, current_user, application_id)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         applications.transition(db.session, current_user, application_id, status)
         db.session.commit()
         flash(_("The application is updated."), "success")
@@ -154,7 +140,6 @@ def company():
     company = companies.company_of(db.session, current_user)
     form = CompanyForm() if request.method == "POST" else CompanyForm(data={
         "name": company.name, "region": company.region.slug, "industry": company.industry, "size": company.size})
-    form.region.choices = _region_choices()
     if form.validate_on_submit():
         ok, _company = saved(form, lambda: companies.update(
             db.session, current_user, {f: form[f].data for f in ("name", "region", "industry", "size")}))

@@ -5,12 +5,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...i18n import translate
-from ...services.errors import ValidationFailed
 from ...services.hiring.postings import today_in_korea
 from ...services.training import followups
+from .. import choices
+from ..forms import saved
 from .forms import FollowUpForm
-from .routes import bp, institution, region_choices
+from .routes import bp, institution
 
 HORIZONS = (0, 14, 30, 60)
 
@@ -23,29 +23,24 @@ def due():
     today = today_in_korea()
     items = followups.due_follow_ups(db.session, institution(), today, horizon_days=days)
     return render_template("institutions/followups.html", items=items, days=days, horizons=HORIZONS, today=today,
-                           regions=region_choices(), form=FollowUpForm(formdata=None))
+                           regions=choices.regions(), form=FollowUpForm(formdata=None))
 
 
 @bp.post("/followups")
 def follow_up_record():
     form = FollowUpForm()
-    form.region.choices = [("", "")] + region_choices()
     days = request.form.get("days", type=int)
     if form.validate_on_submit():
         data = {name: form[name].data for name in ("trainee_ref", "checkpoint_month", "status", "region",
                                                    "checked_on", "evidence")}
-        try:
-            followups.record_follow_up(db.session, institution(), data)
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for field, messages in exc.errors.items():
-                for message in messages:
-                    flash(_("%(ref)s, %(m)s months: %(field)s %(message)s", ref=data["trainee_ref"],
-                            m=data["checkpoint_month"], field=field, message=translate(message)), "error")
-        else:
+        ok, _follow_up = saved(form, lambda: followups.record_follow_up(db.session, institution(), data))
+        if ok:
             flash(_("Recorded: %(ref)s at %(m)s months.", ref=data["trainee_ref"], m=data["checkpoint_month"]),
                   "success")
+        for field in form:  # the list is shown again, so each error is flashed naming its row
+            for message in field.errors:
+                flash(_("%(ref)s, %(m)s months: %(field)s %(message)s", ref=data["trainee_ref"],
+                        m=data["checkpoint_month"], field=field.name, message=message), "error")
     else:
         flash(_("The form could not be read; try again."), "error")
     return redirect(url_for(".followups_due", days=days if days in HORIZONS and days else None))

@@ -5,19 +5,15 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField
 
-ENROLLMENT_STATUS_CHOICES = [("enrolled", _l("Enrolled")), ("completed", _l("Completed")),
-                             ("withdrawn", _l("Withdrawn"))]
-EXCLUSION_CHOICES = [("", _l("None (counts in the figures)")), ("further_study", _l("Further study")),
-                     ("military_service", _l("Military service")), ("health", _l("Health")), ("death", _l("Death")),
-                     ("emigration", _l("Emigration")), ("other", _l("Other"))]
-FOLLOW_UP_STATUS_CHOICES = [("employed_same_employer", _l("Employed, same employer")),
-                            ("employed_other_employer", _l("Employed, another employer")),
-                            ("not_employed", _l("Not employed")), ("unknown", _l("Could not find out"))]
-EVIDENCE_CHOICES = [("institution", _l("Asked by the institution")), ("trainee", _l("Told by the trainee")),
-                    ("employer", _l("Confirmed by the employer")),
-                    ("insurance_record", _l("Employment insurance record"))]
+from .. import choices
+from ..forms import date_field, number_field
+
 KIND_CHOICES = [("cohorts", _l("Cohorts")), ("trainees", _l("Trainees")), ("placements", _l("Placements")),
                 ("followups", _l("Follow-ups"))]
+
+
+def _regions_or_none() -> list[tuple[str, str]]:
+    return choices.any_of(choices.regions(), "")
 
 
 class ProgrammeForm(FlaskForm):
@@ -29,38 +25,31 @@ class ProgrammeForm(FlaskForm):
 class CohortForm(FlaskForm):
     cohort_code = StringField(_l("Cohort code, e.g. GN-2025-1"))
     programme_name = StringField(_l("Programme (a new name creates it)"))
-    region = SelectField(_l("Region where the cohort trains"), choices=[])
-    start_date = StringField(_l("Start date"), render_kw={"type": "date"})
-    end_date = StringField(_l("End date"), render_kw={"type": "date"})
-    capacity = StringField(_l("Places (optional)"), render_kw={"inputmode": "numeric"})
+    region = SelectField(_l("Region where the cohort trains"), choices=choices.regions)
+    start_date = date_field(_l("Start date"))
+    end_date = date_field(_l("End date"))
+    capacity = number_field(_l("Places (optional)"))
 
 
 class TraineeForm(FlaskForm):
     trainee_ref = StringField(_l("Trainee reference (yours, not a resident registration number)"))
     name = StringField(_l("Name"))
     email = StringField(_l("Email (optional)"), render_kw={"type": "email"})
-    status = SelectField(_l("Status"), choices=ENROLLMENT_STATUS_CHOICES)
-    completion_date = StringField(_l("Completion date (when completed)"), render_kw={"type": "date"})
-    excluded_reason = SelectField(_l("Excluded from the figures because of"), choices=EXCLUSION_CHOICES)
-
-
-EMPLOYMENT_TYPE_CHOICES = [("full_time", _l("Full-time")), ("contract", _l("Contract")),
-                           ("internship", _l("Internship")), ("part_time", _l("Part-time"))]
-SOURCE_CHOICES = [("institution", _l("Found out by the institution")), ("trainee", _l("Reported by the trainee")),
-                  ("employer_confirmed", _l("Confirmed by the employer"))]
+    status = SelectField(_l("Status"), choices=choices.ENROLLMENT_STATUSES)
+    completion_date = date_field(_l("Completion date (when completed)"))
+    excluded_reason = SelectField(_l("Excluded from the figures because of"), choices=choices.EXCLUSION_REASONS)
 
 
 class PlacementForm(FlaskForm):
     trainee_ref = SelectField(_l("Trainee"), choices=[])
     employer_name = StringField(_l("Employer"))
     job_title = StringField(_l("Job title"))
-    region = SelectField(_l("Region of the job"), choices=[])
-    start_date = StringField(_l("Start date"), render_kw={"type": "date"})
-    annual_wage_krw = StringField(_l("Annual wage (KRW, optional)"), render_kw={"inputmode": "numeric"})
-    employment_type = SelectField(_l("Employment type"), choices=EMPLOYMENT_TYPE_CHOICES)
-    in_field = SelectField(_l("An AI job (in the trained field)?"), choices=[("true", _l("Yes")),
-                                                                             ("false", _l("No"))])
-    source = SelectField(_l("How you know"), choices=SOURCE_CHOICES)
+    region = SelectField(_l("Region of the job"), choices=choices.regions)
+    start_date = date_field(_l("Start date"))
+    annual_wage_krw = number_field(_l("Annual wage (KRW, optional)"))
+    employment_type = SelectField(_l("Employment type"), choices=choices.EMPLOYMENT_TYPES)
+    in_field = SelectField(_l("An AI job (in the trained field)?"), choices=choices.YES_NO)
+    source = SelectField(_l("How you know"), choices=choices.PLACEMENT_SOURCES)
 
 
 class LinkForm(FlaskForm):
@@ -79,7 +68,7 @@ class ConfirmImportForm(FlaskForm):
 class FollowUpForm(FlaskForm):
     trainee_ref = HiddenField()
     checkpoint_month = HiddenField()
-    status = SelectField(_l("Status"), choices=FOLLOW_UP_STATUS_CHOICES)
-    region = SelectField(_l("Where they work"), choices=[])
-    checked_on = StringField(_l("Checked on"), render_kw={"type": "date"})
-    evidence = SelectField(_l("How you know"), choices=EVIDENCE_CHOICES)
+    status = SelectField(_l("Status"), choices=choices.FOLLOW_UP_STATUSES)
+    region = SelectField(_l("Where they work"), choices=_regions_or_none)
+    checked_on = date_field(_l("Checked on"))
+    evidence = SelectField(_l("How you know"), choices=choices.FOLLOW_UP_EVIDENCE)

@@ -10,14 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...i18n import translate
 from ...models import Institution
-from ...services.errors import NotFound, ValidationFailed
-from ...services.reference.regions import all_regions
+from ...services.errors import NotFound
 from ...services.training import placements, trainee_links
 from ...services.training import records as training
 from ..access import gate
-from ..figures import install, locale
+from ..figures import install
 from ..forms import saved
 from .forms import CohortForm, LinkForm, PlacementForm, ProgrammeForm, TraineeForm
 
@@ -32,11 +30,6 @@ def institution() -> Institution:
     return current_user.institution
 
 
-def region_choices() -> list[tuple[str, str]]:
-    english = locale() == "en"
-    return [(r.slug, r.name_en if english else r.name_ko) for r in all_regions(db.session)]
-
-
 @bp.get("/")
 def dashboard():
     return _dashboard(ProgrammeForm(formdata=None), _cohort_form(formdata=None))
@@ -44,7 +37,6 @@ def dashboard():
 
 def _cohort_form(**kwargs) -> CohortForm:
     form = CohortForm(**kwargs)
-    form.region.choices = region_choices()
     if kwargs.get("formdata", True) is None:
         form.region.data = institution().region.slug
     return form
@@ -108,7 +100,6 @@ def _cohort_page(cohort_id: int, trainee_form: TraineeForm, status: int = 200, l
 
 def _placement_choices(form: PlacementForm, trainees) -> None:
     form.trainee_ref.choices = [(t.trainee_ref, f"{t.trainee_ref} · {t.name or '—'}") for t in trainees]
-    form.region.choices = region_choices()
 
 
 @bp.post("/cohorts/<int:cohort_id>/placements")
@@ -149,13 +140,11 @@ def trainee_link(cohort_id: int, enrollment_id: int):
     """Link a trainee to their seeker account: only when that seeker agreed to share outcomes."""
     form = LinkForm()
     if form.validate_on_submit():
-        try:
-            trainee_links.link(db.session, institution(), enrollment_id, form.email.data, actor=current_user)
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
+        ok, _linked = saved(form, lambda: trainee_links.link(db.session, institution(), enrollment_id,
+                                                             form.email.data, actor=current_user))
+        if not ok:
             return _cohort_page(cohort_id, TraineeForm(formdata=None), 422,
-                                link_errors={enrollment_id: [translate(m) for ms in exc.errors.values() for m in ms]})
+                                link_errors={enrollment_id: form.email.errors})
         flash(_("The trainee is linked to their seeker account."), "success")
     return redirect(url_for(".cohort", cohort_id=cohort_id) + f"#trainee-{enrollment_id}")
 

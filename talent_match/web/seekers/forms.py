@@ -7,11 +7,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 
-KIND_CHOICES = [("bootcamp_graduate", _l("Bootcamp graduate")), ("university", _l("University student or graduate")),
-                ("incumbent_worker", _l("Incumbent worker (reskilling)"))]
-WORK_MODE_CHOICES = [("onsite", _l("On site")), ("hybrid", _l("Hybrid")), ("remote", _l("Remote"))]
-EMPLOYMENT_TYPE_CHOICES = [("full_time", _l("Full time")), ("contract", _l("Contract")),
-                           ("internship", _l("Internship")), ("part_time", _l("Part time"))]
+from .. import choices
+
 SORT_CHOICES = [("score", _l("Best match")), ("salary", _l("Highest salary")), ("deadline", _l("Closing soon")),
                 ("recent", _l("Newest"))]
 
@@ -29,9 +26,10 @@ class CheckboxesField(SelectMultipleField):
 
 
 class ProfileForm(FlaskForm):
-    kind = SelectField(_l("I am"), choices=KIND_CHOICES)
-    home_region = SelectField(_l("Home region"), choices=[])
-    accepted_regions = CheckboxesField(_l("Other regions I would work in"), choices=[], validate_choice=False)
+    kind = SelectField(_l("I am"), choices=choices.SEEKER_KINDS)
+    home_region = SelectField(_l("Home region"), choices=choices.regions)
+    accepted_regions = CheckboxesField(_l("Other regions I would work in"), choices=choices.regions,
+                                       validate_choice=False)
     headline = StringField(_l("Headline"))
     summary = TextAreaField(_l("Summary"))
     skills = StringField(_l("Skills (separate with commas)"))
@@ -42,7 +40,7 @@ class ProfileForm(FlaskForm):
     desired_roles = StringField(_l("Roles I want (separate with commas)"))
     desired_salary_min = StringField(_l("Desired salary from (KRW per year)"))
     desired_salary_max = StringField(_l("Desired salary up to (KRW per year)"))
-    work_mode = SelectField(_l("Preferred work mode"), choices=[("", _l("No preference")), *WORK_MODE_CHOICES])
+    work_mode = SelectField(_l("Preferred work mode"), choices=choices.any_of(choices.WORK_MODES, _l("No preference")))
     phone = StringField(_l("Phone (shown to employers only after you apply)"))
     discoverable = BooleanField(_l("Let employers in my regions find my profile and invite me (optional)"))
 
@@ -60,10 +58,6 @@ class ApplyForm(FlaskForm):
     note = TextAreaField(_l("A note to the employer (optional)"))
 
 
-class ActionForm(FlaskForm):
-    """CSRF only: the action is in the URL."""
-
-
 class RateForm(FlaskForm):
     rating = SelectField(_l("Rating"), choices=[("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")])
     score = StringField()
@@ -75,8 +69,8 @@ class MatchFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    employment_type = SelectField(_l("Employment type"), choices=[("", _l("Any")), *EMPLOYMENT_TYPE_CHOICES])
-    work_mode = SelectField(_l("Work mode"), choices=[("", _l("Any")), *WORK_MODE_CHOICES])
+    employment_type = SelectField(_l("Employment type"), choices=choices.any_of(choices.EMPLOYMENT_TYPES))
+    work_mode = SelectField(_l("Work mode"), choices=choices.any_of(choices.WORK_MODES))
     salary_min = StringField(_l("Salary at least (KRW per year)"))
     skills = StringField(_l("Skills (separate with commas)"))
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES)

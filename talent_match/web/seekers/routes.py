@@ -7,17 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...i18n import translate
 from ...services import validation as v
-from ...services.errors import Conflict, ValidationFailed
+from ...services.errors import ValidationFailed
 from ...services.hiring import applications, cv, postings, profiles
 from ...services.matching import pipeline as matching
 from ...services.reference.regions import all_regions
 from ..access import gate
 from ..engine import search_engine
-from ..forms import apply_errors, is_safe_redirect, saved
+from ..forms import ButtonForm, apply_errors, is_safe_redirect, saved
 from .forms import (
-    ActionForm,
     ApplyForm,
     CvReviewForm,
     CvUploadForm,
@@ -48,7 +46,7 @@ def matches():
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
     return render_template("seekers/matches.html", form=form, result=result, profile=profile,
-                           regions={r.slug: r for r in all_regions(db.session)}, action_form=ActionForm(),
+                           regions={r.slug: r for r in all_regions(db.session)}, action_form=ButtonForm(),
                            rate_form=RateForm(), page_args=_page_args())
 
 
@@ -80,7 +78,6 @@ def _page_args() -> dict:
 def profile():
     profile = _profile()
     form = ProfileForm() if request.method == "POST" else ProfileForm(data=_profile_data(profile))
-    _region_choices(form)
     form.add_skills.choices = _suggestions(profile, "\n".join((profile.headline, profile.summary, profile.cv_text)))
     suggestions = dict(form.add_skills.choices)
     if form.validate_on_submit():
@@ -112,13 +109,6 @@ def _suggestions(profile, text: str) -> list[tuple[str, str]]:
     """Skills the taxonomy finds in the text and the profile lacks: (stored label, name in the page's language)."""
     locale = str(get_locale())
     return [(ref.name_en, ref.name(locale)) for ref in profiles.suggest_skills(db.session, profile, text)]
-
-
-def _region_choices(form: ProfileForm) -> None:
-    english = str(get_locale()) == "en"
-    choices = [(r.slug, r.name_en if english else r.name_ko) for r in all_regions(db.session)]
-    form.home_region.choices = choices
-    form.accepted_regions.choices = choices
 
 
 @bp.route("/cv", methods=["GET", "POST"])
@@ -166,7 +156,7 @@ def posting(posting_id: int):
                        None)
     held = {s.skill_id for s in profile.skills if s.skill_id} | {s.label for s in profile.skills}
     return render_template("seekers/posting.html", posting=item, status=postings.effective_status(item),
-                           application=application, apply_form=ApplyForm(), action_form=ActionForm(), held=held,
+                           application=application, apply_form=ApplyForm(), action_form=ButtonForm(), held=held,
                            moves=applications.moves_for("seeker", application.status) if application else ())
 
 
@@ -174,20 +164,16 @@ def posting(posting_id: int):
 def apply(posting_id: int):
     form = ApplyForm()
     if form.validate_on_submit():
-        try:
-            applications.apply(db.session, current_user, posting_id, form.note.data or "")
-            db.session.commit()
-        except (ValidationFailed, Conflict) as exc:
-            db.session.rollback()
-            flash(translate(exc.message), "error")
-        else:
+        ok, _application = saved(None, lambda: applications.apply(db.session, current_user, posting_id,
+                                                                  form.note.data or ""))
+        if ok:
             flash(_("Your application is sent. You can follow it under Applications."), "success")
     return redirect(url_for(".posting", posting_id=posting_id))
 
 
 @bp.post("/postings/<int:posting_id>/hide")
 def hide(posting_id: int):
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         matching.hide_posting(db.session, _profile(), postings.get_visible(db.session, current_user, posting_id))
         db.session.commit()
         flash(_("That posting will not be shown to you again."), "info")
@@ -212,7 +198,7 @@ def rate(posting_id: int):
 @bp.get("/applications", endpoint="applications")
 def applications_list():
     items = applications.for_seeker(db.session, current_user)
-    return render_template("seekers/applications.html", applications=items, action_form=ActionForm(),
+    return render_template("seekers/applications.html", applications=items, action_form=ButtonForm(),
                            moves={a.id: applications.moves_for("seeker", a.status) for a in items})
 
 
@@ -220,7 +206,7 @@ def applications_list():
 def move(application_id: int, status: str):
     if status not in SEEKER_MOVES:
         abort(404)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         applications.transition(db.session, current_user, application_id, status)
         db.session.commit()
         flash(_("Your application is updated."), "success")
