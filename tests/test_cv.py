@@ -1,6 +1,8 @@
 """CV upload: text read from PDF and DOCX, reviewed before it is saved; files without text or lying about their
 type are refused."""
 import io
+import zipfile
+import zlib
 
 import docx
 import pytest
@@ -21,20 +23,39 @@ def make_pdf(lines=CV_LINES) -> bytes:
     content = "BT /F1 12 Tf 72 720 Td 16 TL " + " ".join(f"({escape(line)}) Tj T*" for line in lines) + " ET"
     if not lines:
         content = "0 0 1 rg 72 600 200 100 re f"  # a blue rectangle: a page with a picture and no text
-    bodies = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-              "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-              "/Resources << /Font << /F1 5 0 R >> >> >>",
-              f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-              "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    return pdf_with_page_contents(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream".encode("latin-1"))
+
+
+def pdf_with_page_contents(contents: bytes, trailer: str = "") -> bytes:
+    """A one-page PDF whose content stream object is `contents` (dictionary and stream), offsets and all."""
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+              b"/Resources << /Font << /F1 5 0 R >> >> >>",
+              contents, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out, offsets = b"%PDF-1.4\n", []
     for number, body in enumerate(bodies, 1):
         offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
     xref = len(out)
     out += f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R {trailer}>>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+
+
+def flate_stream(chunks, extra: str = "") -> bytes:
+    packer = zlib.compressobj(9)
+    packed = b"".join(packer.compress(chunk) for chunk in chunks) + packer.flush()
+    return f"<< /Length {len(packed)} /Filter /FlateDecode {extra}>>\nstream\n".encode() + packed + b"\nendstream"
+
+
+def docx_without_relationships() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"/>')
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
 
 
 def make_docx(paragraphs=("김하나 — AI 엔지니어", "기술: 파이썬, 머신러닝, 컴퓨터 비전"), table=True) -> bytes:
@@ -92,6 +113,28 @@ def test_a_large_file_and_a_damaged_pdf_are_refused():
         cv.extract_text("cv.pdf", make_pdf(), max_bytes=100)
     with pytest.raises(ValidationFailed, match="could not be read"):
         cv.extract_text("cv.pdf", b"%PDF-1.4\n" + b"garbage " * 50)
+
+
+@pytest.mark.parametrize("name, data", [
+    ("bomb.pdf", pdf_with_page_contents(flate_stream(bytes(1 << 20) for _ in range(600)))),
+    ("columns.pdf", pdf_with_page_contents(flate_stream([b"BT ET" * 50],
+                                                        "/DecodeParms << /Predictor 12 /Columns 2000000000 >> "))),
+    ("encrypt.pdf", pdf_with_page_contents(b"<< /Length 5 >>\nstream\nBT ET\nendstream",
+                                           "/Encrypt << /Filter /Bogus /V 9 /R 9 >> /ID [<00> <00>] ")),
+    ("norels.docx", docx_without_relationships()),
+], ids=["decompression-bomb", "huge-predictor-columns", "bogus-encrypt", "docx-without-relationships"])
+def test_hostile_files_are_refused_with_a_message_not_a_crash(name, data):
+    assert len(data) < cv.MAX_BYTES
+    with pytest.raises(ValidationFailed) as refused:
+        cv.extract_text(name, data)
+    assert set(refused.value.errors) == {"cv"}
+
+
+def test_the_reader_runs_under_a_memory_limit(monkeypatch):
+    monkeypatch.setattr(cv, "MEMORY_BYTES", 4 * 1024 * 1024)  # less than the interpreter already holds
+    with pytest.raises(ValidationFailed) as refused:
+        cv.extract_text("이력서.pdf", make_pdf())
+    assert "could not be read as a PDF" in str(refused.value.errors["cv"][0])
 
 
 def test_extracted_text_is_tidied():

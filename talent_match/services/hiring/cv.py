@@ -2,22 +2,33 @@
 
 The file's bytes decide what it is, not its name: a PDF starts with `%PDF-`, a DOCX is a ZIP holding
 `word/document.xml`. A name that disagrees with the content is refused, and so is a file with no text in it
-(a scanned image), because nothing useful could be matched against it.
+(a scanned image), because nothing useful could be matched against it. The parsers run in a child process under
+limits (cv_reader.py): a hostile file costs at most that process.
 """
 from __future__ import annotations
 
 import io
+import json
+import logging
 import re
+import subprocess
+import sys
 import unicodedata
 import zipfile
+from pathlib import Path
 
 from ..errors import ValidationFailed
 from ..messages import msg
 
+log = logging.getLogger(__name__)
+
 MAX_BYTES = 4 * 1024 * 1024          # the upload itself
-MAX_PAGES = 30                        # a CV longer than this is not a CV
-MAX_UNZIPPED_BYTES = 40 * 1024 * 1024  # a DOCX that inflates beyond this is refused (zip bomb)
 MAX_TEXT_CHARS = 20_000               # what is kept of the extracted text
+# The reader process (pages, unpacked size and the parsers themselves: cv_reader.py) may use this much.
+READER = Path(__file__).with_name("cv_reader.py")
+MEMORY_BYTES = 768 * 1024 * 1024
+CPU_SECONDS = 10
+WALL_SECONDS = 20
 MIN_TEXT_CHARS = 20                   # below this, the file has no usable text
 
 EXTENSIONS = {"pdf": "pdf", "docx": "docx"}
@@ -53,7 +64,7 @@ def extract_text(filename: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> s
     if kind != EXTENSIONS[extension]:
         raise ValidationFailed({"cv": [msg("is named .{extension} but is not a {kind} file; save it again as PDF "
                                            "or DOCX and upload that", extension=extension, kind=extension.upper())]})
-    text = _pdf_text(data) if kind == "pdf" else _docx_text(data)
+    text = _read_isolated(kind, data)
     text = tidy(text)
     if len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS:
         raise ValidationFailed({"cv": [msg("has no text we can read (a scanned image?); upload a PDF or DOCX with "
@@ -70,47 +81,26 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    unreadable = ValidationFailed({"cv": [msg("could not be read as a PDF; save it again as PDF and upload that")]})
+def _read_isolated(kind: str, data: bytes) -> str:
+    """The text, as cv_reader.py reads it in a child process under memory, CPU and wall-clock limits."""
+    unreadable = ValidationFailed({"cv": [msg("could not be read as a PDF; save it again as PDF and upload that")
+                                          if kind == "pdf" else
+                                          msg("could not be read as a Word file; save it again as DOCX")]})
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ValidationFailed({"cv": [msg("is password-protected; upload a copy without a password")]})
-        if len(reader.pages) > MAX_PAGES:
-            raise ValidationFailed({"cv": [msg("has too many pages ({count}; at most {limit})", count=len(reader.pages),
-                                                   limit=MAX_PAGES)]})
-        parts = []
-        for page in reader.pages:
-            parts.append(page.extract_text() or "")
-            if sum(map(len, parts)) > MAX_TEXT_CHARS * 2:
-                break
-        return "\n".join(parts)
-    except ValidationFailed:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+        done = subprocess.run([sys.executable, "-I", str(READER), kind], input=data, capture_output=True,
+                              timeout=WALL_SECONDS, env={"CV_READER_LIMITS": f"{MEMORY_BYTES}:{CPU_SECONDS}"})
+        result = json.loads(done.stdout) if done.returncode == 0 else {"refused": "unreadable"}
+    except (subprocess.TimeoutExpired, ValueError):
+        log.warning("cv reader gave up on a %s upload (time, memory or output)", kind)
         raise unreadable from None
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            raise ValidationFailed({"cv": [msg("is too large once unpacked; save it again as a plain DOCX")]})
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
-        raise ValidationFailed({"cv": [msg("could not be read as a Word file; save it again as DOCX")]}) from None
-    except Exception as exc:  # lxml raises its own parse errors for damaged XML
-        if type(exc).__module__.startswith("lxml"):
-            raise ValidationFailed({"cv": [msg("could not be read as a Word file; save it again as DOCX")]}) from None
-        raise
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
+    refused = result.get("refused")
+    if refused == "encrypted":
+        raise ValidationFailed({"cv": [msg("is password-protected; upload a copy without a password")]})
+    if refused == "too_many_pages":
+        raise ValidationFailed({"cv": [msg("has too many pages ({count}; at most {limit})", count=result["count"],
+                                           limit=result["limit"])]})
+    if refused == "too_large_unpacked":
+        raise ValidationFailed({"cv": [msg("is too large once unpacked; save it again as a plain DOCX")]})
+    if refused is not None or not isinstance(result.get("text"), str):
+        raise unreadable
+    return result["text"]
