@@ -366,7 +366,7 @@ def test_a_trainee_is_linked_to_a_seeker_account_only_with_consent(app, records,
 
 
 def test_an_employer_answers_still_employed_with_one_click(app, client, make_user):
-    """The employers' side of follow-ups (web/followups.py): their platform hires at due checkpoints."""
+    """The employers' side of follow-ups (web/confirmations): their platform hires at due checkpoints."""
     from .conftest import login
 
     make_user("institution", institution="inst-a", region="gyeongnam")

@@ -141,5 +141,5 @@ def page():
     """The same document for people, rendered on the server (no scripts, nothing from a CDN)."""
     from .docs import inline, operations, schemas
     doc = document()
-    return render_template("api/docs.html", doc=doc, info_description=inline(doc["info"]["description"]),
+    return render_template("api_docs/page.html", doc=doc, info_description=inline(doc["info"]["description"]),
                            operations=operations(doc), schemas=schemas(doc))

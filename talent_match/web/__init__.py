@@ -25,10 +25,10 @@ def nav_links(user):
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import account, admin, auth, employers, followups, institutions, privacy, public, regional, seekers
+    from . import account, admin, auth, confirmations, employers, institutions, privacy, public, regional, seekers
 
     app.before_request(enforce)
     app.jinja_env.globals["nav_links"] = nav_links
     for blueprint in (public.bp, auth.bp, account.bp, seekers.bp, employers.bp, institutions.bp, admin.bp,
-                      regional.bp, followups.bp, privacy.bp):
+                      regional.bp, confirmations.bp, privacy.bp):
         app.register_blueprint(blueprint)

@@ -1,4 +1,5 @@
-"""Employers' one-click "still employed?" for people they hired through the platform, at due checkpoints.
+"""Confirmations: employers' one-click "still employed?" for people they hired through the platform, at due
+checkpoints.
 
 Institutions need to know whether their trainees stayed; the employer is the one who knows, so the question comes
 to them as two buttons. Only the employer's own hires are listed or answerable (others' are 404 in the service).
@@ -7,14 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import User
-from ..services.hiring.postings import today_in_korea
-from ..services.training import followups
-from .access import gate
-from .forms import ButtonForm, saved
+from ...extensions import db
+from ...models import User
+from ...services.hiring.postings import today_in_korea
+from ...services.training import followups
+from ..access import gate
+from ..forms import ButtonForm, saved
 
-bp = gate(Blueprint("followups", __name__, url_prefix="/hires"), "employer")
+bp = gate(Blueprint("confirmations", __name__, url_prefix="/hires"), "employer")
 
 
 @bp.get("/follow-ups")
@@ -22,7 +23,7 @@ def due():
     waiting = followups.employer_hires_to_confirm(db.session, current_user, today_in_korea())
     names = {p.id: (db.session.get(User, p.seeker_user_id).name if p.seeker_user_id else "")
              for p, _month, _due in waiting}
-    return render_template("followups/due.html", waiting=waiting, names=names)
+    return render_template("confirmations/due.html", waiting=waiting, names=names)
 
 
 @bp.post("/follow-ups/<int:placement_id>")

@@ -27,7 +27,7 @@ def due():
 
 
 @bp.post("/followups")
-def follow_up_record():
+def followup_record():
     form = FollowUpForm()
     days = request.form.get("days", type=int)
     if form.validate_on_submit():

@@ -5,10 +5,10 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..extensions import db
-from .access import PUBLIC, gate
-from .engine import search_engine
-from .forms import is_safe_redirect
+from ...extensions import db
+from ..access import PUBLIC, gate
+from ..engine import search_engine
+from ..forms import is_safe_redirect
 
 bp = gate(Blueprint("public", __name__), PUBLIC)
 
@@ -16,7 +16,7 @@ bp = gate(Blueprint("public", __name__), PUBLIC)
 @bp.route("/")
 def index():
     if current_user.is_authenticated:
-        from .auth.routes import home_for
+        from ..auth.routes import home_for
         return redirect(home_for(current_user))
     return render_template("public/index.html")
 

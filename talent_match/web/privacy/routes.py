@@ -10,16 +10,14 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField
-from wtforms.validators import DataRequired
 
-from ..extensions import db
-from ..security import log_security_event
-from ..services.privacy import consents, erasure, export
-from .access import SIGNED_IN, gate
-from .engine import search_engine
-from .forms import saved
+from ...extensions import db
+from ...security import log_security_event
+from ...services.privacy import consents, erasure, export
+from ..access import SIGNED_IN, gate
+from ..engine import search_engine
+from ..forms import saved
+from .forms import ConsentForm, DeleteForm
 
 bp = gate(Blueprint("privacy", __name__, url_prefix="/privacy"), SIGNED_IN)
 
@@ -29,16 +27,6 @@ ITEM_LABELS = {
     "share_outcomes": _l("Training institutions may link your training record to this account to follow your "
                          "outcomes (optional)"),
 }
-
-
-class ConsentForm(FlaskForm):
-    granted = HiddenField()
-
-
-class DeleteForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
-    confirm = BooleanField(_l("I understand that my account and my personal data will be deleted for good"),
-                           validators=[DataRequired()])
 
 
 @bp.get("/")
