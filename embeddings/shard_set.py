@@ -1,14 +1,13 @@
 """All shards of one process, keyed by (kind, region), kept in one directory and loaded on first use.
 
-The database side (talent_match.services.search.indexing) drives it: rebuild a shard from stored vectors, apply upserts
-and removals with the change-log id they bring it to, save, and read `generation` to know where to replay from.
+The application drives it from its change log: it builds or installs a shard from stored vectors, applies upserts
+and removals with the change id they bring it to, saves, and reads `generation` to know where to replay from.
 A shard whose file is bad is reported (status()["degraded"]) until it is rebuilt; the others keep serving.
 """
 from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 
 from . import shard_files
 from .errors import ShardCorruptError, ShardMismatchError
@@ -72,10 +71,16 @@ class ShardSet:
         """Replace the shard with exactly these vectors, as of change `generation`; clears a degraded report.
         Searches keep using the old shard until the new one is swapped in."""
         shard = VectorShard.build(ids, vectors, dim=self.dim, generation=generation, **self._options)
+        self.install(kind, region, shard)
+        return shard
+
+    def install(self, kind: str, region, shard: VectorShard) -> None:
+        """Swap in a shard built elsewhere (outside the caller's locks, then caught up); clears a degraded report."""
+        if shard.dim != self.dim:
+            raise ValueError(f"shard holds {shard.dim}-dimensional vectors, not {self.dim}")
         with self._lock:
             self._shards[(kind, region)] = shard
             self._degraded.pop((kind, region), None)
-        return shard
 
     def apply(self, kind: str, region, *, upsert_ids=(), upsert_vectors=None, remove_ids=(),
               generation: int | None = None) -> VectorShard:
@@ -108,23 +113,6 @@ class ShardSet:
         with self._lock:
             self._shards.pop((kind, region), None)
             return shard_files.set_aside(self.directory, shard_name(kind, region))
-
-    def forget(self, kind: str, region) -> None:
-        """Drop the in-memory shard (its files stay); the next get() loads it again."""
-        with self._lock:
-            self._shards.pop((kind, region), None)
-
-    def saved_keys(self) -> list[Key]:
-        """(kind, region) of every shard saved in the directory; the region as saved (an int stays an int)."""
-        keys = []
-        for path in sorted(Path(self.directory).glob("*--*.json")):
-            kind, _, region = path.stem.partition("--")
-            try:
-                region = shard_files.read_manifest(path.parent, path.stem).get("region", region)
-            except ShardCorruptError:
-                pass  # still listed, so the caller notices it when loading
-            keys.append((kind, region))
-        return keys
 
     def status(self) -> dict:
         """For /healthz: cheap, never loads anything."""

@@ -138,7 +138,8 @@ def test_shard_set_loads_lazily_reports_bad_files_and_recovers_by_rebuild(tmp_pa
     shards.rebuild("posting", 3, np.arange(1, 101), unit(100), generation=7)
     shards.apply("posting", 3, upsert_ids=[200], upsert_vectors=unit(1, seed=8), remove_ids=[1], generation=9)
     assert shards.save() == 1 and shards.save() == 0  # nothing changed since
-    assert shards.saved_keys() == [("posting", 3)]
+    assert [p.name for p in tmp_path.glob("*.json")] == ["posting--3.json"]
+    assert json.loads((tmp_path / "posting--3.json").read_text())["region"] == 3  # the region as saved, an int
 
     fresh = ShardSet(tmp_path, model_id=MODEL, dim=DIM, device="cpu")
     assert fresh.status() == {"shards": 0, "vectors": 0, "degraded": []}
@@ -152,6 +153,18 @@ def test_shard_set_loads_lazily_reports_bad_files_and_recovers_by_rebuild(tmp_pa
     other_model.rebuild("posting", 3, np.arange(1, 11), unit(10), generation=12)
     assert other_model.status() == {"shards": 1, "vectors": 10, "degraded": []}
     assert any(".bad-" in name for name in os.listdir(tmp_path))
+
+
+def test_a_shard_built_elsewhere_is_installed_and_clears_a_degraded_report(tmp_path):
+    save_shard(tmp_path, "posting--3", VectorShard.build([1], unit(1), device="cpu"), model_id="another")
+    shards = ShardSet(tmp_path, model_id=MODEL, dim=DIM, device="cpu")
+    with pytest.raises(ShardMismatchError):
+        shards.get("posting", 3)
+    built = VectorShard.build(np.arange(1, 6), unit(5), generation=4, device="cpu")
+    shards.install("posting", 3, built)
+    assert shards.get("posting", 3) is built and shards.status() == {"shards": 1, "vectors": 5, "degraded": []}
+    with pytest.raises(ValueError, match="dimensional"):
+        shards.install("posting", 4, VectorShard.build([1], np.ones((1, DIM + 1), np.float32), device="cpu"))
 
 
 def test_shard_keys_cannot_escape_the_directory():
