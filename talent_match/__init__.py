@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    init_search_engine(app)
+    init_search_engine(app, extensions.db)
     register_blueprints(app)
     register_api(app)
     errors.init_app(app)

@@ -22,7 +22,7 @@ def test_posting_text_has_title_skills_in_both_languages_description_and_experie
     assert preferred.startswith("우대 기술 Preferred skills: Docker / 도커")
     assert description == posting.description
     assert experience == "경력 2년 이상 (2+ years experience)"
-    assert documents.posting_text(posting) == doc.title + "\n" + doc.body
+    assert doc.text == doc.title + "\n" + doc.body
 
 
 def test_profile_text_reads_headline_and_roles_as_the_title_and_resolves_free_text_skills():

@@ -21,7 +21,7 @@ from talent_match.extensions import db, limiter
 from talent_match.models import AuditEvent, BackgroundJob, Enrollment, Posting, User
 from talent_match.services import background
 from talent_match.services.hiring import postings
-from talent_match.services.search import indexing
+from talent_match.services.search import replica
 from talent_match.services.transfers import imports
 
 from .api_support import cheap_password_hashes  # noqa: F401 - fixture
@@ -131,8 +131,8 @@ def test_a_lost_or_broken_index_file_is_served_degraded_and_rebuilt(app, engine,
     shard.unlink() if damage == "deleted" else shard.write_bytes(shard.read_bytes()[:64])
 
     release = threading.Event()
-    real = indexing.shard_vectors
-    monkeypatch.setattr(indexing, "shard_vectors", lambda *a, **k: (release.wait(30), real(*a, **k))[1])
+    real = replica.shard_vectors
+    monkeypatch.setattr(replica, "shard_vectors", lambda *a, **k: (release.wait(30), real(*a, **k))[1])
     restarted = make_engine(tmp_path / "indexes", rebuild_wait=0)  # the next process, on the same disk
     monkeypatch.setitem(app.extensions, "search_engine", restarted)
     client = app.test_client()

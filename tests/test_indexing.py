@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from talent_match.extensions import db
 from talent_match.models import BackgroundJob, IndexChange, StoredVector
 from talent_match.services import background
-from talent_match.services.search import indexing
+from talent_match.services.search import indexing, replica
 
 from .indexing_support import CountingEncoder, company, make_engine, posting, profile, region_id
 
@@ -129,9 +129,16 @@ def test_removing_an_entity_forgets_its_vector_and_takes_it_out_of_every_shard(e
     assert engine.search(db.session, "profile", regions, vector, k=10) == {}
 
 
-def test_listeners_hear_each_applied_change(engine):
+def test_the_lexical_index_hears_each_change_the_shards_apply(engine, monkeypatch):
     heard = []
-    engine.add_listener(lambda kind, region, entity, op, session: heard.append((kind, region, entity, op)))
+    note = engine.lexical.note
+
+    def recording_note(batch):
+        heard.extend((kind, region, entity, op) for (kind, region, entity), (_, op) in
+                     sorted(batch.items(), key=lambda item: item[1][0]))
+        note(batch)
+
+    monkeypatch.setattr(engine.lexical, "note", recording_note)
     engine.catch_up(db.session)  # the lexical side builds from the database after this, then follows the log
     item = posting(db.session, company(db.session))
     indexing.sync_posting(db.session, engine, item)
@@ -192,13 +199,13 @@ def test_a_truncated_shard_file_is_set_aside_and_rebuilt_while_search_answers(en
     index_file.write_bytes(index_file.read_bytes()[:100])
 
     release = threading.Event()
-    real = indexing.shard_vectors
+    real = replica.shard_vectors
 
     def slow_shard_vectors(*args, **kwargs):
         release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(indexing, "shard_vectors", slow_shard_vectors)
+    monkeypatch.setattr(replica, "shard_vectors", slow_shard_vectors)
     restarted = make_engine(tmp_path / "shards", rebuild_wait=0)  # a new process on the same disk
     query = restarted.query_vector(db.session, "posting", items[0].id)
     assert restarted.search(db.session, "posting", [region_id(db.session, "gyeongnam")], query, 5) == {}
@@ -230,13 +237,13 @@ def test_a_restart_loads_saved_shards_and_replays_only_newer_changes(engine, tmp
     db.session.commit()
 
     rebuilt = []
-    real = indexing.shard_vectors
+    real = replica.shard_vectors
 
     def recording_shard_vectors(session, kind, regions, model_id):
         rebuilt.extend((kind, region) for region in regions)
         return real(session, kind, regions, model_id)
 
-    monkeypatch.setattr(indexing, "shard_vectors", recording_shard_vectors)
+    monkeypatch.setattr(replica, "shard_vectors", recording_shard_vectors)
     restarted = make_engine(tmp_path / "shards")
     gyeongnam = region_id(db.session, "gyeongnam")
     hits = restarted.search(db.session, "posting", [gyeongnam], engine.query_vector(db.session, "posting", new.id), 5)
@@ -336,3 +343,23 @@ def test_saving_keeps_bm25_terms_so_building_a_lexical_index_never_tokenises(eng
 
     indexing.remove_entity(db.session, engine, "posting", item.id)
     assert db.session.scalar(select(func.count()).select_from(LexicalTokens)) == 0
+
+
+def test_each_kind_says_its_membership_once_and_its_python_and_sql_forms_agree(engine):
+    from talent_match.models import ENTITY_KINDS, Region
+    from talent_match.services.search.kinds import KINDS
+
+    assert tuple(KINDS) == ENTITY_KINDS
+    owner = company(db.session)
+    jobs = [posting(db.session, owner, status=status) for status in ("open", "draft", "closed", "filled")]
+    jobs.append(posting(db.session, owner, region="busan"))
+    seekers = [profile(db.session, accepted=("busan", "ulsan")), profile(db.session, home="seoul"),
+               profile(db.session, accepted=("seoul",), discoverable=False)]
+    db.session.flush()
+    regions = list(db.session.scalars(select(Region.id)))
+    for kind, entities in ((KINDS["posting"], jobs), (KINDS["profile"], seekers)):
+        in_python = {(e.id, r) for e in entities for r in kind.shard_regions(e)}
+        placed = {tuple(row) for query in kind.placements(regions) for row in db.session.execute(query)}
+        in_where = {(entity_id, r) for r in regions for entity_id in
+                    db.session.scalars(select(kind.model.id).where(kind.in_regions([r])))}
+        assert in_python == placed == in_where and in_python, kind.name

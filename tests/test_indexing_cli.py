@@ -9,6 +9,7 @@ from talent_match.extensions import db
 from talent_match.models import BackgroundJob, IndexChange, StoredVector, User
 from talent_match.services.hiring import postings
 from talent_match.services.search import indexing
+from talent_match.services.search.documents import Document
 
 from .indexing_support import company, make_engine, posting, region_id
 
@@ -104,7 +105,7 @@ def test_the_real_model_encodes_once_and_finds_the_closer_posting(app_ctx):
     assert indexing.sync_posting(db.session, engine, vision) is False  # unchanged text: no encoding
     stored = db.session.scalar(select(StoredVector).where(StoredVector.entity_id == vision.id))
     assert stored.model_id == engine.encoder().model_id and stored.dim == engine.encoder().dim
-    query = engine.encode_text("image defect detection with deep learning vision models")
+    query = engine.embed_document(Document("image defect detection with deep learning vision models", ""))
     hits = engine.search(db.session, "posting", [owner.region_id], query, k=2)
     assert list(hits)[0] == vision.id
     health = engine.health()

@@ -199,3 +199,41 @@ def test_ratings_are_kept_with_the_score(engine, world):
         [(world["seeker"].id, world["home"].id, 5, pytest.approx(0.7))]
     with pytest.raises(ValidationFailed):
         matching.rate_match(db.session, world["seeker"], world["home"], 9)
+
+
+@pytest.fixture
+def log_reads():
+    """The SQL statements that touch the change log, as they run."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "index_change" in statement:
+            seen.append(" ".join(statement.split()).lower())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _max_reads(statements):
+    return [s for s in statements if "max(index_change.id)" in s]
+
+
+def test_one_search_reads_the_newest_change_once_for_dense_and_lexical(engine, world, log_reads):
+    seeker = world["seeker"]
+    matching.for_profile(db.session, engine, seeker, weights=WEIGHTS)  # loads and builds the shards
+    assert engine.wait_for_rebuilds(30)
+    world["home"].title = "머신러닝 엔지니어 PyTorch 불량 검출 야간"
+    indexing.sync_posting(db.session, engine, world["home"])  # something new in the log to follow
+    db.session.commit()
+    for search in (lambda: matching.for_profile(db.session, engine, seeker, weights=WEIGHTS),
+                   lambda: matching.for_posting(db.session, engine, world["home"], weights=WEIGHTS),
+                   lambda: matching.for_profile(db.session, engine, seeker, sort="salary", page=2, per_page=1,
+                                                weights=WEIGHTS)):
+        log_reads.clear()
+        assert search().items
+        assert len(_max_reads(log_reads)) == 1, log_reads
+        assert all(s.startswith("select") for s in log_reads), log_reads  # reading a page writes no log rows
+

@@ -1,4 +1,4 @@
-"""What the vector indexes are rebuilt from: stored vectors, the change log, and background jobs."""
+"""What the search indexes are built from: stored vectors, saved BM25 terms, the change log, and background jobs."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,7 +30,7 @@ class StoredVector(db.Model):
 class LexicalTokens(db.Model):
     """An entity's BM25 terms (title and body, tab-separated), written when it is saved or bulk-encoded, so that
     building a region's lexical index reads terms instead of running the tokeniser. `doc_hash` names the document
-    and tokeniser they came from (services.lexical.document_hash); a stale row is simply tokenised again."""
+    and tokeniser they came from (services.search.lexical.document_hash); a stale row is simply tokenised again."""
 
     __table_args__ = (UniqueConstraint("kind", "entity_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,7 +42,8 @@ class LexicalTokens(db.Model):
 
 
 class IndexChange(db.Model):
-    """Append-only log of shard changes. Each process replays rows past its last seen id to stay fresh."""
+    """Append-only log of shard changes (services.search.change_log alone reads and writes it). Each process
+    replays rows past its last seen id to stay fresh."""
 
     # Saving an entity reads its own rows to learn which shards it is leaving.
     __table_args__ = (Index("ix_index_change_kind_entity_id", "kind", "entity_id"),)

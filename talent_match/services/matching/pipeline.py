@@ -1,12 +1,14 @@
 """Matching both ways, always within regions: postings for a seeker, discoverable seekers for a posting.
 
-A seeker sees open postings in their home or accepted regions (minus the ones they hid); an employer sees
-discoverable seekers whose home or accepted regions include the posting's region. The region rule is applied in
-SQL to the final results, whatever the shards or the lexical index hold.
+A seeker sees open postings in their home or accepted regions (the posting kind's shard rule), minus the ones they
+hid; an employer sees discoverable seekers whose home or accepted regions include the posting's region (the profile
+kind's shard rule). The region rule is applied in SQL to the final results, whatever the shards or the lexical
+index hold.
 
-Pipeline: eligible ids from SQL (regions, status, filters) -> candidates (every eligible one when few, else the
-union of dense top-K, lexical top-K and skill overlaps) -> `ranking.rank` on dense, lexical, skills, experience and
-salary evidence -> sort and page. Without the model the dense part drops out and the page says `degraded`.
+Pipeline: eligible ids from SQL (regions, status, filters) -> one catch-up of the engine with the change log ->
+candidates (every eligible one when few, else the union of dense top-K, lexical top-K and skill overlaps) ->
+`ranking.rank` on dense, lexical, skills, experience and salary evidence -> sort and page. Without the model the
+dense part drops out and the page says `degraded`.
 """
 from __future__ import annotations
 
@@ -16,21 +18,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ...models import (
-    HiddenPosting,
-    MatchFeedback,
-    Posting,
-    PostingSkill,
-    ProfileSkill,
-    SeekerProfile,
-    Skill,
-    profile_accepted_region,
-)
+from ...models import HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill
 from .. import validation as v
 from ..messages import msg
 from ..reference.taxonomy import Taxonomy
 from ..reference.text import normalise_label
-from ..search import documents, lexical
+from ..search import lexical
+from ..search.kinds import POSTING, PROFILE, EntityKind
 from . import ranking
 from .fit import experience_fit, salary_fit, skill_report
 
@@ -66,7 +60,7 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     """Open postings in the seeker's home and accepted regions, not hidden, ranked for this profile."""
     filters, sort, taxonomy = dict(filters or {}), _sort(sort), taxonomy or Taxonomy.from_session(session)
     regions = profile.region_ids()
-    conditions = [Posting.status == "open", Posting.region_id.in_(regions),
+    conditions = [POSTING.in_regions(regions),
                   Posting.id.not_in(select(HiddenPosting.posting_id).where(HiddenPosting.profile_id == profile.id))]
     if filters.get("employment_type"):
         conditions.append(Posting.employment_type == filters["employment_type"])
@@ -78,11 +72,11 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
         conditions.append(Posting.id.in_(_having_skill(PostingSkill, PostingSkill.posting_id, label, taxonomy)))
     held = _slugs(profile.skills, taxonomy)
     overlap = select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(_implied(held, taxonomy)))
-    document = documents.profile_document(profile, taxonomy)
+    document = PROFILE.document(profile, taxonomy)
     query_vector = _query_vector(session, engine, "profile", profile.id, document)
-    ids, ranked, used = _rank(session, engine, "posting", Posting, regions, conditions, overlap, document,
-                              query_vector, weights, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
-    return _page(session, Posting, ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
+    ids, ranked, used = _rank(session, engine, POSTING, regions, conditions, overlap, document, query_vector,
+                              weights, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
+    return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
                  lambda p: _explain_posting(p, profile, held, taxonomy), _posting_sort_key)
 
 
@@ -92,9 +86,7 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
     """Discoverable seekers who will work in the posting's region, ranked for this posting."""
     filters, sort, taxonomy = dict(filters or {}), _sort(sort), taxonomy or Taxonomy.from_session(session)
     region = posting.region_id
-    accepted = select(profile_accepted_region.c.profile_id).where(profile_accepted_region.c.region_id == region)
-    conditions = [SeekerProfile.discoverable.is_(True),
-                  or_(SeekerProfile.home_region_id == region, SeekerProfile.id.in_(accepted))]
+    conditions = [PROFILE.in_regions([region])]
     if filters.get("work_mode"):
         conditions.append(or_(SeekerProfile.work_mode == filters["work_mode"], SeekerProfile.work_mode.is_(None)))
     if filters.get("min_years"):
@@ -104,12 +96,12 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
     wanted = _slugs(posting.skills, taxonomy)
     overlap = (select(ProfileSkill.profile_id).join(Skill)
                .where(Skill.slug.in_(_implying(wanted, taxonomy))))
-    document = documents.posting_document(posting, taxonomy)
+    document = POSTING.document(posting, taxonomy)
     query_vector = _query_vector(session, engine, "posting", posting.id, document)
-    ids, ranked, used = _rank(session, engine, "profile", SeekerProfile, [region], conditions, overlap, document,
-                              query_vector, weights, lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy),
-                                                                             taxonomy), taxonomy)
-    return _page(session, SeekerProfile, ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
+    ids, ranked, used = _rank(session, engine, PROFILE, [region], conditions, overlap, document, query_vector,
+                              weights, lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy), taxonomy),
+                              taxonomy)
+    return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
                  lambda p: _explain_profile(posting, p, taxonomy), _profile_sort_key)
 
 
@@ -139,18 +131,21 @@ def rate_match(session: Session, profile: SeekerProfile, posting: Posting, ratin
 
 # --- the shared pipeline --------------------------------------------------------------------------------------
 
-def _rank(session, engine, kind, model, regions, conditions, overlap, document, query_vector, weights, fits_of,
+def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, document, query_vector, weights, fits_of,
           taxonomy):
+    model = kind.model
     eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
     if not eligible:
         return {}, [], {}
     eligible_set = set(eligible)
     query = lexical.query_for(document.text, taxonomy)
-    lexical_scores = {i: s for i, s in lexical.index_for(engine).scores(session, kind, regions, query).items()
-                      if i in eligible_set}
+    if engine is not None:
+        engine.catch_up(session)  # the one read of the change log: dense and lexical are both as of now
+    index = engine.lexical if engine is not None else lexical.LexicalIndex()  # no engine: built for this search
+    lexical_scores = {i: s for i, s in index.scores(session, kind.name, regions, query).items() if i in eligible_set}
     dense = None
     if query_vector is not None:
-        dense = {i: s for i, s in engine.search(session, kind, regions, query_vector, CANDIDATES_K).items()
+        dense = {i: s for i, s in engine.nearest(kind.name, regions, query_vector, CANDIDATES_K).items()
                  if i in eligible_set}
     if len(eligible) <= SCORE_ALL_MAX:
         pool = eligible
@@ -163,8 +158,8 @@ def _rank(session, engine, kind, model, regions, conditions, overlap, document, 
     if dense is not None:
         missing = [i for i in pool if i not in dense]
         if missing:
-            dense.update(engine.search(session, kind, regions, query_vector, len(missing), allowed_ids=missing))
-    entities = {e.id: e for e in _load(session, model, pool)}
+            dense.update(engine.nearest(kind.name, regions, query_vector, len(missing), allowed_ids=missing))
+    entities = {e.id: e for e in _load(session, kind, pool)}
     pool = [i for i in pool if i in entities]
     fits = {i: fits_of(entities[i]) for i in pool}
     ranked, used = ranking.rank(pool, weights=weights or {}, dense=dense,
@@ -173,7 +168,7 @@ def _rank(session, engine, kind, model, regions, conditions, overlap, document, 
     return entities, ranked, used
 
 
-def _page(session, model, entities, ranked, used, sort, page, per_page, degraded, explain, sort_key):
+def _page(entities, ranked, used, sort, page, per_page, degraded, explain, sort_key):
     page, per_page = max(int(page or 1), 1), max(min(int(per_page or 20), 100), 1)
     if sort != "score":
         ranked = sorted(ranked, key=lambda r: sort_key(entities[r.id], sort, r.score))
@@ -185,15 +180,15 @@ def _page(session, model, entities, ranked, used, sort, page, per_page, degraded
     return MatchPage(items, len(ranked), page, per_page, degraded, used)
 
 
-def _load(session, model, ids):
+# What a page shows beside each match, on top of what its document reads.
+_SHOWN = {"posting": (selectinload(Posting.company), selectinload(Posting.region)),
+          "profile": (selectinload(SeekerProfile.home_region),)}
+
+
+def _load(session, kind: EntityKind, ids):
     if not ids:
         return []
-    if model is Posting:
-        options = (selectinload(Posting.skills).selectinload(PostingSkill.skill), selectinload(Posting.company),
-                   selectinload(Posting.region))
-    else:
-        options = (selectinload(SeekerProfile.skills).selectinload(ProfileSkill.skill),
-                   selectinload(SeekerProfile.accepted_regions), selectinload(SeekerProfile.home_region))
+    model, options = kind.model, kind.load_options + _SHOWN[kind.name]
     found = []
     for start in range(0, len(ids), 900):
         found += session.scalars(select(model).where(model.id.in_(ids[start:start + 900])).options(*options)).all()

@@ -1,1 +1,2 @@
-"""The search engine: documents per entity, stored vectors and the change log, dense shards and the lexical index."""
+"""The search engine: each kind of entity and its document, one writer, one change log, and the dense shards and
+lexical index that follow it."""

@@ -92,16 +92,6 @@ def profile_document(profile, taxonomy=None) -> Document:
     return Document(title, _body(lines))
 
 
-def posting_text(posting, taxonomy=None) -> str:
-    """The posting's text for embedding (the indexing side hashes and encodes exactly this)."""
-    return posting_document(posting, taxonomy).text
-
-
-def profile_text(profile, taxonomy=None) -> str:
-    """The profile's text for embedding; also the query text of the seeker's own search."""
-    return profile_document(profile, taxonomy).text
-
-
 def embedding_key(doc: Document) -> str:
     """What a stored vector's hash covers: the recipe, the title and the text (hash it with encoder.text_hash)."""
     return f"{EMBEDDING_RECIPE}\n{doc.title}\n{doc.text}"

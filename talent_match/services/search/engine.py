@@ -1,7 +1,9 @@
-"""The process's search engine: a lazily loaded encoder and this process's shards (services.search.replica).
+"""The process's search engine: a lazily loaded encoder, its dense shards (replica) and its lexical index, both fed
+from one cursor on the change log.
 
 One lives in `app.extensions["search_engine"]` and reaches services as an argument, never through Flask globals.
-Nothing loads in the app factory: the model and the shards load on first use, after gunicorn forks.
+Nothing loads in the app factory: the model and the shards load on first use, after gunicorn forks. A search
+calls `catch_up` once (one MAX(id) read), then asks `nearest` and `lexical` as of that moment.
 """
 from __future__ import annotations
 
@@ -16,11 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import StoredVector
+from .change_log import ChangeCursor, newest_id
+from .lexical import LexicalIndex
 from .replica import ShardReplica
 
 log = logging.getLogger(__name__)
 
-Listener = Callable[[str, int, int, str, Session], None]
 MODEL_RETRY_S = 60.0
 
 
@@ -34,9 +37,10 @@ class SearchEngine:
         self._encoder_error: str | None = None
         self._encoder_failed_at = -MODEL_RETRY_S
         self._encoder_lock = threading.Lock()
-        self._listeners: list[Listener] = []
-        self.replica = ShardReplica(index_dir, exact_max=exact_max, rebuild_wait=rebuild_wait,
-                                    gap_timeout=gap_timeout, save_interval=save_interval, listeners=self._listeners)
+        self.cursor = ChangeCursor(gap_timeout)
+        self.replica = ShardReplica(index_dir, cursor=self.cursor, exact_max=exact_max, rebuild_wait=rebuild_wait,
+                                    save_interval=save_interval)
+        self.lexical = LexicalIndex()
         self.session_factory: Callable[[], Session] | None = None  # set by init_search_engine, for warm_up
 
     # --- the model ----------------------------------------------------------------------------------------------
@@ -65,21 +69,9 @@ class SearchEngine:
                         log.warning("embedding model %s unavailable: %s", self.model, self._encoder_error)
         return self._encoder
 
-    def encode_text(self, text: str) -> np.ndarray | None:
-        """The text's L2-normalised vector; None without a model or for empty text."""
-        from embeddings.errors import EmptyTextError
-
-        encoder = self.encoder()
-        if encoder is None or not (text or "").strip():
-            return None
-        try:
-            return np.asarray(encoder.encode([text]), dtype=np.float32)[0]
-        except EmptyTextError:
-            return None
-
     def embed_document(self, doc) -> np.ndarray | None:
-        """The document's stored vector (services.documents.embed_documents: title-weighted); None without a model
-        or for an empty document."""
+        """The document's stored vector (documents.embed_documents: title-weighted); None without a model or for an
+        empty document."""
         from embeddings.errors import EmptyTextError
 
         from .documents import embed_document
@@ -92,28 +84,27 @@ class SearchEngine:
         except EmptyTextError:
             return None
 
-    # --- the shards ---------------------------------------------------------------------------------------------
-
-    def add_listener(self, listener: Listener) -> None:
-        """Called with (kind, region_id, entity_id, op, session) for each change applied after the first load.
-
-        A follower (the lexical index) should call catch_up, then build from the database, then apply what it
-        hears: a change may arrive that its build already holds, so applying must be idempotent."""
-        self._listeners.append(listener)
+    # --- following the log --------------------------------------------------------------------------------------
 
     def catch_up(self, session: Session) -> int:
-        """Apply the change-log rows this process has not seen (one MAX(id) query when there are none).
-        Returns the last applied change id."""
+        """Bring the dense shards and the lexical index up to the change log: one MAX(id) read, then the rows this
+        process has not seen, each batch applied to both. Returns the last change id read."""
+        top = newest_id(session)
+        if top < self.cursor.last:  # the log was emptied, or the database replaced, under us
+            log.warning("index change log went back from %s to %s; reloading the indexes", self.cursor.last, top)
+            self.reset(delete_files=False)
+        self._load_shards(session, top)
+        return self.replica.follow(session, top, heard=self.lexical.note)
+
+    def _load_shards(self, session: Session, top: int) -> None:
         encoder = self.encoder()
         replica = self.replica
         if encoder is not None and replica.space not in (None, encoder.model_id):
             replica.reset(delete_files=False)  # the model came back or changed: shards of the old one are stale
         if not replica.loaded:
             space, dim = (encoder.model_id, encoder.dim) if encoder is not None else self._stored_space(session)
-            if space is None:
-                return 0  # no model and no vectors: nothing to search yet
-            replica.load(session, space, dim, device=getattr(encoder, "device", None) or "cpu")
-        return replica.catch_up(session)
+            if space is not None:  # else no model and no vectors: only the lexical index has work
+                replica.load(session, top, space, dim, device=getattr(encoder, "device", None) or "cpu")
 
     @staticmethod
     def _stored_space(session: Session) -> tuple[str | None, int]:
@@ -122,10 +113,17 @@ class SearchEngine:
                               StoredVector.dim).order_by(func.count().desc()).limit(1)).first()
         return (row[0], row[1]) if row else (None, 0)
 
+    # --- searching ----------------------------------------------------------------------------------------------
+
     def search(self, session: Session, kind: str, region_ids: Iterable[int], query_vector, k: int,
                allowed_ids: Iterable[int] | None = None) -> dict[int, float]:
         """Dense (cosine) scores of the k best entities over the regions' shards, after catching up."""
         self.catch_up(session)
+        return self.nearest(kind, region_ids, query_vector, k, allowed_ids)
+
+    def nearest(self, kind: str, region_ids: Iterable[int], query_vector, k: int,
+                allowed_ids: Iterable[int] | None = None) -> dict[int, float]:
+        """Like `search`, as of the last `catch_up`: no database read, for the second look of one search."""
         if query_vector is None or not self.replica.loaded:
             return {}
         query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
@@ -165,7 +163,6 @@ class SearchEngine:
         request (gunicorn post_worker_init). The lexical indexes build from the terms saved with each entity, so
         this reads rows rather than tokenising; loading Kiwi itself takes tens of seconds on a busy machine."""
         from ...models import ENTITY_KINDS, Region
-        from . import lexical
         from .tokens import tokenize
 
         self.encoder()
@@ -175,7 +172,7 @@ class SearchEngine:
                 self.catch_up(session)
                 regions = list(session.scalars(select(Region.id)))
                 for kind in ENTITY_KINDS:
-                    lexical.index_for(self).refresh(session, kind, regions)
+                    self.lexical.refresh(session, kind, regions)
 
     def health(self) -> dict:
         """Cheap: never loads anything."""
@@ -189,15 +186,16 @@ class SearchEngine:
         return {"model": model, "index": self.replica.status()}
 
     def reset(self, *, delete_files: bool = True) -> None:
-        """Tests: forget the shards and the log position (and their files) once the database was emptied;
-        the loaded model stays."""
-        self.replica.reset(delete_files=delete_files)
+        """Forget the shards (and their files), the lexical index and the log position: the database was emptied
+        or replaced. The loaded model stays."""
+        self.replica.reset(delete_files=delete_files, forget_log=True)
+        self.lexical.clear()
 
 
-def init_search_engine(app) -> SearchEngine:
-    """Wiring only: the engine loads its model and shards on first use, after gunicorn forks."""
+def init_search_engine(app, db) -> SearchEngine:
+    """Wiring only: the engine loads its model and shards on first use, after gunicorn forks. `db` is the app's
+    Flask-SQLAlchemy extension, passed in so that services never import the extensions module."""
     from ...config import default_model
-    from ...extensions import db
 
     threads = app.config.get("SEARCH_THREADS")
     engine = SearchEngine(app.config.get("TALENT_MATCH_MODEL") or default_model(),

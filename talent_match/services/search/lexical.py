@@ -11,40 +11,32 @@ of evidence on top, each measured on the ESCO titles dev set and on the Korean s
   mentions, scored at EXPANSION_WEIGHT: "기계학습" meets "머신러닝" and "machine learning", "고장 예측" meets
   "예지보전" (Korean regional set 0.787 -> 0.807, tests/data/korean-ai-jobs 0.932 -> 0.939).
 
-`LexicalIndex` holds one FieldedBM25 per (kind, region) shard in this process, built on first use from the
-database, from the terms saved beside each entity (`store_tokens`, called by services.search.indexing when an entity is
-saved or bulk-encoded): a request never runs the tokeniser over stored documents unless their saved terms are
-missing or stale (then it tokenises those, as before). It stays fresh without trusting any single signal: each
-search compares a cheap fingerprint of the shard's members (count, sum of ids, newest update) with the one it was
-built at and re-reads only what changed, and it follows the IndexChange log for edits that leave the row untouched
-(skills replaced). Results are always filtered again in SQL by the caller, so a moment of staleness can reorder
-but never leak.
+`LexicalIndex` holds one FieldedBM25 per (kind, region) shard in this process (the engine's `lexical`), built on
+first use from the database, from the terms saved beside each entity (`store_tokens`, called by
+services.search.indexing when an entity is saved or bulk-encoded): a request never runs the tokeniser over stored
+documents unless their saved terms are missing or stale (then it tokenises those). It stays fresh without trusting
+any single signal: each search compares a cheap fingerprint of the shard's members (count, sum of ids, newest
+update) with the one it was built at and re-reads only what changed, and the engine tells it (`note`) of every
+change-log row it reads, for edits that leave the row untouched (skills replaced). Results are always filtered again
+in SQL by the caller, so a moment of staleness can reorder but never leak.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import threading
-import weakref
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
 import numpy as np
-from sqlalchemy import func, insert, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
 
-from ...models import (
-    IndexChange,
-    LexicalTokens,
-    Posting,
-    PostingSkill,
-    ProfileSkill,
-    SeekerProfile,
-    profile_accepted_region,
-)
+from ...models import LexicalTokens
 from ..reference.text import latin_share
 from . import documents
 from .bm25 import BM25Index
+from .kinds import kind_of
 from .tokens import tokenize, tokenize_many
 
 TITLE_BOOST = 2.0
@@ -213,7 +205,6 @@ class LexicalIndex:
 
     def __init__(self):
         self._shards: dict[tuple[str, int], _Shard] = {}
-        self._last_change = 0
         self._lock = threading.Lock()
 
     def scores(self, session: Session, kind: str, region_ids: Iterable[int],
@@ -229,52 +220,46 @@ class LexicalIndex:
         return merged
 
     def refresh(self, session: Session, kind: str, region_ids: Iterable[int]) -> None:
+        """Bring the regions' shards up to the database: their members' fingerprints, and what `note` marked."""
+        entity_kind = kind_of(kind)
+        model = entity_kind.model
         with self._lock:
-            self._follow_log(session)
             for region in region_ids:
                 shard = self._shards.setdefault((kind, region), _Shard())
-                fingerprint = session.execute(
-                    select(func.count(), func.sum(_model(kind).id), func.max(_model(kind).updated_at))
-                    .where(_members(kind, region))).one()
-                fingerprint = tuple(fingerprint)
+                members = entity_kind.in_regions([region])
+                fingerprint = tuple(session.execute(
+                    select(func.count(), func.sum(model.id), func.max(model.updated_at)).where(members)).one())
                 if fingerprint != shard.fingerprint or shard.dirty:
                     self._sync(session, kind, region, shard, fingerprint)
+
+    def note(self, entries: Iterable[tuple[str, int, int]]) -> None:
+        """Mark the (kind, region, entity) entries the change log mentions as dirty in the shards held (skills
+        edits, re-encodes): the next refresh re-reads them. A batch of the cursor (a dict keyed so) will do."""
+        with self._lock:
+            for kind, region, entity_id in entries:
+                shard = self._shards.get((kind, region))
+                if shard is not None:
+                    shard.dirty.add(entity_id)
 
     def clear(self) -> None:
         with self._lock:
             self._shards.clear()
-            self._last_change = 0
-
-    def _follow_log(self, session: Session) -> None:
-        """Mark entities the change log mentions as dirty in the shards we hold (skills edits, re-encodes)."""
-        top = session.scalar(select(func.max(IndexChange.id))) or 0
-        if top < self._last_change:  # the log was emptied or the database replaced: start over
-            self._shards.clear()
-            self._last_change = 0
-        if top == self._last_change:
-            return
-        rows = session.execute(select(IndexChange.kind, IndexChange.region_id, IndexChange.entity_id)
-                               .where(IndexChange.id > self._last_change, IndexChange.id <= top))
-        for kind, region, entity_id in rows:
-            shard = self._shards.get((kind, region))
-            if shard is not None:
-                shard.dirty.add(entity_id)
-        self._last_change = top
 
     def _sync(self, session: Session, kind: str, region: int, shard: _Shard, fingerprint: tuple) -> None:
         """Re-read the members whose stamp changed (or that the log marked), drop those gone."""
-        model = _model(kind)
-        current = dict(session.execute(select(model.id, model.updated_at).where(_members(kind, region))).all())
+        entity_kind = kind_of(kind)
+        model = entity_kind.model
+        current = dict(session.execute(select(model.id, model.updated_at).where(entity_kind.in_regions([region])))
+                       .all())
         changed = [i for i, stamp in current.items() if shard.stamps.get(i) != stamp or i in shard.dirty]
         for gone in set(shard.stamps) - set(current):
             shard.bm25.remove(gone)
             del shard.stamps[gone]
         for start in range(0, len(changed), READ_CHUNK):
             chunk = changed[start:start + READ_CHUNK]
-            entities = session.scalars(select(model).where(model.id.in_(chunk)).options(*_load_options(kind))).all()
-            docs = [documents.posting_document(e) if kind == "posting" else documents.profile_document(e)
-                    for e in entities]
-            entries = [(e.id, doc) for e, doc in zip(entities, docs)]
+            entities = session.scalars(select(model).where(model.id.in_(chunk))
+                                       .options(*entity_kind.load_options)).all()
+            entries = [(e.id, entity_kind.document(e)) for e in entities]
             saved = saved_tokens(session, kind, entries)
             for entity_id, (title, body) in saved.items():
                 shard.bm25.add(entity_id, title, body)
@@ -285,37 +270,3 @@ class LexicalIndex:
         shard.fingerprint = fingerprint
         shard.dirty.clear()
 
-
-def _model(kind: str):
-    return Posting if kind == "posting" else SeekerProfile
-
-
-def _members(kind: str, region: int):
-    """Who belongs in a (kind, region) shard: the rule of services.indexing.shard_regions, as SQL."""
-    if kind == "posting":
-        return (Posting.status == "open") & (Posting.region_id == region)
-    accepted = select(profile_accepted_region.c.profile_id).where(profile_accepted_region.c.region_id == region)
-    return SeekerProfile.discoverable.is_(True) & or_(SeekerProfile.home_region_id == region,
-                                                      SeekerProfile.id.in_(accepted))
-
-
-def _load_options(kind: str):
-    if kind == "posting":
-        return (selectinload(Posting.skills).selectinload(PostingSkill.skill),)
-    return (selectinload(SeekerProfile.skills).selectinload(ProfileSkill.skill),)
-
-
-_indexes: "weakref.WeakKeyDictionary[object, LexicalIndex]" = weakref.WeakKeyDictionary()
-_without_engine = LexicalIndex()
-_indexes_lock = threading.Lock()
-
-
-def index_for(engine) -> LexicalIndex:
-    """The lexical index that lives beside a search engine (one per process, like the engine's shards)."""
-    if engine is None:
-        return _without_engine
-    with _indexes_lock:
-        index = _indexes.get(engine)
-        if index is None:
-            index = _indexes[engine] = LexicalIndex()
-        return index

@@ -1,15 +1,13 @@
-"""This process's copy of the vector shards, kept in step with the IndexChange log.
+"""This process's copy of the vector shards, built from stored vectors and kept in step with the change log.
 
-Every process (gunicorn worker, host) holds its own shards and replays the log past the last change it applied,
-so a save anywhere is searchable everywhere on the next search. Files in INDEX_DIR only shorten a restart: a shard
-loads with the generation it was saved at and replays what came after. A missing, bad or stale file is set aside
-and the shard rebuilt from stored vectors on a background thread, while an empty stand-in (that still follows the
-log) answers searches.
+Every process (gunicorn worker, host) holds its own shards and follows the log with its one cursor (`follow`, which
+hands each batch on to the lexical index too), so a save anywhere is searchable everywhere on the next search.
+Files in INDEX_DIR only shorten a restart: a shard loads with the generation it was saved at and replays what came
+after. A missing, bad or stale file is set aside and the shard rebuilt from stored vectors on a background thread,
+while an empty stand-in (that still follows the log) answers searches.
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import threading
 import time
@@ -17,39 +15,30 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from embeddings import shard_files
 from embeddings.shard_set import ShardSet, shard_name
 from embeddings.store import VectorShard
 
-from ...models import ENTITY_KINDS, IndexChange, Region, StoredVector
-from . import indexing
-from .change_log import ChangeCursor, changes, newest_id
+from ...models import ENTITY_KINDS, Region, StoredVector
+from . import change_log
+from .change_log import ChangeCursor, Key
+from .kinds import kind_of
 
 log = logging.getLogger(__name__)
 
 BATCH = 20_000  # stored vectors fetched per query
-
-
-class _Shards(ShardSet):
-    """Adapter: ShardSet.rebuild builds and swaps in one step; we build outside our lock, catch the new shard up
-    under it, then swap it in."""
-
-    def install(self, kind: str, region, shard: VectorShard) -> None:
-        with self._lock:
-            self._shards[(kind, region)] = shard
-            self._degraded.pop((kind, region), None)
+Heard = Callable[[dict[Key, tuple[int, str]]], None]
 
 
 class ShardReplica:
-    def __init__(self, index_dir: str, *, exact_max: int, rebuild_wait: float, gap_timeout: float,
-                 save_interval: float, listeners: list):
+    def __init__(self, index_dir: str, *, cursor: ChangeCursor, exact_max: int, rebuild_wait: float,
+                 save_interval: float):
         self.dir = Path(index_dir)
-        self.exact_max, self.rebuild_wait = exact_max, rebuild_wait
-        self.gap_timeout, self.save_interval = gap_timeout, save_interval
-        self.listeners = listeners
+        self.cursor = cursor  # the process's one place in the log, shared with whoever else follows it
+        self.exact_max, self.rebuild_wait, self.save_interval = exact_max, rebuild_wait, save_interval
         self._lock = threading.RLock()
         self._rebuilt = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
@@ -57,10 +46,9 @@ class ShardReplica:
 
     def clear(self) -> None:
         self._epoch = getattr(self, "_epoch", 0) + 1  # a rebuild begun before a clear must not install after it
-        self.shards: _Shards | None = None
+        self.shards: ShardSet | None = None
         self.space: str | None = None        # the model id of every vector held
         self.keys: list[tuple[str, int]] = []
-        self.cursor = ChangeCursor(self.gap_timeout)
         self._pending: list[tuple] = []
         self._rebuilding: dict[tuple, str] = {}  # key -> "building", or why its file was set aside
         self._failed: dict[tuple, str] = {}
@@ -75,15 +63,16 @@ class ShardReplica:
 
     # --- loading ------------------------------------------------------------------------------------------------
 
-    def load(self, session: Session, space: str, dim: int, device: str = "cpu") -> None:
-        """Load every (kind, region) shard saved for this model; schedule rebuilds for the rest."""
+    def load(self, session: Session, top: int, space: str, dim: int, device: str = "cpu") -> None:
+        """Load every (kind, region) shard saved for this model; schedule rebuilds for the rest. `top` is the
+        newest change id. The cursor moves back to the oldest shard's generation, never forward: what it has read,
+        the lexical index has heard."""
         with self._lock:
             if self.loaded:
                 return
             self._bind, self.space, self.device = session.get_bind(), space, device
-            self.shards = _Shards(self.dir, model_id=space, dim=dim, exact_max=self.exact_max, device=device)
-            top, low = session.execute(select(func.max(IndexChange.id), func.min(IndexChange.id))).one()
-            top = top or 0
+            self.shards = ShardSet(self.dir, model_id=space, dim=dim, exact_max=self.exact_max, device=device)
+            low = change_log.oldest_id(session)
             regions = list(session.scalars(select(Region.id).order_by(Region.id)))
             self.keys = [(kind, region) for kind in ENTITY_KINDS for region in regions]
             generations = []
@@ -101,7 +90,7 @@ class ShardReplica:
                     log.warning("shard %s/%s set aside (%s); rebuilding it from stored vectors", kind, region, reason)
                     self.shards.set_aside(kind, region)
                     self._schedule((kind, region), reason, top)
-            self.cursor.last = min(generations + [top])
+            self.cursor.last = min(generations + [top] + ([self.cursor.last] if self.cursor.last else []))
             self.cursor.note_gaps_below(session, self.cursor.last)
         self.wait_for_rebuilds(max(0.0, self._deadline - time.monotonic()))
 
@@ -142,12 +131,12 @@ class ShardReplica:
             regions = [region for k, region in keys if k == kind]
             if not regions:
                 continue
-            top = newest_id(session)  # read before the members: the replay covers what came after
+            top = change_log.newest_id(session)  # read before the members: the replay covers what came after
             with self._lock:
                 if epoch != self._epoch:
                     return count
                 self.cursor.note_gaps_below(session, top)  # what commits later under a lower id is applied when seen
-            for region, (ids, vectors) in indexing.shard_vectors(session, kind, regions, self.space).items():
+            for region, (ids, vectors) in shard_vectors(session, kind, regions, self.space).items():
                 shard = VectorShard.build(ids, vectors, dim=self.shards.dim, generation=top,
                                           exact_max=self.exact_max, device=self.device)
                 with self._lock:
@@ -170,9 +159,7 @@ class ShardReplica:
         """Bring a shard built as of change `top` up to what this process has applied since."""
         with self._lock:
             if self.cursor.last > top:
-                rows = session.execute(changes().where(IndexChange.id > top, IndexChange.id <= self.cursor.last,
-                                                       IndexChange.kind == key[0], IndexChange.region_id == key[1]))
-                latest = {row.entity_id: row.op for row in rows}
+                latest = change_log.shard_changes(session, *key, after=top, upto=self.cursor.last)
                 vectors = self._vectors(session, {(key[0], e) for e, op in latest.items() if op == "upsert"})
                 kept = [e for e in latest if (key[0], e) in vectors]
                 shard.apply(kept, np.vstack([vectors[(key[0], e)] for e in kept]) if kept else None,
@@ -185,20 +172,18 @@ class ShardReplica:
 
     # --- following the log --------------------------------------------------------------------------------------
 
-    def catch_up(self, session: Session) -> int:
-        top = newest_id(session)
-        if top < self.cursor.last:  # the log was emptied, or the database replaced, under us
-            log.warning("index change log went back from %s to %s; reloading the shards", self.cursor.last, top)
-            space, dim, device = self.space, self.shards.dim, self.device
-            self.reset(delete_files=False)
-            self.load(session, space, dim, device)
+    def follow(self, session: Session, top: int, heard: Heard) -> int:
+        """Read the log up to change `top` with the cursor; apply each batch to the shards (once loaded) and hand
+        it to `heard`, in order. Returns the last change id read."""
         with self._lock:
             more = self.cursor.behind(top)
             while more:
                 latest, late_keys, more = self.cursor.read(session)
-                self._apply(session, latest, late_keys)
+                if self.loaded:
+                    self._apply(session, latest, late_keys)
+                heard(latest)
             last = self.cursor.last
-        if time.monotonic() - self._saved_at > self.save_interval:
+        if self.loaded and time.monotonic() - self._saved_at > self.save_interval:
             self._saved_at = time.monotonic()  # one background save per interval, off the request path
             threading.Thread(target=self.save, name="shard-save", daemon=True).start()
         return last
@@ -225,9 +210,6 @@ class ShardReplica:
         for kind, region in self.keys:
             shard = self.shards.get(kind, region)
             shard.generation = max(shard.generation, self.cursor.last)
-        for (kind, region, entity), (_, op) in sorted(latest.items(), key=lambda item: item[1][0]):
-            for listener in self.listeners:
-                listener(kind, region, entity, op, session)
 
     def _vectors(self, session: Session, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], np.ndarray]:
         found = {}
@@ -266,8 +248,8 @@ class ShardReplica:
         self._saved_at = time.monotonic()
         return saved
 
-    def _write(self, shards: _Shards, keys: list[tuple]) -> int:
-        with _host_lock(self.dir) as mine:
+    def _write(self, shards: ShardSet, keys: list[tuple]) -> int:
+        with shard_files.save_lock(self.dir) as mine:
             return sum(shards.save(kind, region) for kind, region in keys) if mine else 0
 
     def status(self) -> dict:
@@ -280,23 +262,37 @@ class ShardReplica:
                 "shards": counts["shards"], "vectors": counts["vectors"], "generation": self.cursor.last,
                 "degraded": degraded}
 
-    def reset(self, *, delete_files: bool) -> None:
+    def reset(self, *, delete_files: bool, forget_log: bool = False) -> None:
+        """Forget the shards (and their files); with `forget_log`, the cursor's place too."""
         self.wait_for_rebuilds(60)
         with self._lock:
             self.clear()
+            if forget_log:
+                self.cursor.restart()
             if delete_files and self.dir.exists():
                 for path in self.dir.iterdir():
                     if path.is_file():
                         path.unlink()
 
 
-@contextlib.contextmanager
-def _host_lock(directory: Path):
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".save.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
+def shard_vectors(session: Session, kind: str, region_ids: Iterable[int], model_id: str | None,
+                  batch: int = 5000) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """region_id -> (ids, vectors) of the members of those shards (their kind's `placements`), from stored
+    vectors: what a rebuild adds. One pass per kind, however many regions; never encodes."""
+    regions = list(region_ids)
+    members: dict[int, dict[int, bytes]] = {region: {} for region in regions}
+    for placed in kind_of(kind).placements(regions):
+        query = placed.add_columns(StoredVector.vector).join(
+            StoredVector, (StoredVector.kind == kind) & (StoredVector.entity_id == placed.selected_columns[0]))
+        if model_id is not None:
+            query = query.where(StoredVector.model_id == model_id)
+        for entity_id, region, blob in session.execute(query.execution_options(yield_per=batch)):
+            members[region][entity_id] = blob
+    result = {}
+    for region, blobs in members.items():
+        ids = np.fromiter(blobs, dtype=np.int64, count=len(blobs))
+        vectors = np.frombuffer(b"".join(blobs.values()), dtype=np.float32).reshape(len(ids), -1) if blobs \
+            else np.empty((0, 0), dtype=np.float32)
+        result[region] = (ids, vectors)
+    return result
+
