@@ -237,3 +237,17 @@ def test_one_search_reads_the_newest_change_once_for_dense_and_lexical(engine, w
         assert len(_max_reads(log_reads)) == 1, log_reads
         assert all(s.startswith("select") for s in log_reads), log_reads  # reading a page writes no log rows
 
+
+def test_a_posting_past_its_deadline_leaves_the_matches_without_anyone_closing_it(engine, world):
+    from datetime import timedelta
+
+    from talent_match.services.hiring.postings import today_in_korea
+
+    today = today_in_korea()
+    world["busan"].deadline = today
+    db.session.commit()
+    assert world["busan"].id in _ids(matching.for_profile(db.session, engine, world["seeker"], weights=WEIGHTS,
+                                                          today=today))
+    later = matching.for_profile(db.session, engine, world["seeker"], weights=WEIGHTS, today=today + timedelta(1))
+    assert _ids(later) == [world["home"].id]
+    assert world["busan"].status == "open" and not db.session.dirty

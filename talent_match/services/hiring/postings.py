@@ -1,8 +1,8 @@
 """Job postings: written by a company's own users, validated once for forms, the API and imports.
 
-A posting whose deadline has passed counts as closed from the next day: `effective_status` says so at once,
-and `close_expired` (run by `flask close-expired-postings` and lazily by the pages) writes it down and takes the
-posting out of the index.
+A posting whose deadline has passed counts as closed from the next day: `effective_status` says so at once and
+`open_filter` says it in SQL, so pages that read postings never write; `close_expired` (`flask
+close-expired-postings`) writes the status down for the record and takes the posting out of the index.
 """
 from __future__ import annotations
 
@@ -99,10 +99,10 @@ class PostingSummary:
 
 
 def list_for_company(session: Session, engine, actor: User, *, today: date | None = None) -> list[PostingSummary]:
-    """The company's postings, newest first, with their application counts. Closes expired postings first."""
+    """The company's postings, newest first, with their application counts and effective status (an expired one
+    shows closed; nothing is written). `engine` is unused, kept for the callers that pass it."""
     today = today or today_in_korea()
     company = company_of(session, actor)
-    close_expired(session, engine, today)
     postings = list(session.scalars(select(Posting).where(Posting.company_id == company.id)
                                     .order_by(Posting.created_at.desc(), Posting.id.desc())))
     counts: dict[int, dict[str, int]] = {p.id: dict.fromkeys(APPLICATION_STATUSES, 0) for p in postings}

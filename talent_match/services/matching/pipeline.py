@@ -1,9 +1,9 @@
 """Matching both ways, always within regions: postings for a seeker, discoverable seekers for a posting.
 
-A seeker sees open postings in their home or accepted regions (the posting kind's shard rule), minus the ones they
-hid; an employer sees discoverable seekers whose home or accepted regions include the posting's region (the profile
-kind's shard rule). The region rule is applied in SQL to the final results, whatever the shards or the lexical
-index hold.
+A seeker sees open postings (hiring.postings.open_filter: open and not past the deadline, so no page has to close
+expired postings first) in their home or accepted regions, minus the ones they hid; an employer sees discoverable
+seekers whose home or accepted regions include the posting's region (the profile kind's shard rule). The region
+rule is applied in SQL to the final results, whatever the shards or the lexical index hold.
 
 Pipeline: eligible ids from SQL (regions, status, filters) -> one catch-up of the engine with the change log ->
 candidates (every eligible one when few, else the union of dense top-K, lexical top-K and skill overlaps) ->
@@ -13,6 +13,7 @@ dense part drops out and the page says `degraded`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ...models import HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill
 from .. import validation as v
+from ..hiring.postings import open_filter, today_in_korea
 from ..messages import msg
 from ..reference.taxonomy import Taxonomy
 from ..reference.text import normalise_label
@@ -56,11 +58,12 @@ class MatchPage:
 
 def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: dict | None = None, sort: str = "score",
                 page: int = 1, per_page: int = 20, weights: dict | None = None,
-                taxonomy: Taxonomy | None = None) -> MatchPage:
-    """Open postings in the seeker's home and accepted regions, not hidden, ranked for this profile."""
+                taxonomy: Taxonomy | None = None, today: date | None = None) -> MatchPage:
+    """Open postings in the seeker's home and accepted regions, not past their deadline (`today` in Korea unless
+    given) and not hidden, ranked for this profile."""
     filters, sort, taxonomy = dict(filters or {}), _sort(sort), taxonomy or Taxonomy.from_session(session)
     regions = profile.region_ids()
-    conditions = [POSTING.in_regions(regions),
+    conditions = [POSTING.in_regions(regions), open_filter(today or today_in_korea()),
                   Posting.id.not_in(select(HiddenPosting.posting_id).where(HiddenPosting.profile_id == profile.id))]
     if filters.get("employment_type"):
         conditions.append(Posting.employment_type == filters["employment_type"])
