@@ -45,8 +45,9 @@ PLACEMENT_SOURCES = _labelled(models.PLACEMENT_SOURCES, {
     "institution": _l("Found out by the institution"), "trainee": _l("Reported by the trainee"),
     "employer_confirmed": _l("Confirmed by the employer")})
 FOLLOW_UP_STATUSES = _labelled(models.FOLLOW_UP_STATUSES, {
-    "employed_same_employer": _l("Employed, same employer"), "employed_other_employer": _l("Employed, another employer"),
-    "not_employed": _l("Not employed"), "unknown": _l("Could not find out")})
+    "employed_same_employer": _l("Employed, same employer"),
+    "employed_other_employer": _l("Employed, another employer"), "not_employed": _l("Not employed"),
+    "unknown": _l("Could not find out")})
 FOLLOW_UP_EVIDENCE = _labelled(models.FOLLOW_UP_EVIDENCE, {
     "institution": _l("Asked by the institution"), "trainee": _l("Told by the trainee"),
     "employer": _l("Confirmed by the employer"), "insurance_record": _l("Employment insurance record")})

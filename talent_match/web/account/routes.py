@@ -48,5 +48,5 @@ def revoke_token(token_id: int):
 
 
 def _render(form, **extra):
-    return render_template("account/overview.html", form=form, revoke_form=ButtonForm(),
-                           tokens=api_tokens.for_user(db.session, current_user), **extra)
+    return render_template("account/overview.html", form=form, tokens=api_tokens.for_user(db.session, current_user),
+                           **extra)

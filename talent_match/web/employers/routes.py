@@ -93,8 +93,7 @@ def posting(posting_id: int):
     return render_template(
         "employers/posting.html", posting=item, status=postings.effective_status(item), result=result,
         in_pipeline={a.profile_id for a in pipeline}, pipeline=pipeline,
-        moves={a.id: applications.moves_for("employer", a.status) for a in pipeline}, contact=contact,
-        action_form=ButtonForm(), invite_form=InviteForm())
+        moves={a.id: applications.moves_for("employer", a.status) for a in pipeline}, contact=contact)
 
 
 @bp.get("/postings/<int:posting_id>/candidates/<int:profile_id>")
@@ -108,7 +107,7 @@ def candidate(posting_id: int, profile_id: int):
     return render_template(
         "employers/candidate.html", posting=item, profile=profile, application=application,
         show_contact=applications.may_see_contact(db.session, current_user, profile),
-        invite_form=InviteForm(), action_form=ButtonForm(),
+        invite_form=InviteForm(),
         moves=applications.moves_for("employer", application.status) if application else ())
 
 

@@ -79,8 +79,8 @@ def import_preview():
     db.session.rollback()
     token = uploads.keep(raw, form.kind.data, upload.filename, inst.id) if plan.ok else None
     return render_template("institutions/import_preview.html", plan=plan, filename=upload.filename, token=token,
-                           rows=plan.rows[:PREVIEW_ROWS], columns=imports.COLUMNS[form.kind.data],
-                           confirm_form=ConfirmImportForm(formdata=None)), 200 if plan.ok else 422
+                           rows=plan.rows[:PREVIEW_ROWS], columns=imports.COLUMNS[form.kind.data]), \
+        200 if plan.ok else 422
 
 
 @bp.post("/imports/confirm")
@@ -99,8 +99,7 @@ def import_confirm():
         uploads.discard()
         plan = imports.ImportPreview(entry["kind"], errors=refused.row_errors)
         return render_template("institutions/import_preview.html", plan=plan, filename=entry["filename"],
-                               token=None, rows=[], columns=imports.COLUMNS[entry["kind"]],
-                               confirm_form=ConfirmImportForm(formdata=None)), 422
+                               token=None, rows=[], columns=imports.COLUMNS[entry["kind"]]), 422
     except Conflict as exc:
         flash(translate(exc.message), "error")
         return redirect(url_for(".imports"))

@@ -46,8 +46,7 @@ def matches():
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
     return render_template("seekers/matches.html", form=form, result=result, profile=profile,
-                           regions={r.slug: r for r in all_regions(db.session)}, action_form=ButtonForm(),
-                           rate_form=RateForm(), page_args=_page_args())
+                           regions={r.slug: r for r in all_regions(db.session)}, page_args=_page_args())
 
 
 def _filters(form: MatchFilterForm) -> tuple[dict, str]:
@@ -156,7 +155,7 @@ def posting(posting_id: int):
                        None)
     held = {s.skill_id for s in profile.skills if s.skill_id} | {s.label for s in profile.skills}
     return render_template("seekers/posting.html", posting=item, status=postings.effective_status(item),
-                           application=application, apply_form=ApplyForm(), action_form=ButtonForm(), held=held,
+                           application=application, apply_form=ApplyForm(), held=held,
                            moves=applications.moves_for("seeker", application.status) if application else ())
 
 
@@ -198,7 +197,7 @@ def rate(posting_id: int):
 @bp.get("/applications", endpoint="applications")
 def applications_list():
     items = applications.for_seeker(db.session, current_user)
-    return render_template("seekers/applications.html", applications=items, action_form=ButtonForm(),
+    return render_template("seekers/applications.html", applications=items,
                            moves={a.id: applications.moves_for("seeker", a.status) for a in items})
 
 
