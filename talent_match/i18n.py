@@ -1,6 +1,6 @@
 """Korean first, English on request."""
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from .extensions import babel
@@ -29,11 +29,16 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
     app.jinja_env.filters["translate"] = translate
+    app.jinja_env.globals["page_locale"] = page_locale  # for macros, which are imported without the context
 
     @app.context_processor
     def _locale():
-        from flask_babel import get_locale
-        return {"current_locale": str(get_locale())}
+        return {"current_locale": page_locale()}
+
+
+def page_locale() -> str:
+    """The language this page is written in ("ko" or "en")."""
+    return str(get_locale())
 
 
 def translate(message: str) -> str:

@@ -84,6 +84,18 @@ def test_matches_show_postings_in_the_seekers_regions_with_their_reasons(app, lo
     assert 'class="score-parts"' in page and "region-reason" in page
 
 
+
+def test_an_english_page_names_regions_and_skills_in_english(app, login_as, make_user):
+    client, seeker_id = login_as("seeker", region="gyeongnam")
+    employer_id, _ = make_user("employer", region="gyeongnam")
+    with app.app_context():
+        make_profile(seeker_id)
+        posting_id = make_posting(employer_id, title="Vision engineer", description="Defect detection",
+                                  required_skills=["머신러닝"], city="").id
+    page = english(client).get(f"/seekers/postings/{posting_id}").get_data(as_text=True)
+    assert "South Gyeongsang" in page and "Machine Learning" in page
+    assert "경상남도" not in page and "머신러닝" not in page
+
 def test_not_interested_hides_a_posting_and_ratings_are_kept(app, login_as, make_user):
     client, seeker_id = login_as("seeker")
     employer_id, _ = make_user("employer")
