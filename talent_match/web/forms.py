@@ -22,15 +22,15 @@ class ButtonForm(FlaskForm):
     does is in the URL."""
 
 
-def date_field(label) -> StringField:
+def date_field(label, **options) -> StringField:
     """A date picker whose text the service reads (services.validation), so a bad date is named beside its field
     in the reader's language rather than refused by WTForms."""
-    return StringField(label, render_kw={"type": "date"})
+    return StringField(label, render_kw={"type": "date"}, **options)
 
 
-def number_field(label) -> StringField:
+def number_field(label, **options) -> StringField:
     """A whole number typed on a numeric keypad; the service reads and bounds it."""
-    return StringField(label, render_kw={"inputmode": "numeric"})
+    return StringField(label, render_kw={"inputmode": "numeric"}, **options)
 
 
 def saved(form, write: Callable[[], T]) -> tuple[bool, T | None]:

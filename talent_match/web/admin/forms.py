@@ -18,7 +18,8 @@ class SkillForm(FlaskForm):
 
 
 class AliasForm(FlaskForm):
-    aliases = StringField(_l("New alias"))
+    aliases = StringField(_l("New alias"), description=_l("Another way people write this skill, e.g. a Korean spelling "
+                                                          "or an abbreviation."))
     lang = SelectField(_l("Language"), choices=any_of(LANGUAGES, _l("Guess from the script")))
 
 

@@ -20,9 +20,11 @@ class RegistrationForm(FlaskForm):
     ])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters."))
     confirm = PasswordField(_l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ"))])
-    region = SelectField(_l("Region"), choices=choices.regions)
+    region = SelectField(_l("Region"), choices=choices.regions,
+                         description=_l("Seekers: your home region. Employers and institutions: where you are based."))
     company = StringField(_l("Company name (employers)"), validators=[Length(max=200)])
     institution = StringField(_l("Institution handle, e.g. gn-ai-academy (institutions)"), validators=[Length(max=60)])
     institution_name = StringField(_l("Institution name (institutions)"), validators=[Length(max=200)])

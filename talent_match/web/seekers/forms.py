@@ -28,17 +28,26 @@ class CheckboxesField(SelectMultipleField):
 class ProfileForm(FlaskForm):
     kind = SelectField(_l("I am"), choices=choices.SEEKER_KINDS)
     home_region = SelectField(_l("Home region"), choices=choices.regions)
-    accepted_regions = CheckboxesField(_l("Other regions I would work in"), choices=choices.regions,
-                                       validate_choice=False)
-    headline = StringField(_l("Headline"))
+    accepted_regions = CheckboxesField(
+        _l("Other regions I would work in"), choices=choices.regions, validate_choice=False,
+        description=_l("You see postings in your home region and in the regions ticked here."))
+    headline = StringField(_l("Headline"),
+                           description=_l('One line, e.g. "Computer vision engineer, 2 years in manufacturing".'))
     summary = TextAreaField(_l("Summary"))
-    skills = StringField(_l("Skills (separate with commas)"))
-    add_skills = CheckboxesField(_l("Suggested skills"), choices=[], validate_choice=False)
-    years_experience = StringField(_l("Years of experience"))
+    skills = StringField(_l("Skills (separate with commas)"),
+                         description=_l("Korean or English, e.g. Python, 머신러닝, PyTorch. Names we know are "
+                                        "recognised; others are kept as you wrote them."))
+    add_skills = CheckboxesField(_l("Suggested skills"), choices=[], validate_choice=False,
+                                 description=_l("Found in your profile or CV. Tick the ones to add."))
+    years_experience = StringField(_l("Years of experience"),
+                                   description=_l("Whole years of work experience; 0 if you are starting out."))
     education = StringField(_l("Education"))
-    certifications = StringField(_l("Certifications (separate with commas)"))
-    desired_roles = StringField(_l("Roles I want (separate with commas)"))
-    desired_salary_min = StringField(_l("Desired salary from (KRW per year)"))
+    certifications = StringField(_l("Certifications (separate with commas)"),
+                                 description=_l("e.g. ADsP, 정보처리기사"))
+    desired_roles = StringField(_l("Roles I want (separate with commas)"),
+                                description=_l("e.g. 데이터 분석가, ML engineer"))
+    desired_salary_min = StringField(_l("Desired salary from (KRW per year)"),
+                                     description=_l("KRW a year, e.g. 36,000,000"))
     desired_salary_max = StringField(_l("Desired salary up to (KRW per year)"))
     work_mode = SelectField(_l("Preferred work mode"), choices=choices.any_of(choices.WORK_MODES, _l("No preference")))
     phone = StringField(_l("Phone (shown to employers only after you apply)"))
@@ -46,16 +55,20 @@ class ProfileForm(FlaskForm):
 
 
 class CvUploadForm(FlaskForm):
-    cv = FileField(_l("CV file (PDF or DOCX, at most 4 MB)"))
+    cv = FileField(_l("CV file (PDF or DOCX, at most 4 MB)"),
+                   description=_l("A PDF or Word (.docx) file with selectable text. Scanned images cannot be read."))
 
 
 class CvReviewForm(FlaskForm):
     cv_text = TextAreaField(_l("Text read from your CV"))
-    add_skills = CheckboxesField(_l("Skills we found: add them to your profile"), choices=[], validate_choice=False)
+    add_skills = CheckboxesField(_l("Skills we found: add them to your profile"), choices=[], validate_choice=False,
+                                 description=_l("Tick the skills to add to your profile."))
 
 
 class ApplyForm(FlaskForm):
-    note = TextAreaField(_l("A note to the employer (optional)"))
+    note = TextAreaField(_l("A note to the employer (optional)"),
+                         description=_l("Why you are interested, when you could start. The employer sees your "
+                                        "profile, email and phone once you apply."))
 
 
 class RateForm(FlaskForm):
@@ -71,6 +84,6 @@ class MatchFilterForm(FlaskForm):
 
     employment_type = SelectField(_l("Employment type"), choices=choices.any_of(choices.EMPLOYMENT_TYPES))
     work_mode = SelectField(_l("Work mode"), choices=choices.any_of(choices.WORK_MODES))
-    salary_min = StringField(_l("Salary at least (KRW per year)"))
-    skills = StringField(_l("Skills (separate with commas)"))
+    salary_min = StringField(_l("Salary at least (KRW per year)"), description=_l("e.g. 36,000,000"))
+    skills = StringField(_l("Skills (separate with commas)"), description=_l("e.g. Python, 머신러닝"))
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES)
