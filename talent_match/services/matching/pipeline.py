@@ -76,7 +76,7 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     held = _slugs(profile.skills, taxonomy)
     overlap = select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(_implied(held, taxonomy)))
     document = PROFILE.document(profile, taxonomy)
-    query_vector = _query_vector(session, engine, "profile", profile.id, document)
+    query_vector = _query_vector(session, engine, PROFILE.name, profile.id, document)
     ids, ranked, used = _rank(session, engine, POSTING, regions, conditions, overlap, document, query_vector,
                               weights, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
     return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
@@ -100,7 +100,7 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
     overlap = (select(ProfileSkill.profile_id).join(Skill)
                .where(Skill.slug.in_(_implying(wanted, taxonomy))))
     document = POSTING.document(posting, taxonomy)
-    query_vector = _query_vector(session, engine, "posting", posting.id, document)
+    query_vector = _query_vector(session, engine, POSTING.name, posting.id, document)
     ids, ranked, used = _rank(session, engine, PROFILE, [region], conditions, overlap, document, query_vector,
                               weights, lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy), taxonomy),
                               taxonomy)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ...models import ENTITY_KINDS, LexicalTokens, Posting, SeekerProfile, StoredVector
 from . import change_log, documents, lexical
 from .change_log import logged_regions
-from .kinds import EntityKind, kind_of
+from .kinds import POSTING, PROFILE, EntityKind, kind_of
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,12 @@ def stored_hash(encoder, doc: documents.Document) -> str:
 
 def sync_posting(session: Session, engine, posting: Posting) -> bool:
     """Keep the posting's vector and shard membership current. Returns True when it was (re-)encoded."""
-    return _sync(session, engine, kind_of("posting"), posting)
+    return _sync(session, engine, POSTING, posting)
 
 
 def sync_profile(session: Session, engine, profile: SeekerProfile) -> bool:
     """Keep the profile's vector and shard membership current. Returns True when it was (re-)encoded."""
-    return _sync(session, engine, kind_of("profile"), profile)
+    return _sync(session, engine, PROFILE, profile)
 
 
 def remove_entity(session: Session, engine, kind: str, entity_id: int) -> None:

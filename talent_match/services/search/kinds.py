@@ -1,10 +1,10 @@
 """What each kind of searchable entity is: its table, what to load with it, its document, and which shards hold it.
 
 Membership is said once per kind, in the forms its readers need side by side: `shard_regions` for one loaded
-entity (the writer's sync), `in_regions` as a WHERE clause (the lexical index, matching's eligible seekers) and
-`placements` as (entity id, region id) rows (a rebuild, many regions in one pass). A posting is in its region's
-shard while open; a profile in its home and accepted regions' shards while discoverable. tests/test_indexing.py
-checks that the three forms agree.
+entity (the writer's sync), `in_regions` as a WHERE clause (the lexical index, and matching's eligibility, which
+adds the deadline for postings) and `placements` as (entity id, region id) rows (a rebuild, many regions in one
+pass). A posting is in its region's shard while open; a profile in its home and accepted regions' shards while
+discoverable. tests/test_indexing.py checks that the three forms agree.
 """
 from __future__ import annotations
 
