@@ -1,5 +1,5 @@
 """The programme office's pages: regional dashboard and drill-down (suppressed like the public one), the skills
-taxonomy editor, company verification, background jobs and the audit log. Only admins enter."""
+taxonomy editor, company verification, background jobs and the audit log (who enters: tests/test_page_audiences.py)."""
 from __future__ import annotations
 
 import re
@@ -12,10 +12,8 @@ from talent_match.models import AuditEvent, BackgroundJob, Company, Skill, Skill
 from talent_match.services.reference import taxonomy
 
 from . import regional_world
+from .page_support import english
 from .regional_world import SECRET_NAMES
-
-PAGES = ["/admin/", "/admin/regions/gyeongnam", "/admin/skills", "/admin/skills/python", "/admin/companies",
-         "/admin/jobs", "/admin/audit"]
 
 
 @pytest.fixture
@@ -37,46 +35,25 @@ def taxonomy_restored(app):
         taxonomy.Taxonomy.invalidate()
 
 
-def english(client):
-    client.post("/lang/en", data={"next": "/"})
-    return client
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_admin_pages_render_for_admins(login_as, page):
-    client, _ = login_as("admin")
-    assert client.get(page).status_code == 200, page
-
-
-@pytest.mark.parametrize("role", ["seeker", "employer", "institution"])
-def test_admin_pages_refuse_other_roles(login_as, role):
-    client, _ = login_as(role)
-    for page in PAGES:
-        assert client.get(page).status_code == 403, page
-    assert client.post("/admin/skills", data={"slug": "x"}).status_code == 403
-
-
-def test_admin_pages_refuse_anonymous_visitors(client):
-    for page in PAGES:
-        assert client.get(page).status_code == 401, page
-
-
-def test_the_admin_dashboard_hides_small_counts_like_the_public_one(app, login_as):
+@pytest.fixture
+def office(app, login_as):
+    """The programme office's client, in the regional world (tests/regional_world.py)."""
     with app.app_context():
         regional_world.build()
     client, _ = login_as("admin")
-    page = client.get("/admin/").get_data(as_text=True)
+    return client
+
+
+def test_the_admin_dashboard_hides_small_counts_like_the_public_one(office):
+    page = office.get("/admin/").get_data(as_text=True)
     busan = re.search(r'<tr data-region="busan">(.*?)</tr>', page, re.S).group(1)
     assert "&lt;5" in busan and ">2<" not in busan
     assert page.count('class="map-region"') == 17 and 'href="/admin/regions/gyeongnam' in page
     assert "paired-bar-chart" in page                       # the country's skill gap
 
 
-def test_the_region_drill_down_shows_institutions_figures_suppressed(app, login_as):
-    with app.app_context():
-        regional_world.build()
-    client, _ = login_as("admin")
-    page = client.get("/admin/regions/gyeongnam").get_data(as_text=True)
+def test_the_region_drill_down_shows_institutions_figures_suppressed(office):
+    page = office.get("/admin/regions/gyeongnam").get_data(as_text=True)
     row = re.search(r'<th scope="row">경남 AI 아카데미</th>(.*?)</tr>', page, re.S).group(1)
     assert "&lt;5" in row and not re.search(r">[1-4]<", row)  # 3 trainees, 2 completers, ... all hidden
     for secret in SECRET_NAMES:
@@ -185,11 +162,8 @@ def test_the_audit_log_filters_by_action_and_pages(app, login_as):
     assert client.get("/admin/audit?page=abc").status_code == 200
 
 
-def test_admin_figures_match_the_public_dashboard(app, login_as):
-    with app.app_context():
-        regional_world.build()
+def test_admin_figures_match_the_public_dashboard(app, office):
     public = app.test_client().get("/regions/gyeongnam").get_data(as_text=True)
-    admin_client, _ = login_as("admin")
-    admin = admin_client.get("/admin/regions/gyeongnam").get_data(as_text=True)
+    admin = office.get("/admin/regions/gyeongnam").get_data(as_text=True)
     stats = re.compile(r'<p class="stat">(.*?)</p>', re.S)
     assert stats.findall(public) == stats.findall(admin) and len(stats.findall(admin)) == 8

@@ -1,52 +1,31 @@
-"""The employer's pages: dashboard, posting form, candidates and pipeline, company. Only employers enter, and
-each only into their own company's postings."""
+"""The employer's pages: dashboard, posting form, candidates and pipeline, company, and the "still employed?"
+confirmations of their platform hires. Each employer only into their own company's postings and hires."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from talent_match.extensions import db
-from talent_match.models import Application, AuditEvent, Company, Placement, Posting, SeekerProfile
+from talent_match.models import Application, AuditEvent, Company, FollowUp, Placement, Posting, SeekerProfile
 from talent_match.services.hiring import applications
+from talent_match.services.hiring.postings import today_in_korea
+from talent_match.services.training import records as training
 
+from .conftest import login
 from .jobs_support import make_posting, make_profile, user
+from .page_support import english, filled
+from .training_world import cohort, platform_hire, trainee
 
-PAGES = ["/employers/", "/employers/postings/new", "/employers/company"]
-
-
-def english(client):
-    client.post("/lang/en", data={"next": "/"})
-    return client
-
-
-def posting_form(**overrides):
-    data = {"title": "비전 검사 엔지니어", "description": "스마트 팩토리 불량 검출", "required_skills": "Python, 머신러닝",
-            "preferred_skills": "PyTorch", "min_experience": "0", "salary_min": "38,000,000",
-            "salary_max": "48,000,000", "employment_type": "full_time", "work_mode": "onsite", "region": "gyeongnam",
-            "city": "창원시", "openings": "2", "deadline": "", "status": "open"}
-    data.update(overrides)
-    return data
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_employer_pages_render_for_employers(login_as, page):
-    client, _ = login_as("employer")
-    assert client.get(page).status_code == 200, page
-
-
-@pytest.mark.parametrize("role", ["seeker", "institution", "admin"])
-def test_employer_pages_refuse_other_roles(login_as, role):
-    client, _ = login_as(role)
-    for page in PAGES:
-        assert client.get(page).status_code == 403, page
-
-
-def test_employer_pages_refuse_anonymous_visitors(client):
-    for page in PAGES:
-        assert client.get(page).status_code == 401, page
+POSTING = {"title": "비전 검사 엔지니어", "description": "스마트 팩토리 불량 검출",
+           "required_skills": "Python, 머신러닝", "preferred_skills": "PyTorch", "min_experience": "0",
+           "salary_min": "38,000,000", "salary_max": "48,000,000", "employment_type": "full_time",
+           "work_mode": "onsite", "region": "gyeongnam", "city": "창원시", "openings": "2", "deadline": "",
+           "status": "open"}
 
 
 def test_a_posting_is_created_from_the_form_and_listed_on_the_dashboard(app, login_as):
     client, employer_id = login_as("employer")
-    response = client.post("/employers/postings/new", data=posting_form())
+    response = client.post("/employers/postings/new", data=POSTING)
     assert response.status_code == 302
     with app.app_context():
         posting = db.session.scalar(select(Posting))
@@ -60,8 +39,8 @@ def test_a_posting_is_created_from_the_form_and_listed_on_the_dashboard(app, log
 
 def test_posting_errors_are_shown_beside_their_fields(app, login_as):
     client, _ = login_as("employer")
-    response = english(client).post("/employers/postings/new", data=posting_form(
-        title="", salary_min="9", salary_max="1", openings="0", deadline="2026-13-01"))
+    response = english(client).post("/employers/postings/new", data=filled(
+        POSTING, title="", salary_min="9", salary_max="1", openings="0", deadline="2026-13-01"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     for field in ("title", "salary_max", "openings", "deadline"):
@@ -78,7 +57,7 @@ def test_another_companys_posting_answers_404_everywhere(app, login_as, make_use
     client, _ = login_as("employer", company="부산로보틱스")
     for page in (f"/employers/postings/{posting_id}", f"/employers/postings/{posting_id}/edit"):
         assert client.get(page).status_code == 404, page
-    assert client.post(f"/employers/postings/{posting_id}/edit", data=posting_form(title="탈취")).status_code == 404
+    assert client.post(f"/employers/postings/{posting_id}/edit", data=filled(POSTING, title="탈취")).status_code == 404
     with app.app_context():
         assert db.session.get(Posting, posting_id).title == "머신러닝 엔지니어"
 
@@ -89,7 +68,7 @@ def test_a_colleague_edits_the_companys_posting(app, login_as, make_user):
         posting_id = make_posting(owner_id).id
     client, _ = login_as("employer", company="창원정밀")
     assert client.get(f"/employers/postings/{posting_id}/edit").status_code == 200
-    response = client.post(f"/employers/postings/{posting_id}/edit", data=posting_form(title="수정된 제목"))
+    response = client.post(f"/employers/postings/{posting_id}/edit", data=filled(POSTING, title="수정된 제목"))
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Posting, posting_id).title == "수정된 제목"
@@ -187,3 +166,28 @@ def test_the_company_profile_is_saved_but_verified_stays_with_admins(app, login_
         assert (company.industry, company.size, company.verified) == ("자동차 부품", "50-299", False)
     page = english(client).get("/employers/company").get_data(as_text=True)
     assert "Not verified yet" in page
+
+
+def test_an_employer_answers_still_employed_with_one_click(app, client, make_user):
+    """The employers' side of follow-ups (web/confirmations): their platform hires at due checkpoints."""
+    make_user("institution", institution="inst-a", region="gyeongnam")
+    employer_id, employer_email = make_user("employer", company="(주)창원AI")
+    _, other_email = make_user("employer", company="(주)부산AI")
+    with app.app_context():
+        inst = training.institution_by_slug(db.session, "inst-a")
+        cohort(db.session, inst, "GN-01")
+        hire_id = platform_hire(db.session, trainee(db.session, inst, "GN-01", "T1"), user(employer_id),
+                                today_in_korea() - timedelta(days=100), job_title="비전 검사 엔지니어").id
+        db.session.commit()
+    login(client, other_email)
+    assert client.post(f"/hires/follow-ups/{hire_id}", data={"employed": "yes"}).status_code == 404
+    client.post("/auth/logout")
+    login(client, employer_email)
+    assert "비전 검사 엔지니어" in client.get("/hires/follow-ups").get_data(as_text=True)
+    assert client.post(f"/hires/follow-ups/{hire_id}", data={"employed": "yes"}).status_code == 302
+    with app.app_context():
+        answer = db.session.scalar(select(FollowUp))
+        assert (answer.checkpoint_month, answer.status, answer.evidence) == (3, "employed_same_employer", "employer")
+    assert "비전 검사 엔지니어" not in client.get("/hires/follow-ups").get_data(as_text=True)
+    client.post("/auth/logout")
+    assert client.get("/hires/follow-ups").status_code == 401

@@ -18,6 +18,7 @@ from .api_support import ApiClient, cheap_password_hashes, send_csv  # noqa: F40
 from .conftest import login
 from .indexing_support import make_engine
 from .jobs_support import make_posting, posting_data
+from .page_support import filled
 
 REFUSED = {400, 413, 415, 422}
 HEADER_T = "cohort_code,trainee_ref,name,email,status,completion_date,excluded_reason\n"
@@ -47,6 +48,15 @@ def api(id, role, path, body, names=None, method="post", **kw):
 
 def csv_case(id, kind, text):
     return Case(id, "institution", "csv", f"/api/v1/imports/{kind}", text)
+
+
+SIGN_UP = {"role": "seeker", "name": "이름", "email": "ok@example.kr", "password": "long-enough-password",
+           "confirm": "long-enough-password", "region": "gyeongnam", "privacy": "y"}
+
+
+def registration(id, **changed):
+    """A sign-up with one hostile value; the form is shown again (200) or refused (422)."""
+    return Case(id, "anonymous", "web", "/auth/register", filled(SIGN_UP, **changed), expect={200, 422})
 
 
 PROFILE = "/api/v1/profile"
@@ -145,18 +155,10 @@ CASES = [
     csv_case("csv-oversized", "trainees", HEADER_T.encode() + b"GN-1,T1," + b"x" * (6 * 1024 * 1024) + b"\n"),
     csv_case("csv-huge-cell", "trainees", HEADER_T + "GN-1,T1," + "가" * 200_000 + ",,enrolled,,\n"),
     # --- forms ----------------------------------------------------------------------------------------------------
-    Case("form-register-invisible-name", "anonymous", "web", "/auth/register", {
-        "role": "seeker", "name": "\u202e\u200b", "email": "ghost@example.kr", "password": "long-enough-password",
-        "confirm": "long-enough-password", "region": "gyeongnam", "privacy": "y"}, expect={200, 422}),
-    Case("form-register-bad-email", "anonymous", "web", "/auth/register", {
-        "role": "seeker", "name": "이름", "email": "not-an-email", "password": "long-enough-password",
-        "confirm": "long-enough-password", "region": "gyeongnam", "privacy": "y"}, expect={200, 422}),
-    Case("form-register-emoji-email", "anonymous", "web", "/auth/register", {
-        "role": "seeker", "name": "이름", "email": "🚀@🚀", "password": "long-enough-password",
-        "confirm": "long-enough-password", "region": "gyeongnam", "privacy": "y"}, expect={200, 422}),
-    Case("form-register-unknown-region", "anonymous", "web", "/auth/register", {
-        "role": "seeker", "name": "이름", "email": "ok@example.kr", "password": "long-enough-password",
-        "confirm": "long-enough-password", "region": "atlantis", "privacy": "y"}, expect={200, 422}),
+    registration("form-register-invisible-name", name="\u202e\u200b", email="ghost@example.kr"),
+    registration("form-register-bad-email", email="not-an-email"),
+    registration("form-register-emoji-email", email="🚀@🚀"),
+    registration("form-register-unknown-region", region="atlantis"),
     Case("form-profile-nul", "seeker", "web", "/seekers/profile", {
         "kind": "bootcamp_graduate", "home_region": "gyeongnam", "headline": "AI\x00", "work_mode": "",
         "years_experience": "0"}),

@@ -1,10 +1,10 @@
 """The institution's pages: cohorts and trainees, CSV import (preview, confirm) and export, follow-ups due, and
-outcome reports. Only institution users enter, each only into their own institution's records."""
+outcome reports. Each institution only into its own records (who enters at all: tests/test_page_audiences.py)."""
 from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -12,23 +12,15 @@ from sqlalchemy import func, select
 from talent_match.extensions import db
 from talent_match.models import AuditEvent, Cohort, Enrollment, FollowUp, Placement, User
 from talent_match.services.accounts import consent
-from talent_match.services.hiring.postings import today_in_korea
 from talent_match.services.outcomes import ledger as outcomes
 from talent_match.services.training import records as training
 
+from .page_support import english
 from .training_world import check, cohort, job, trainee
 
-PAGES = ["/institutions/", "/institutions/imports", "/institutions/exports", "/institutions/report",
-         "/institutions/report/print", "/institutions/followups", "/institutions/imports/templates/trainees.csv",
-         "/institutions/exports/cohorts.csv"]
 COHORTS_CSV = ("cohort_code,programme_name,region,start_date,end_date\r\n"
                "GN-01,AI 엔지니어 과정,gyeongnam,2024-01-08,2024-06-28\r\n"
                "GN-02,AI 엔지니어 과정,경상남도,2024-07-01,2024-12-20\r\n")
-
-
-def english(client):
-    client.post("/lang/en", data={"next": "/"})
-    return client
 
 
 def institution_of(user_id):
@@ -75,24 +67,6 @@ def upload(client, kind, text, encoding="utf-8"):
 
 def confirm_token(page: str) -> str:
     return re.search(r'name="token" value="([^"]+)"', page).group(1)
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_institution_pages_render_for_institutions(staff, page):
-    assert staff[0].get(page).status_code == 200, page
-
-
-@pytest.mark.parametrize("role", ["seeker", "employer", "admin"])
-def test_institution_pages_refuse_other_roles(login_as, role):
-    client, _ = login_as(role)
-    for page in PAGES:
-        assert client.get(page).status_code == 403, page
-    assert client.post("/institutions/cohorts", data={}).status_code == 403
-
-
-def test_institution_pages_refuse_anonymous_visitors(client):
-    for page in PAGES:
-        assert client.get(page).status_code == 401, page
 
 
 def test_a_programme_and_a_cohort_are_created_from_the_forms(app, staff):
@@ -364,34 +338,3 @@ def test_a_trainee_is_linked_to_a_seeker_account_only_with_consent(app, records,
     with app.app_context():
         assert db.session.get(Enrollment, t1).seeker_user_id is None
 
-
-def test_an_employer_answers_still_employed_with_one_click(app, client, make_user):
-    """The employers' side of follow-ups (web/confirmations): their platform hires at due checkpoints."""
-    from .conftest import login
-
-    make_user("institution", institution="inst-a", region="gyeongnam")
-    employer_id, employer_email = make_user("employer", company="(주)창원AI")
-    _, other_email = make_user("employer", company="(주)부산AI")
-    with app.app_context():
-        inst = training.institution_by_slug(db.session, "inst-a")
-        employer = db.session.get(User, employer_id)
-        cohort(db.session, inst, "GN-01")
-        enrollment = trainee(db.session, inst, "GN-01", "T1")
-        hire = Placement(enrollment=enrollment, company_id=employer.company_id, employer_name="(주)창원AI",
-                         job_title="비전 검사 엔지니어", region_id=employer.company.region_id,
-                         start_date=today_in_korea() - timedelta(days=100), source="platform_hire")
-        db.session.add(hire)
-        db.session.commit()
-        hire_id = hire.id
-    login(client, other_email)
-    assert client.post(f"/hires/follow-ups/{hire_id}", data={"employed": "yes"}).status_code == 404
-    client.post("/auth/logout")
-    login(client, employer_email)
-    assert "비전 검사 엔지니어" in client.get("/hires/follow-ups").get_data(as_text=True)
-    assert client.post(f"/hires/follow-ups/{hire_id}", data={"employed": "yes"}).status_code == 302
-    with app.app_context():
-        answer = db.session.scalar(select(FollowUp))
-        assert (answer.checkpoint_month, answer.status, answer.evidence) == (3, "employed_same_employer", "employer")
-    assert "비전 검사 엔지니어" not in client.get("/hires/follow-ups").get_data(as_text=True)
-    client.post("/auth/logout")
-    assert client.get("/hires/follow-ups").status_code == 401

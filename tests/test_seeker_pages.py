@@ -1,4 +1,4 @@
-"""The seeker's pages: profile, matches, posting, applications. Only seekers enter."""
+"""The seeker's pages: profile, matches, posting, applications (who enters: tests/test_page_audiences.py)."""
 import pytest
 from sqlalchemy import select
 
@@ -6,47 +6,17 @@ from talent_match.extensions import db
 from talent_match.models import Application, Consent, HiddenPosting, MatchFeedback, SeekerProfile
 
 from .jobs_support import make_posting, make_profile
+from .page_support import english, filled
 
-PAGES = ["/seekers/", "/seekers/profile", "/seekers/cv", "/seekers/applications"]
-
-
-def english(client):
-    client.post("/lang/en", data={"next": "/"})
-    return client
-
-
-def profile_form(**overrides):
-    data = {"kind": "bootcamp_graduate", "home_region": "gyeongnam", "accepted_regions": ["busan"],
-            "headline": "AI 부트캠프 수료생", "summary": "불량 검출 모델을 만들었습니다.", "skills": "Python, 머신러닝",
-            "years_experience": "1", "education": "", "certifications": "", "desired_roles": "ML engineer",
-            "desired_salary_min": "36,000,000", "desired_salary_max": "", "work_mode": "", "phone": ""}
-    data.update(overrides)
-    return data
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_seeker_pages_render_for_seekers(login_as, page):
-    client, _ = login_as("seeker")
-    response = client.get(page)
-    assert response.status_code == 200, page
-    assert response.headers["Cache-Control"] == "no-store"
-
-
-@pytest.mark.parametrize("role", ["employer", "institution", "admin"])
-def test_seeker_pages_refuse_other_roles(login_as, role):
-    client, _ = login_as(role)
-    for page in PAGES:
-        assert client.get(page).status_code == 403, page
-
-
-def test_seeker_pages_refuse_anonymous_visitors(client):
-    for page in PAGES:
-        assert client.get(page).status_code == 401, page
+PROFILE = {"kind": "bootcamp_graduate", "home_region": "gyeongnam", "accepted_regions": ["busan"],
+           "headline": "AI 부트캠프 수료생", "summary": "불량 검출 모델을 만들었습니다.", "skills": "Python, 머신러닝",
+           "years_experience": "1", "education": "", "certifications": "", "desired_roles": "ML engineer",
+           "desired_salary_min": "36,000,000", "desired_salary_max": "", "work_mode": "", "phone": ""}
 
 
 def test_the_profile_form_saves_and_records_the_discoverability_consent(app, login_as):
     client, user_id = login_as("seeker")
-    response = client.post("/seekers/profile", data=profile_form(discoverable="y", phone="010-1234-5678"))
+    response = client.post("/seekers/profile", data=filled(PROFILE, discoverable="y", phone="010-1234-5678"))
     assert response.status_code == 302
     with app.app_context():
         profile = db.session.scalar(select(SeekerProfile).where(SeekerProfile.user_id == user_id))
@@ -61,8 +31,8 @@ def test_the_profile_form_saves_and_records_the_discoverability_consent(app, log
 
 def test_profile_errors_are_shown_beside_their_fields(login_as):
     client, _ = login_as("seeker")
-    response = english(client).post("/seekers/profile", data=profile_form(
-        desired_salary_min="50000000", desired_salary_max="30000000", years_experience="lots", phone="12"))
+    response = english(client).post("/seekers/profile", data=filled(
+        PROFILE, desired_salary_min="50000000", desired_salary_max="30000000", years_experience="lots", phone="12"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     for field in ("desired_salary_max", "years_experience", "phone"):

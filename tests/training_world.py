@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from talent_match.models import Placement
 from talent_match.services.training import followups, placements
 from talent_match.services.training import records as training
 
@@ -31,6 +32,16 @@ def job(session, institution, ref, start, region="gyeongnam", in_field=True, wag
     return placements.record_placement(session, institution, {
         "trainee_ref": ref, "employer_name": employer, "job_title": "ML 엔지니어", "region": region,
         "start_date": start, "annual_wage_krw": wage, "employment_type": "full_time", "in_field": in_field})
+
+
+def platform_hire(session, enrollment, employer, start, job_title="ML 엔지니어") -> Placement:
+    """The trainee's job at the employer's company, found through the platform (a hired application records one)."""
+    placement = Placement(enrollment=enrollment, company_id=employer.company_id, employer_name=employer.company.name,
+                          job_title=job_title, region_id=employer.company.region_id, start_date=start,
+                          source="platform_hire")
+    session.add(placement)
+    session.flush()
+    return placement
 
 
 def check(session, institution, ref, month, status, region=None, on="2026-01-05", evidence="institution"):
