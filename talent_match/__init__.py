@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from . import errors, extensions, i18n, security
+    from .mailer import init_mail
     from .api import register_api
     from .cli import register_commands
     from .services import figure_cache
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     init_search_engine(app, extensions.db)
+    init_mail(app, extensions.db)
     register_blueprints(app)
     register_api(app)
     errors.init_app(app)

@@ -75,6 +75,9 @@ def from_environment(instance_path: str | Path) -> dict:
         "TALENT_MATCH_DEVICE": os.environ.get("TALENT_MATCH_DEVICE") or None,
         "INDEX_DIR": os.environ.get("INDEX_DIR") or str(instance / "indexes"),
         "REDIS_URL": redis_url,
+        "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or Defaults.MAIL_FROM,
+        "PUBLIC_BASE_URL": (os.environ.get("PUBLIC_BASE_URL") or Defaults.PUBLIC_BASE_URL).rstrip("/"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
@@ -116,3 +119,7 @@ class Defaults:
     # Privacy: accounts unused this long are purged by `flask purge-inactive`.
     INACTIVE_ACCOUNT_DAYS = 3 * 365
     CONSENT_VERSION = "2026-11"
+    # Mail: without SMTP_URL messages stay in the outbox (/admin/outbox). Links in mail start with PUBLIC_BASE_URL.
+    SMTP_URL = None
+    MAIL_FROM = "지역 AI 인재매칭 <no-reply@talent-match.localhost>"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"

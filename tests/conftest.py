@@ -64,6 +64,7 @@ def app(database_url, tmp_path_factory):
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "API_RATE_LIMIT": "10000 per minute",
         "SERVER_NAME": "localhost",
+        "MAIL_KICKS_DISABLED": True,  # tests deliver with send-mail (or kick on purpose): no stray threads
     })
     with app.app_context():
         upgrade()

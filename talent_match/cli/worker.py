@@ -43,3 +43,15 @@ def worker():
 
 
 COMMANDS = [worker]
+
+
+def deliver_mail() -> None:
+    """RQ entry point for a mail kick: deliver what is due, in the worker's app."""
+    if has_app_context():
+        current_app.extensions["mailer"].deliver(db.engine)
+        return
+    from .. import create_app
+
+    app = create_app()
+    with app.app_context():
+        app.extensions["mailer"].deliver(db.engine)

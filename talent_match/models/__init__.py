@@ -2,6 +2,7 @@
 from .accounts import ROLES, ApiToken, AuditEvent, Consent, User
 from .applications import APPLICATION_STATUSES, Application, ApplicationEvent
 from .indexing import ENTITY_KINDS, BackgroundJob, IndexChange, LexicalTokens, StoredVector
+from .mail import OUTBOX_STATUSES, OutboxMessage
 from .outcomes import FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, PLACEMENT_SOURCES, FollowUp, Placement
 from .postings import (COMPANY_SIZES, EMPLOYMENT_TYPES, POSTING_STATUSES, Company, HiddenPosting, MatchFeedback,
                        Posting, PostingSkill)
