@@ -143,3 +143,20 @@ def test_company_profile_is_edited_by_its_users_but_verified_only_by_admins(app_
     assert db.session.get(Company, company.id).verified is True
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "company_verified"))
     assert event.object_id == str(company.id) and event.actor_id == admin_id
+
+
+def test_renaming_a_verified_company_withdraws_the_verification_and_is_audited(app_ctx, make_user):
+    employer_id, _ = make_user("employer", company="창원정밀")
+    admin_id, _ = make_user("admin")
+    company = companies.set_verified(db.session, user(admin_id), companies.company_of(db.session, user(employer_id)),
+                                     True)
+    companies.update(db.session, user(employer_id), {"industry": "자동차 부품"})
+    assert company.verified is True  # other details do not touch the verification
+    companies.update(db.session, user(employer_id), {"name": "Samsung Electronics"})
+    db.session.commit()
+    assert db.session.get(Company, company.id).verified is False
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "company_updated")
+                                .order_by(AuditEvent.id)).all()
+    assert [(e.actor_id, e.details["changed"], e.details["verification_withdrawn"]) for e in events] == [
+        (employer_id, ["industry"], False), (employer_id, ["name"], True)]
+    assert events[-1].details["name"] == ["창원정밀", "Samsung Electronics"]
