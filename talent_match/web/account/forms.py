@@ -6,4 +6,5 @@ from wtforms.validators import Length
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("What the token is for, e.g. 'HR system'"), validators=[Length(max=80)])
+    name = StringField(_l("What the token is for, e.g. 'HR system'"), validators=[Length(max=80)],
+                       render_kw={"autocomplete": "off"})

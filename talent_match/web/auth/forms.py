@@ -8,8 +8,10 @@ from .. import choices
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me signed in"))
 
 
@@ -18,11 +20,12 @@ class RegistrationForm(FlaskForm):
         ("seeker", _l("A job seeker")), ("employer", _l("An employer (SME)")),
         ("institution", _l("A university, bootcamp or technopark")),
     ])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], render_kw={"autocomplete": "name"})
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)],
-                             description=_l("At least 10 characters."))
-    confirm = PasswordField(_l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ"))])
+                             description=_l("At least 10 characters."), render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ"))],
+                            render_kw={"autocomplete": "new-password"})
     region = SelectField(_l("Region"), choices=choices.regions,
                          description=_l("Seekers: your home region. Employers and institutions: where you are based."))
     company = StringField(_l("Company name (employers)"), validators=[Length(max=200)])
@@ -35,7 +38,10 @@ class RegistrationForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)],
+                                 render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat new password"),
-                            validators=[EqualTo("new_password", message=_l("Passwords differ"))])
+                            validators=[EqualTo("new_password", message=_l("Passwords differ"))],
+                            render_kw={"autocomplete": "new-password"})

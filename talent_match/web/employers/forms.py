@@ -30,7 +30,7 @@ class PostingForm(FlaskForm):
 
 
 class CompanyForm(FlaskForm):
-    name = StringField(_l("Company name"))
+    name = StringField(_l("Company name"), render_kw={"autocomplete": "organization"})
     region = SelectField(_l("Region"), choices=choices.regions)
     industry = StringField(_l("Industry"), description=_l("e.g. 자동차 부품 제조, 스마트 팩토리"))
     size = SelectField(_l("Size"), choices=choices.COMPANY_SIZES)

@@ -10,6 +10,7 @@ class ConsentForm(FlaskForm):
 
 
 class DeleteForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
     confirm = BooleanField(_l("I understand that my account and my personal data will be deleted for good"),
                            validators=[DataRequired()])

@@ -50,7 +50,7 @@ class ProfileForm(FlaskForm):
                                      description=_l("KRW a year, e.g. 36,000,000"))
     desired_salary_max = StringField(_l("Desired salary up to (KRW per year)"))
     work_mode = SelectField(_l("Preferred work mode"), choices=choices.any_of(choices.WORK_MODES, _l("No preference")))
-    phone = StringField(_l("Phone (shown to employers only after you apply)"))
+    phone = StringField(_l("Phone (shown to employers only after you apply)"), render_kw={"autocomplete": "tel"})
     discoverable = BooleanField(_l("Let employers in my regions find my profile and invite me (optional)"))
 
 
