@@ -128,7 +128,7 @@ POLICY: dict[str, Rule] = {
     "api.list_cohorts": rule(INSTITUTION),
     "api.list_trainees": rule(INSTITUTION, owns={"code": "cohort_code"}),
     "api.list_placements": rule(INSTITUTION),
-    "api.list_follow_ups": rule(INSTITUTION),
+    "api.list_followups": rule(INSTITUTION),
     "api.get_outcomes": rule(INSTITUTION, owns={"cohort": "cohort_code"}, query={"cohort": "{cohort}"}),
     "api.import_csv": rule(INSTITUTION, args={"kind": "cohorts"}, raw=("text/csv", b"")),
     # --- the programme office --------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def list_placements():
 
 @bp.get("/followups")
 @allow(INSTITUTION)
-def list_follow_ups():
+def list_followups():
     return _records("followups")
 
 
