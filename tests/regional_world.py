@@ -14,17 +14,8 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from talent_match.extensions import db
-from talent_match.models import (
-    Company,
-    Institution,
-    Posting,
-    PostingSkill,
-    ProfileSkill,
-    Region,
-    SeekerProfile,
-    Skill,
-    User,
-)
+from talent_match.models import (Company, Institution, Posting, PostingSkill, ProfileSkill, Region, SeekerProfile,
+                                 Skill, User)
 from talent_match.services.training import records as training
 
 from .conftest import PASSWORD

@@ -9,25 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from talent_match.extensions import db
-from talent_match.models import (
-    ApiToken,
-    Application,
-    AuditEvent,
-    Consent,
-    Enrollment,
-    FollowUp,
-    Placement,
-    SeekerProfile,
-    StoredVector,
-    User,
-)
+from talent_match.models import (ApiToken, Application, AuditEvent, Consent, Enrollment, FollowUp, Placement,
+                                 SeekerProfile, StoredVector, User)
+from talent_match.services import audit
 from talent_match.services.accounts import api_tokens
 from talent_match.services.hiring import applications
 from talent_match.services.hiring.postings import today_in_korea
 from talent_match.services.matching import pipeline as matching
 from talent_match.services.outcomes import ledger as outcomes
 from talent_match.services.privacy import consents
-from talent_match.services import audit
 from talent_match.services.search.indexing import logged_regions
 from talent_match.services.training import trainee_links
 

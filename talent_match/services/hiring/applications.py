@@ -13,16 +13,8 @@ from datetime import date
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from ...models import (
-    APPLICATION_STATUSES,
-    Application,
-    ApplicationEvent,
-    Enrollment,
-    Placement,
-    Posting,
-    SeekerProfile,
-    User,
-)
+from ...models import (APPLICATION_STATUSES, Application, ApplicationEvent, Enrollment, Placement, Posting,
+                       SeekerProfile, User)
 from .. import validation as v
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..messages import msg

@@ -13,18 +13,8 @@ from datetime import date
 from sqlalchemy import and_, desc, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from ...models import (
-    Cohort,
-    Company,
-    Enrollment,
-    Placement,
-    Posting,
-    PostingSkill,
-    ProfileSkill,
-    Region,
-    SeekerProfile,
-    Skill,
-)
+from ...models import (Cohort, Company, Enrollment, Placement, Posting, PostingSkill, ProfileSkill, Region,
+                       SeekerProfile, Skill)
 from .. import figure_cache
 from ..hiring.postings import open_filter, today_in_korea
 from . import disclosure

@@ -7,19 +7,8 @@ from datetime import date, datetime, timezone
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
-from ...models import (
-    ApiToken,
-    Application,
-    AuditEvent,
-    Consent,
-    Enrollment,
-    FollowUp,
-    HiddenPosting,
-    MatchFeedback,
-    Placement,
-    Posting,
-    User,
-)
+from ...models import (ApiToken, Application, AuditEvent, Consent, Enrollment, FollowUp, HiddenPosting, MatchFeedback,
+                       Placement, Posting, User)
 from ...models.base import utcnow
 from ..accounts import consent
 

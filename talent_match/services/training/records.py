@@ -11,17 +11,8 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ...models import (
-    ENROLLMENT_STATUSES,
-    EXCLUSION_REASONS,
-    Cohort,
-    Enrollment,
-    FollowUp,
-    Institution,
-    Placement,
-    Programme,
-    Region,
-)
+from ...models import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, Cohort, Enrollment, FollowUp, Institution, Placement,
+                       Programme, Region)
 from .. import validation as v
 from ..errors import NotFound, ValidationFailed
 from ..messages import msg

@@ -15,15 +15,7 @@ from ...services.reference.regions import all_regions
 from ..access import gate
 from ..engine import search_engine
 from ..forms import ButtonForm, apply_errors, is_safe_redirect, saved
-from .forms import (
-    ApplyForm,
-    CvReviewForm,
-    CvUploadForm,
-    MatchFilterForm,
-    ProfileForm,
-    RateForm,
-    skills_text,
-)
+from .forms import ApplyForm, CvReviewForm, CvUploadForm, MatchFilterForm, ProfileForm, RateForm, skills_text
 
 bp = gate(Blueprint("seekers", __name__, url_prefix="/seekers"), "seeker")
 
