@@ -19,8 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
+
+from scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +38,7 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-seed-"))
     base_url = os.environ.get("DATABASE_URL")
-    database_url, drop = (_postgres(base_url) if base_url else (f"sqlite:///{workdir / 'bench.db'}", None))
+    database_url, drop = (scratch_database(base_url, "tm_bench") if base_url else (f"sqlite:///{workdir / 'bench.db'}", None))
     env = {**os.environ, "DATABASE_URL": database_url, "TALENT_MATCH_INSTANCE": str(workdir),
            "INDEX_DIR": str(workdir / "indexes"), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
@@ -81,24 +82,6 @@ def main() -> int:
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
     return 0
-
-
-def _postgres(base_url: str):
-    """A fresh database beside the one in DATABASE_URL, and a function that drops it."""
-    import sqlalchemy as sa
-
-    url = sa.engine.make_url(base_url.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql+psycopg")
-    name = f"tm_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 if __name__ == "__main__":

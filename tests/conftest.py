@@ -9,7 +9,6 @@ import os
 import uuid
 
 import pytest
-import sqlalchemy as sa
 from flask_migrate import upgrade
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -17,6 +16,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from talent_match import create_app  # noqa: E402
 from talent_match.extensions import db  # noqa: E402
+from scripts.scratch_db import scratch_database  # noqa: E402
 from talent_match.services import figure_cache  # noqa: E402
 
 # Reference data loaded by migrations: kept between tests.
@@ -24,27 +24,11 @@ REFERENCE_TABLES = {"region", "skill", "skill_alias", "alembic_version"}
 PASSWORD = "correct-horse-battery"
 
 
-def _postgres_database(base_url: str):
-    """Create a private database for this session; return its URL and a function that drops it."""
-    url = sa.engine.make_url(base_url).set(drivername="postgresql+psycopg")
-    name = f"tm_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     base = os.environ.get("TEST_DATABASE_URL")
     if base:
-        url, drop = _postgres_database(base)
+        url, drop = scratch_database(base, "tm_test")
         yield url
         drop()
     else:

@@ -19,7 +19,8 @@ from talent_match.models import (Application, Cohort, Company, Consent, Enrollme
                                  profile_accepted_region)
 from talent_match.services import demo
 
-from .conftest import _postgres_database
+from scripts.scratch_db import scratch_database
+
 from .indexing_support import make_engine
 
 TODAY = date(2026, 11, 23)
@@ -37,7 +38,7 @@ def _seed(session, **overrides):
 def world(tmp_path_factory):
     """One small demo world in its own database, shared by the read-only tests of this module."""
     base = os.environ.get("TEST_DATABASE_URL")
-    url, drop = _postgres_database(base) if base else (
+    url, drop = scratch_database(base, "tm_test") if base else (
         f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}", None)
     instance = tmp_path_factory.mktemp("demo-instance")
     app = create_app({"TESTING": True, "SECRET_KEY": "test-" + uuid.uuid4().hex, "SQLALCHEMY_DATABASE_URI": url,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
 from .base import Timestamped
@@ -26,10 +26,18 @@ class Institution(Timestamped, db.Model):
     programmes = relationship("Programme", back_populates="institution")
 
 
-class Programme(Timestamped, db.Model):
-    __table_args__ = (UniqueConstraint("institution_id", "name"),)
+class InstitutionRecord(Timestamped):
+    """A record one institution keeps (programme, cohort, trainee): services reach it only through its owner."""
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), nullable=False, index=True)
+
+    @declared_attr
+    def institution_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("institution.id"), nullable=False, index=True)
+
+
+class Programme(InstitutionRecord, db.Model):
+    __table_args__ = (UniqueConstraint("institution_id", "name"),)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     field: Mapped[str] = mapped_column(String(120), nullable=False, default="AI")
     funding_programme: Mapped[str] = mapped_column(String(200), nullable=False, default="")
@@ -38,10 +46,8 @@ class Programme(Timestamped, db.Model):
     cohorts = relationship("Cohort", back_populates="programme")
 
 
-class Cohort(Timestamped, db.Model):
+class Cohort(InstitutionRecord, db.Model):
     __table_args__ = (UniqueConstraint("institution_id", "code"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), nullable=False, index=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), nullable=False, index=True)
     code: Mapped[str] = mapped_column(String(60), nullable=False)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), nullable=False, index=True)
@@ -55,12 +61,10 @@ class Cohort(Timestamped, db.Model):
     enrollments = relationship("Enrollment", back_populates="cohort")
 
 
-class Enrollment(Timestamped, db.Model):
+class Enrollment(InstitutionRecord, db.Model):
     """A trainee in a cohort. `trainee_ref` is the institution's own reference, unique within it."""
 
     __table_args__ = (UniqueConstraint("institution_id", "trainee_ref"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), nullable=False, index=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), nullable=False, index=True)
     trainee_ref: Mapped[str] = mapped_column(String(60), nullable=False)
     # Personal fields are blanked when the trainee deletes their account; the row stays as a pseudonym.
