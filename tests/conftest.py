@@ -19,6 +19,8 @@ from talent_match.extensions import db  # noqa: E402
 from scripts.scratch_db import scratch_database  # noqa: E402
 from talent_match.services import figure_cache  # noqa: E402
 
+from .mail_support import smtp_server  # noqa: E402, F401 - a real SMTP server, for every test that sends mail
+
 # Reference data loaded by migrations: kept between tests.
 REFERENCE_TABLES = {"region", "skill", "skill_alias", "alembic_version"}
 PASSWORD = "correct-horse-battery"

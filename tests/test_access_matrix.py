@@ -4,10 +4,14 @@ The world holds two of each owner (seekers A and B, employers X and Y, instituti
 with one object of every kind. Each endpoint is called by everyone: those outside its declared audience get
 401/403; those inside get their own objects, and 403/404 when any owned argument names another owner's object.
 No response may contain another person's identifying strings (names, emails, phones, drafts, cohort codes,
-trainees), and a refused request changes nothing. tests/access_policy.py declares what is expected.
+trainees), and a refused request changes nothing. tests/access_policy.py declares what is expected. And no GET, by anyone,
+writes to the database beyond the activity trail (the audit log of who saw what, when an account or token was
+last used): a page that reads never writes.
 """
 from __future__ import annotations
 
+import contextlib
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -294,6 +298,30 @@ def _fingerprint(app) -> tuple:
     return totals + states
 
 
+# What a GET may write: the audit trail (candidate views, exports), and when an account or token was last used.
+ACTIVITY_WRITES = re.compile(r'(INSERT INTO audit_event\b|UPDATE "?user"? SET last_seen_at=|UPDATE api_token SET '
+                             r'last_used_at=)')
+
+
+@contextlib.contextmanager
+def _writes(app):
+    """The INSERT, UPDATE and DELETE statements run inside the block, but for the activity trail."""
+    found: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        text = " ".join(statement.split())
+        if text.split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE") and not ACTIVITY_WRITES.match(text):
+            found.append(text[:100])
+
+    with app.app_context():
+        bind = db.engine
+    sa.event.listen(bind, "before_cursor_execute", record)
+    try:
+        yield found
+    finally:
+        sa.event.remove(bind, "before_cursor_execute", record)
+
+
 def _methods(url_rule) -> list[str]:
     return sorted(url_rule.methods - {"HEAD", "OPTIONS"})
 
@@ -371,8 +399,11 @@ def test_access_matrix(app, world, endpoint):
                 own_calls.append((url_rule, method, actor))
     assert _fingerprint(app) == before or problems, "a refused request changed the database"
     for url_rule, method, actor in own_calls:
-        response, url = _request(app, world, identifier, endpoint, url_rule, method, actor)
+        with _writes(app) as writes:
+            response, url = _request(app, world, identifier, endpoint, url_rule, method, actor)
         check(response, url, actor, method)
+        if method == "GET" and writes:
+            problems.append(f"{actor} GET {url} writes: {writes}")
         if response.status_code in (401, 403, 404, 405):
             problems.append(f"{actor} {method} {url}: {response.status_code} on their own object")
     assert not problems, "\n".join(problems)

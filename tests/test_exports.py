@@ -50,7 +50,8 @@ def test_exports_have_the_import_columns_and_reimport_unchanged(loaded, kind):
 def test_trainee_export_reads_like_the_import(loaded):
     rows = read_csv(to_csv(export_rows(db.session, loaded, "trainees")))
     assert rows[0] == {"cohort_code": "GN-01", "trainee_ref": "T001", "name": "김민준", "email": "minjun@example.kr",
-                       "status": "completed", "completion_date": "2024-06-28", "excluded_reason": ""}
+                       "status": "completed", "completion_date": "2024-06-28", "excluded_reason": "",
+                       "contact_consent": "false"}
 
 
 def test_csv_neutralises_formula_text_but_not_numbers():

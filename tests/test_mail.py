@@ -1,10 +1,8 @@
 """Outgoing mail through a real SMTP server (aiosmtpd, in this process): queued in the outbox first, delivered
 once, retried with backoff on a temporary refusal, given up on a permanent one, never sent twice."""
-import socket
 import ssl
 import threading
 from datetime import timedelta
-from email import message_from_bytes
 
 import pytest
 import trustme
@@ -19,35 +17,9 @@ from talent_match.models.base import utcnow
 from talent_match.services.mail import delivery, outbox
 from talent_match.services.mail.smtp import SmtpSettings
 
+from .mail_support import Inbox, free_port
+
 FROM = "지역 AI 인재매칭 <no-reply@talent-match.test>"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it accepts, and refuses with `refuse` codes first when told to."""
-
-    def __init__(self):
-        self.messages, self.refuse = [], []
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return self.refuse.pop(0)
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.original_content)))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield inbox, SmtpSettings.from_url(f"smtp://127.0.0.1:{controller.port}")
-    controller.stop()
 
 
 def _queue(count=1, **extra):
@@ -99,7 +71,7 @@ def test_a_permanent_refusal_fails_without_retrying(app_ctx, smtp_server):
 
 
 def test_an_unreachable_server_is_retried_until_the_attempts_run_out(app_ctx):
-    dead = SmtpSettings.from_url(f"smtp://127.0.0.1:{_free_port()}")
+    dead = SmtpSettings.from_url(f"smtp://127.0.0.1:{free_port()}")
     _queue()
     now = utcnow()
     for attempt in range(delivery.MAX_ATTEMPTS):
@@ -174,7 +146,7 @@ def test_starttls_and_implicit_tls_with_a_login(app_ctx, tmp_path, monkeypatch, 
     certificate.configure_cert(context)
     authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     options = {"tls_context": context, "require_starttls": True} if scheme == "smtp+starttls" else \
         {"ssl_context": context, "auth_require_tls": False}  # aiosmtpd does not count implicit TLS as TLS
     controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=_Authenticator(),

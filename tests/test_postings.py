@@ -97,7 +97,7 @@ def test_a_posting_past_its_deadline_counts_as_closed_and_close_expired_writes_i
 def test_the_dashboard_listing_shows_expired_postings_closed_without_writing(app_ctx, make_user):
     employer_id, _ = make_user("employer")
     posting = make_posting(employer_id, deadline=today_in_korea().isoformat())
-    summaries = postings.list_for_company(db.session, engine(), user(employer_id),
+    summaries = postings.list_for_company(db.session, user(employer_id),
                                           today=today_in_korea() + timedelta(days=1))
     assert [(s.posting.id, s.status) for s in summaries] == [(posting.id, "closed")]
     assert posting.status == "open" and not db.session.dirty  # a page that reads never writes

@@ -6,7 +6,6 @@ from ..models import APPLICATION_STATUSES
 from ..services import validation as v
 from ..services.hiring import applications, postings
 from ..web.access import allow
-from ..web.engine import search_engine
 from .blueprint import bp
 from .auth import caller
 from .openapi import ID, PAGING, json_body, op, path, query
@@ -40,9 +39,8 @@ def list_applications():
     elif posting_id is not None:
         rows = applications.for_posting(db.session, user, posting_id)
     else:
-        rows = [a for summary in postings.list_for_company(db.session, search_engine(), user)
+        rows = [a for summary in postings.list_for_company(db.session, user)
                 for a in applications.for_posting(db.session, user, summary.posting.id)]
-        db.session.commit()  # listing closes postings past their deadline
     return page_of([application_json(a) for a in sliced(rows, page, per_page)],
                    page=page, per_page=per_page, total=len(rows))
 

@@ -43,7 +43,7 @@ def _json_row(row: dict) -> dict:
             value = value.isoformat()
         elif value == "":
             value = None
-        elif name == "in_field":
+        elif name in ("in_field", "contact_consent"):
             value = value == "true"
         shown[name] = value
     return shown

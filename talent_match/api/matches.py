@@ -75,8 +75,6 @@ def seeker_matches():
     page, per_page = page_args()
     filters, sort = _filters(("employment_type", "work_mode", "salary_min", "skills"))
     profile = profiles.profile_of(db.session, caller())
-    postings.close_expired(db.session, search_engine())
-    db.session.commit()
     result = matching.for_profile(db.session, search_engine(), profile, filters=filters, sort=sort, page=page,
                                   per_page=per_page, weights=current_app.config["MATCH_WEIGHTS"])
     return _result_page(result, [match_json(item) for item in result.items])

@@ -150,18 +150,23 @@ SCHEMAS.update({
         "today) and `wage` (default the posting's salary): it enters the outcome ledger as a placement.")),
     "Cohort": obj({
         "cohort_code": text(), "programme_name": text(), "region": text(), "start_date": DATE, "end_date": DATE,
-    }, ("cohort_code", "programme_name", "region", "start_date", "end_date")),
+        "capacity": nullable(integer(1, 10_000)),
+    }, ("cohort_code", "programme_name", "region", "start_date", "end_date", "capacity")),
     "Trainee": obj({
         "cohort_code": text(), "trainee_ref": text(), "name": nullable(text()), "email": nullable(text()),
         "status": enum(ENROLLMENT_STATUSES), "completion_date": nullable(DATE),
         "excluded_reason": nullable(enum(EXCLUSION_REASONS)),
-    }, ("cohort_code", "trainee_ref", "name", "email", "status", "completion_date", "excluded_reason")),
+        "contact_consent": {"type": "boolean", "description": "The trainee agreed to be asked about their job by "
+                                                              "email at each checkpoint."},
+    }, ("cohort_code", "trainee_ref", "name", "email", "status", "completion_date", "excluded_reason",
+        "contact_consent")),
     "Placement": obj({
         "trainee_ref": text(), "employer_name": text(), "job_title": nullable(text()), "region": text(),
         "start_date": DATE, "annual_wage_krw": nullable(integer(0)), "employment_type": enum(EMPLOYMENT_TYPES),
         "in_field": {"type": "boolean"},
+        "employer_email": nullable(text(description="Whom the platform asks whether the person is still employed.")),
     }, ("trainee_ref", "employer_name", "job_title", "region", "start_date", "annual_wage_krw", "employment_type",
-        "in_field")),
+        "in_field", "employer_email")),
     "FollowUp": obj({
         "trainee_ref": text(), "checkpoint_month": integer(1), "status": enum(FOLLOW_UP_STATUSES),
         "region": nullable(text()), "checked_on": DATE, "evidence": enum(FOLLOW_UP_EVIDENCE),

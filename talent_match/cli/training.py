@@ -14,6 +14,7 @@ from ..extensions import db
 from ..services.errors import DomainError, NotFound
 from ..services.outcomes import disclosure
 from ..services.outcomes import ledger as outcomes
+from ..services.training import outreach
 from ..services.training import records as training
 from ..services.transfers import exports, imports
 from ..services.transfers.imports import ImportRefused
@@ -117,4 +118,24 @@ def _cell(value) -> str:
     return "-" if value is None else str(value)
 
 
-COMMANDS.extend([import_csv, export_csv, outcomes_command])
+@click.command("outreach")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to act for (default: today in Korea).")
+@click.option("--institution", "slug", default=None, help="Only this institution's trainees.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@with_appcontext
+def outreach_command(as_of, slug, as_json):
+    """Queue the follow-up questions due (employers and trainees, by email) and their reminders; run it daily.
+    `flask send-mail` (or the worker) delivers them."""
+    day = as_of.date() if as_of else _today()
+    links = outreach.Links(current_app.config["SECRET_KEY"], current_app.config["PUBLIC_BASE_URL"])
+    counts = outreach.run(db.session, day, links, institution=_institution(slug) if slug else None)
+    db.session.commit()
+    if as_json:
+        click.echo(json.dumps(counts))
+    else:
+        click.echo(f"as of {day.isoformat()}: {counts['employer_requests']} employer request(s), "
+                   f"{counts['trainee_requests']} trainee request(s), {counts['reminders']} reminder(s) queued")
+
+
+COMMANDS.extend([import_csv, export_csv, outcomes_command, outreach_command])

@@ -3,7 +3,8 @@ from .accounts import ROLES, ApiToken, AuditEvent, Consent, User
 from .applications import APPLICATION_STATUSES, Application, ApplicationEvent
 from .indexing import ENTITY_KINDS, BackgroundJob, IndexChange, LexicalTokens, StoredVector
 from .mail import OUTBOX_STATUSES, OutboxMessage
-from .outcomes import FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, PLACEMENT_SOURCES, FollowUp, Placement
+from .outcomes import (FOLLOW_UP_AUDIENCES, FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, PLACEMENT_SOURCES,
+                       VERIFYING_EVIDENCE, FollowUp, FollowUpRequest, Placement)
 from .postings import (COMPANY_SIZES, EMPLOYMENT_TYPES, POSTING_STATUSES, Company, HiddenPosting, MatchFeedback,
                        Posting, PostingSkill)
 from .profiles import SEEKER_KINDS, WORK_MODES, ProfileSkill, SeekerProfile, profile_accepted_region

@@ -1,17 +1,23 @@
 """The outcome ledger: placements and the follow-ups that tell whether people stayed."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import Timestamped
 
 PLACEMENT_SOURCES = ("platform_hire", "institution", "trainee", "employer_confirmed")
-FOLLOW_UP_STATUSES = ("employed_same_employer", "employed_other_employer", "not_employed", "unknown")
+# left_employer: the first employer says the person left before the checkpoint (other work unknown);
+# in_education and military_service are answers too, and not employment.
+FOLLOW_UP_STATUSES = ("employed_same_employer", "employed_other_employer", "left_employer", "not_employed",
+                      "in_education", "military_service", "unknown")
+# Who answered: the source every follow-up keeps. Employers and insurance records verify; the others report.
 FOLLOW_UP_EVIDENCE = ("employer", "institution", "trainee", "insurance_record")
+VERIFYING_EVIDENCE = ("employer", "insurance_record")
+FOLLOW_UP_AUDIENCES = ("employer", "trainee")
 
 
 class Placement(Timestamped, db.Model):
@@ -35,6 +41,8 @@ class Placement(Timestamped, db.Model):
     employment_type: Mapped[str] = mapped_column(String(20), nullable=False, default="full_time")
     in_field: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     source: Mapped[str] = mapped_column(String(20), nullable=False, default="institution")
+    # Whom the platform asks "still employed?" at each checkpoint (the institution's contact, or who hired).
+    employer_email: Mapped[str | None] = mapped_column(String(254))
 
     enrollment = relationship("Enrollment", back_populates="placements")
     company = relationship("Company")
@@ -56,3 +64,29 @@ class FollowUp(Timestamped, db.Model):
 
     enrollment = relationship("Enrollment", back_populates="follow_ups")
     region = relationship("Region")
+
+
+class FollowUpRequest(Timestamped, db.Model):
+    """One checkpoint's question to the employer or the trainee, by email with a signed one-click link.
+
+    The link carries this row's id and `nonce`; it works until `expires_at` and only once (`answered_at`).
+    Reminders go out after REMINDER_DAYS until someone answers the checkpoint."""
+
+    __table_args__ = (UniqueConstraint("enrollment_id", "checkpoint_month", "audience"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id", ondelete="SET NULL"))
+    checkpoint_month: Mapped[int] = mapped_column(Integer, nullable=False)
+    audience: Mapped[str] = mapped_column(String(10), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    nonce: Mapped[str] = mapped_column(String(64), nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    reminders: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[str | None] = mapped_column(String(30))
+
+    enrollment = relationship("Enrollment")
+    placement = relationship("Placement")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
@@ -75,6 +75,8 @@ class Enrollment(InstitutionRecord, db.Model):
     excluded_reason: Mapped[str | None] = mapped_column(String(30))
     seeker_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     shares_outcomes: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The trainee agreed to be asked by email about their job at each checkpoint (needs `email`).
+    contact_consent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     institution = relationship("Institution")
     cohort = relationship("Cohort", back_populates="enrollments")

@@ -134,7 +134,9 @@ CHOICE_ALIASES = {
     "part_time": ("파트타임", "시간제", "아르바이트"),
     "employed_same_employer": ("동일기업재직", "동일회사재직", "같은회사재직", "재직동일기업"),
     "employed_other_employer": ("타기업재직", "다른회사재직", "이직", "재직타기업"),
-    "not_employed": ("미취업", "퇴사", "실업", "미재직"),
+    "left_employer": ("퇴사확인", "기업퇴사", "이전회사퇴사"),
+    "not_employed": ("미취업", "퇴사", "실업", "미재직", "구직중"),
+    "in_education": ("진학중", "학업중", "대학원재학"),
     "unknown": ("미확인", "알수없음", "모름", "확인불가"),
     "employer": ("기업", "고용주", "회사", "기업확인"),
     "institution": ("기관", "기관확인"),
@@ -170,8 +172,21 @@ def clean_choice(value, field: str, choices, *, required: bool = True, default=N
     raise ValidationFailed({field: [msg("must be one of {choices}", choices=", ".join(choices))]})
 
 
+# How Korean spreadsheets write dates: 2026.09.03, 2026/09/03, 2026. 9. 3., 20260903 (and 2026-9-3).
+_SPREADSHEET_DATE = re.compile(r"(\d{4})\s*([-./])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*\.?|(\d{4})(\d{2})(\d{2})")
+
+
+def iso_date_text(text: str) -> str:
+    """A spreadsheet's date cell as YYYY-MM-DD, for clean_date; other text unchanged (clean_date says why)."""
+    found = _SPREADSHEET_DATE.fullmatch(text.strip())
+    if found is None:
+        return text
+    year, month, day = (found[1], found[3], found[4]) if found[1] else (found[5], found[6], found[7])
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
 def clean_date(value, field: str, *, required: bool = False) -> date | None:
-    """A date as YYYY-MM-DD (or a date object)."""
+    """A date as YYYY-MM-DD (or a date object): what forms and the API send. CSV cells pass iso_date_text first."""
     if value in (None, ""):
         if required:
             raise ValidationFailed({field: [msg("is required (YYYY-MM-DD)")]})

@@ -46,7 +46,9 @@ PLACEMENT_SOURCES = _labelled(models.PLACEMENT_SOURCES, {
     "employer_confirmed": _l("Confirmed by the employer")})
 FOLLOW_UP_STATUSES = _labelled(models.FOLLOW_UP_STATUSES, {
     "employed_same_employer": _l("Employed, same employer"),
-    "employed_other_employer": _l("Employed, another employer"), "not_employed": _l("Not employed"),
+    "employed_other_employer": _l("Employed, another employer"),
+    "left_employer": _l("Left the first employer (other work unknown)"), "not_employed": _l("Not employed"),
+    "in_education": _l("In education"), "military_service": _l("Military service"),
     "unknown": _l("Could not find out")})
 FOLLOW_UP_EVIDENCE = _labelled(models.FOLLOW_UP_EVIDENCE, {
     "institution": _l("Asked by the institution"), "trainee": _l("Told by the trainee"),

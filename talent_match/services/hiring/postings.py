@@ -98,9 +98,9 @@ class PostingSummary:
     active: int                   # applications still in play
 
 
-def list_for_company(session: Session, engine, actor: User, *, today: date | None = None) -> list[PostingSummary]:
+def list_for_company(session: Session, actor: User, *, today: date | None = None) -> list[PostingSummary]:
     """The company's postings, newest first, with their application counts and effective status (an expired one
-    shows closed; nothing is written). `engine` is unused, kept for the callers that pass it."""
+    shows closed; nothing is written)."""
     today = today or today_in_korea()
     company = company_of(session, actor)
     postings = list(session.scalars(select(Posting).where(Posting.company_id == company.id)

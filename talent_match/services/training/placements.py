@@ -11,10 +11,12 @@ from ...models import EMPLOYMENT_TYPES, Enrollment, Institution, Placement
 from .. import validation as v
 from ..errors import ValidationFailed
 from ..messages import msg
-from .records import Records, save_one, upsert_keyed
+from .records import Records, given, save_one, upsert_keyed
 
 # How an institution learned of a job it reports (a platform hire is written by services.hiring.applications).
 REPORTED_SOURCES = ("institution", "trainee", "employer_confirmed")
+# Fields a CSV may leave out (their columns), kept as they are on an update.
+OPTIONAL = ("job_title", "annual_wage_krw", "employment_type", "employer_email")
 
 
 def clean_placement(records: Records, data: dict) -> dict:
@@ -38,9 +40,12 @@ def clean_placement(records: Records, data: dict) -> dict:
     if "source" in data:  # the form says how the institution knows; placements.csv has no such column
         source = errors.check(v.clean_choice, data.get("source"), "source", REPORTED_SOURCES, required=False,
                               default="institution")
+    contact = (errors.check(v.clean_email, data.get("employer_email"), "employer_email")
+               if str(data.get("employer_email") or "").strip() else None)
     errors.raise_if_any()
-    values = {"enrollment_id": enrollment.id, "employer_name": employer, "job_title": title, "region_id": region.id,
-              "start_date": start, "annual_wage_krw": wage, "employment_type": kind, "in_field": in_field}
+    values = given({"enrollment_id": enrollment.id, "employer_name": employer, "job_title": title,
+                    "region_id": region.id, "start_date": start, "annual_wage_krw": wage, "employment_type": kind,
+                    "in_field": in_field, "employer_email": contact}, data, OPTIONAL)
     return values if source is None else {**values, "source": source}
 
 

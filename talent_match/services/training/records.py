@@ -116,6 +116,12 @@ def upsert(records: Records, model, existing, values: dict, *, create=None, dry_
     return existing, "updated" if changed else "unchanged"
 
 
+def given(values: dict, data: dict, optional) -> dict:
+    """`values` without the optional fields `data` does not carry at all (a CSV without that column, an API call
+    without that key): an update keeps what the record has, a new record takes the default."""
+    return {name: value for name, value in values.items() if name not in optional or name in data}
+
+
 def upsert_keyed(records: Records, model, filed: dict, key, values: dict, *, existing=None, create=None,
                  dry_run: bool = False):
     """upsert() of the record filed under `key` (unless `existing` is given), keeping `filed` current, so a later
@@ -249,9 +255,11 @@ def clean_enrollment(records: Records, data: dict) -> dict:
     if cohort is not None and completed is not None and completed < cohort.start_date:
         errors.add(ValidationFailed({"completion_date": [
             msg("must not be before the cohort started ({date})", date=cohort.start_date.isoformat())]}))
+    consent = errors.check(v.clean_bool, data.get("contact_consent") or False, "contact_consent")
     errors.raise_if_any()
-    return {"cohort_id": cohort.id, "trainee_ref": ref, "name": name, "email": email, "status": status,
-            "completion_date": completed, "excluded_reason": excluded}
+    return given({"cohort_id": cohort.id, "trainee_ref": ref, "name": name, "email": email, "status": status,
+                  "completion_date": completed, "excluded_reason": excluded, "contact_consent": consent}, data,
+                 ("name", "email", "completion_date", "excluded_reason", "contact_consent"))
 
 
 def new_enrollment(records: Records, values: dict) -> dict:

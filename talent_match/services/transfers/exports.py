@@ -45,7 +45,7 @@ def _cohorts(session: Session, institution: Institution):
              .options(selectinload(Cohort.programme), selectinload(Cohort.region)).order_by(Cohort.code))
     for cohort in session.scalars(query):
         yield {"cohort_code": cohort.code, "programme_name": cohort.programme.name, "region": cohort.region.slug,
-               "start_date": cohort.start_date, "end_date": cohort.end_date}
+               "start_date": cohort.start_date, "end_date": cohort.end_date, "capacity": cohort.capacity}
 
 
 def _trainees(session: Session, institution: Institution):
@@ -54,7 +54,8 @@ def _trainees(session: Session, institution: Institution):
     for trainee in session.scalars(query):
         yield {"cohort_code": trainee.cohort.code, "trainee_ref": trainee.trainee_ref, "name": trainee.name,
                "email": trainee.email or "", "status": trainee.status, "completion_date": trainee.completion_date,
-               "excluded_reason": trainee.excluded_reason or ""}
+               "excluded_reason": trainee.excluded_reason or "",
+               "contact_consent": "true" if trainee.contact_consent else "false"}
 
 
 def _placements(session: Session, institution: Institution):
@@ -65,7 +66,7 @@ def _placements(session: Session, institution: Institution):
         yield {"trainee_ref": ref, "employer_name": placement.employer_name, "job_title": placement.job_title,
                "region": placement.region.slug, "start_date": placement.start_date,
                "annual_wage_krw": placement.annual_wage_krw, "employment_type": placement.employment_type,
-               "in_field": "true" if placement.in_field else "false"}
+               "in_field": "true" if placement.in_field else "false", "employer_email": placement.employer_email}
 
 
 def _follow_ups(session: Session, institution: Institution):

@@ -24,41 +24,57 @@ from ..errors import Conflict, ValidationFailed
 from ..messages import msg
 from ..training import followups, placements
 from ..training import records as training
+from .. import validation as v
 from ..validation import refuse_resident_number
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 
+# Every column a kind reads, in the order exports write them; REQUIRED ones must be in the file, the others may be
+# left out (a missing optional column is read as empty).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "cohorts": ("cohort_code", "programme_name", "region", "start_date", "end_date"),
-    "trainees": ("cohort_code", "trainee_ref", "name", "email", "status", "completion_date", "excluded_reason"),
+    "cohorts": ("cohort_code", "programme_name", "region", "start_date", "end_date", "capacity"),
+    "trainees": ("cohort_code", "trainee_ref", "name", "email", "status", "completion_date", "excluded_reason",
+                 "contact_consent"),
     "placements": ("trainee_ref", "employer_name", "job_title", "region", "start_date", "annual_wage_krw",
-                   "employment_type", "in_field"),
+                   "employment_type", "in_field", "employer_email"),
     "followups": ("trainee_ref", "checkpoint_month", "status", "region", "checked_on", "evidence"),
 }
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "cohorts": ("cohort_code", "programme_name", "region", "start_date", "end_date"),
+    "trainees": ("cohort_code", "trainee_ref", "status"),
+    "placements": ("trainee_ref", "employer_name", "region", "start_date", "in_field"),
+    "followups": ("trainee_ref", "checkpoint_month", "status", "checked_on", "evidence"),
+}
+DATE_COLUMNS = ("start_date", "end_date", "completion_date", "checked_on")
 KINDS = tuple(COLUMNS)
 
 # Header names seen in Korean spreadsheets; matching ignores case, spaces, hyphens, underscores and brackets.
+# The site's own labels (Korean and English, as the pages and exports show them) work as headers too.
 HEADER_ALIASES = {
-    "cohort_code": ("기수코드", "기수", "코호트코드", "과정기수"),
-    "programme_name": ("과정명", "프로그램명", "훈련과정명", "program_name"),
-    "region": ("지역", "시도"),
-    "start_date": ("시작일", "개강일", "입사일", "훈련시작일"),
-    "end_date": ("종료일", "종강일", "훈련종료일"),
-    "trainee_ref": ("훈련생번호", "훈련생코드", "훈련생id", "수강생번호", "학번"),
+    "cohort_code": ("기수코드", "기수", "코호트코드", "과정기수", "cohort", "cohort code"),
+    "programme_name": ("과정명", "과정", "프로그램명", "훈련과정명", "program_name", "programme", "program"),
+    "region": ("지역", "시도", "근무지역", "훈련지역"),
+    "start_date": ("시작일", "개강일", "입사일", "훈련시작일", "start"),
+    "end_date": ("종료일", "종강일", "훈련종료일", "end"),
+    "capacity": ("정원", "모집정원", "places"),
+    "trainee_ref": ("관리번호", "훈련생관리번호", "훈련생번호", "훈련생코드", "훈련생id", "수강생번호", "학번",
+                    "reference", "trainee", "trainee reference"),
     "name": ("이름", "성명"),
-    "email": ("이메일", "전자우편"),
+    "email": ("이메일", "전자우편", "훈련생이메일"),
     "status": ("상태", "훈련상태", "추적상태"),
-    "completion_date": ("수료일",),
-    "excluded_reason": ("제외사유",),
-    "employer_name": ("회사명", "기업명", "사업장명"),
-    "job_title": ("직무", "직무명"),
-    "annual_wage_krw": ("연봉", "연봉원", "연봉krw"),
+    "completion_date": ("수료일", "completed"),
+    "excluded_reason": ("제외사유", "excluded"),
+    "contact_consent": ("연락동의", "추적조사동의", "이메일수신동의"),
+    "employer_name": ("회사명", "기업명", "사업장명", "고용주", "employer"),
+    "job_title": ("직무", "직무명", "직함"),
+    "annual_wage_krw": ("연봉", "연봉원", "연봉krw", "annual wage"),
     "employment_type": ("고용형태",),
     "in_field": ("분야일치", "전공일치", "훈련분야일치"),
-    "checkpoint_month": ("추적개월", "확인개월", "추적시점"),
+    "employer_email": ("담당자이메일", "기업담당자이메일", "회사이메일", "employer contact"),
+    "checkpoint_month": ("추적개월", "확인개월", "추적시점", "checkpoint"),
     "checked_on": ("확인일", "추적일"),
-    "evidence": ("근거", "확인근거", "확인방법"),
+    "evidence": ("근거", "확인근거", "확인방법", "출처", "source"),
 }
 
 # Exports neutralise formulas with a leading quote; an import takes it off again so the round trip is exact.
@@ -213,19 +229,21 @@ def _plan(session: Session, institution: Institution, kind: str, raw_bytes: byte
     except _FileRefused as refused:
         plan.errors.extend(refused.errors)
         return plan, records, []
+    headers = {name: cell.strip() for name, cell in zip(columns, rows[0]) if name}  # errors say the file's words
     spec = _KINDS[kind]
     valid, first_seen = [], {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         data = {name: _NEUTRALISED.sub("", cell) for name, cell in zip(columns, cells) if name}
+        data.update({name: v.iso_date_text(data[name]) for name in DATE_COLUMNS if name in data})
         errors = _shape_errors(number, cells, columns) or _resident_numbers(number, data)
         values = None
         if not errors:
             try:
                 values = spec.clean(records, data)
             except ValidationFailed as exc:
-                errors = [RowError(number, column, message)
+                errors = [RowError(number, headers.get(column, column), message)
                           for column, messages in exc.errors.items() for message in messages]
         if values is not None:
             key = spec.key(values)
@@ -289,7 +307,7 @@ def _columns(kind: str, header: list[str] | None) -> list[str | None]:
         elif name is not None and name in columns:
             errors.append(RowError(1, cell.strip()[:60], msg("column {column} appears twice", column=name)))
         columns.append(name)
-    missing = [name for name in expected if name not in columns]
+    missing = [name for name in REQUIRED[kind] if name not in columns]
     if missing:
         errors.append(RowError(1, None, msg("missing column(s): {missing}; the columns are: {columns}",
                                             missing=", ".join(missing), columns=listing)))

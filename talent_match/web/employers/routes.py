@@ -24,8 +24,7 @@ EMPLOYER_MOVES = ("reviewing", "interview", "offer", "hired", "rejected")
 @bp.get("/")
 def dashboard():
     company = companies.company_of(db.session, current_user)
-    summaries = postings.list_for_company(db.session, search_engine(), current_user)
-    db.session.commit()  # expired postings were closed on the way
+    summaries = postings.list_for_company(db.session, current_user)
     return render_template("employers/dashboard.html", company=company, summaries=summaries)
 
 
@@ -78,8 +77,6 @@ def _posting_form_data(posting) -> dict:
 def posting(posting_id: int):
     """The posting, its ranked candidates (discoverable, in its region) and its application pipeline."""
     item = postings.get_for_edit(db.session, current_user, posting_id)
-    postings.close_expired(db.session, search_engine())
-    db.session.commit()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     result = matching.for_posting(db.session, search_engine(), item, filters={}, sort="score", page=page,
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],

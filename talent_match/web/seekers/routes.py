@@ -32,8 +32,6 @@ def matches():
     form = MatchFilterForm(request.args)
     filters, sort = _filters(form)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    postings.close_expired(db.session, search_engine())
-    db.session.commit()
     result = matching.for_profile(db.session, search_engine(), profile, filters=filters, sort=sort, page=page,
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
