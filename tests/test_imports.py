@@ -150,6 +150,41 @@ def test_column_problems_are_file_errors(inst):
     assert any("appears twice" in e.message for e in duplicate)
 
 
+def test_optional_columns_may_be_left_out_and_then_keep_what_the_record_has(loaded):
+    with_contact = ("trainee_ref,employer_name,region,start_date,in_field,employer_email\n"
+                    "T001,(주)경남정밀,gyeongnam,2024-07-15,true,HR@gn-precision.kr\n")
+    assert commit(db.session, loaded, "placements", with_contact.encode()).counts["updated"] == 1
+    placement = db.session.scalar(select(Placement).where(Placement.employer_name == "(주)경남정밀"))
+    assert (placement.employer_email, placement.job_title, placement.annual_wage_krw) == \
+        ("hr@gn-precision.kr", "ML 엔지니어", 36_000_000)  # the columns left out kept their values
+    bare = "trainee_ref,employer_name,region,start_date,in_field\nT001,(주)경남정밀,gyeongnam,2024-07-15,true\n"
+    assert commit(db.session, loaded, "placements", bare.encode()).counts["unchanged"] == 1
+    assert placement.employer_email == "hr@gn-precision.kr"
+    new = "cohort_code,trainee_ref,status\nGN-01,T009,enrolled\n"  # name, email and the rest are optional
+    assert commit(db.session, loaded, "trainees", new.encode()).counts["created"] == 1
+
+
+def test_the_pages_own_labels_work_as_headers(loaded):
+    text = "기수,관리번호,이름,상태,수료일,연락동의\nGN-01,T010,정하늘,수료,2024-06-28,예\n"
+    assert commit(db.session, loaded, "trainees", text.encode()).counts["created"] == 1
+    trainee = db.session.scalar(select(Enrollment).where(Enrollment.trainee_ref == "T010"))
+    assert (trainee.status, trainee.contact_consent) == ("completed", True)
+
+
+@pytest.mark.parametrize("written", ["2024-06-28", "2024.06.28", "2024/06/28", "20240628", "2024. 6. 28.",
+                                     "2024-6-28"])
+def test_dates_are_read_as_korean_spreadsheets_write_them(loaded, written):
+    text = f"cohort_code,trainee_ref,status,completion_date\nGN-01,T011,completed,{written}\n"
+    commit(db.session, loaded, "trainees", text.encode())
+    assert db.session.scalar(select(Enrollment.completion_date).where(Enrollment.trainee_ref == "T011")).isoformat() \
+        == "2024-06-28"
+
+
+def test_an_error_names_the_column_as_the_file_names_it(loaded):
+    [error] = refused(loaded, "trainees", "기수,관리번호,상태,수료일\nGN-01,T012,수료,28.06.2024\n")
+    assert (error.row, error.column) == (2, "수료일") and "YYYY-MM-DD" in error.message
+
+
 def test_columns_may_come_in_any_order(inst):
     text = "end_date,start_date,region,programme_name,cohort_code\n2024-06-28,2024-01-08,seoul,과정,S-1\n"
     assert commit(db.session, inst, "cohorts", text.encode()).counts["created"] == 1
