@@ -137,6 +137,7 @@ POLICY: dict[str, Rule] = {
     "admin.company_list": rule(ADMIN),
     "admin.company_verify": rule(ADMIN, args={"company_id": "{company}"}),
     "admin.jobs": rule(ADMIN),
+    "admin.outbox": rule(ADMIN),
     "admin.audit": rule(ADMIN),
     "admin.skills": rule(ADMIN),
     "admin.skill_add": rule(ADMIN),                          # empty form: refused, the taxonomy is untouched

@@ -167,3 +167,18 @@ def test_admin_figures_match_the_public_dashboard(app, office):
     admin = office.get("/admin/regions/gyeongnam").get_data(as_text=True)
     stats = re.compile(r'<p class="stat">(.*?)</p>', re.S)
     assert stats.findall(public) == stats.findall(admin) and len(stats.findall(admin)) == 8
+
+
+def test_without_a_mail_server_admins_read_the_held_mail_in_the_outbox(app, login_as):
+    from talent_match.services.mail import delivery, outbox
+
+    with app.app_context():
+        outbox.queue(db.session, kind="test", to="someone@example.kr", subject="추적 조사 안내",
+                     body="링크: https://example.kr/follow-ups/answer/abc")
+        db.session.commit()
+        delivery.deliver_queued(db.engine, None, "no-reply@example.kr")
+    client, _ = login_as("admin")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "someone@example.kr" in page and "추적 조사 안내" in page and "/follow-ups/answer/abc" in page
+    assert "held" in page and "SMTP_URL" in page
+    assert "someone@example.kr" not in client.get("/admin/outbox?status=sent").get_data(as_text=True)

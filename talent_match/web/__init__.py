@@ -15,6 +15,7 @@ NAV = {
                     ("institutions.report", _l("Outcomes")), ("institutions.followups_due", _l("Follow-ups")),
                     ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
     "admin": [("admin.dashboard", _l("Regions")), ("admin.skills", _l("Skills")), ("admin.jobs", _l("Jobs")),
+              ("admin.outbox", _l("Outbox")),
               ("admin.audit", _l("Audit log")), ("privacy.overview", _l("Privacy"))],
 }
 

@@ -1,19 +1,21 @@
-"""The programme office (admin): regional dashboard and drill-down, company verification, jobs, the audit log.
+"""The programme office (admin): regional dashboard and drill-down, company verification, jobs, outgoing mail,
+the audit log.
 
 Outcome figures of institutions are shown here as others see them (services.disclosure), never exact.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...models import Company
+from ...models import OUTBOX_STATUSES, Company
 from ...services import audit, background
 from ...services import validation as v
 from ...services.errors import ValidationFailed
 from ...services.hiring import companies
+from ...services.mail import outbox
 from ...services.outcomes import regional_stats
 from ..access import gate
 from ..figures import as_of_from_request, install
@@ -68,6 +70,18 @@ def jobs_list():
     recent = background.recent(db.session, limit=50)
     running = any(job.status in ("queued", "running") for job in recent)
     return render_template("admin/jobs.html", jobs=recent, running=running)
+
+
+@bp.get("/outbox", endpoint="outbox")
+def outbox_list():
+    """Outgoing mail, newest first: what was sent, what waits, what failed and why; without SMTP_URL, the mail
+    itself (the embedded default: the outbox is where messages are read)."""
+    status = request.args.get("status") or None
+    if status not in (None, *OUTBOX_STATUSES):
+        status = None
+    return render_template("admin/outbox.html", messages=outbox.recent(db.session, status=status, limit=200),
+                           status=status, statuses=OUTBOX_STATUSES,
+                           delivering=current_app.extensions["mailer"].settings is not None)
 
 
 @bp.get("/audit", endpoint="audit")
