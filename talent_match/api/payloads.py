@@ -7,12 +7,13 @@ about the values themselves stay in services.validation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import jsonify, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 from werkzeug.routing import BaseConverter
 
+from ..models.base import as_utc
 from ..services import validation as v
 from ..services.errors import ValidationFailed
 from .schemas import MAX_ID, SCHEMAS, type_errors
@@ -131,4 +132,4 @@ def query_text(name: str, max_length: int) -> str | None:
 
 def instant(value: datetime) -> str:
     """An RFC 3339 timestamp. SQLite hands back stored UTC times without their zone, so a naive one is UTC."""
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return as_utc(value).isoformat()

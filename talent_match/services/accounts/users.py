@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import ROLES, Company, Institution, SeekerProfile, User
-from ...models.base import utcnow
+from ...models.base import as_utc, utcnow
 from ...models.training import INSTITUTION_KINDS
 from .. import validation as v
 from ..errors import ValidationFailed
@@ -94,9 +94,7 @@ def touch_last_seen(session: Session, user: User, *, now: datetime | None = None
     """Record that the person used the service, at most once a day (one UPDATE a day, not one a request).
     Returns True when it wrote; the caller commits."""
     now = now or utcnow()
-    seen = user.last_seen_at
-    if seen is not None and seen.tzinfo is None:  # SQLite hands stored UTC times back without their zone
-        seen = seen.replace(tzinfo=timezone.utc)
+    seen = as_utc(user.last_seen_at)
     if seen is not None and now - seen < timedelta(days=1):
         return False
     user.last_seen_at = now

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from ...models import (ApiToken, Application, AuditEvent, Consent, Enrollment, FollowUp, HiddenPosting, MatchFeedback,
                        Placement, Posting, User)
-from ...models.base import utcnow
+from ...models.base import as_utc, utcnow
 from ..accounts import consent
 
 security_log = logging.getLogger("talent_match.security")
@@ -132,7 +132,7 @@ def _enrollment(session: Session, enrollment: Enrollment) -> dict:
 def _instant(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return as_utc(value).isoformat()
 
 
 def _day(value: date | None) -> str | None:

@@ -46,10 +46,10 @@ def clean_follow_up(records: Records, data: dict, checkpoints=Defaults.CHECKPOIN
             "region_id": region.id if region else None, "checked_on": checked_on, "evidence": evidence}
 
 
-def upsert_follow_up(records: Records, values: dict, *, dry_run: bool = False):
-    """Create or update by (trainee, checkpoint month); returns (follow-up, action)."""
+def upsert_follow_up(records: Records, values: dict, *, existing: FollowUp | None = None, dry_run: bool = False):
+    """Create or update by (trainee, checkpoint month) unless `existing` is given; (follow-up, action)."""
     key = (values["enrollment_id"], values["checkpoint_month"])
-    return upsert_keyed(records, FollowUp, records.follow_ups, key, values, dry_run=dry_run)
+    return upsert_keyed(records, FollowUp, records.follow_ups, key, values, existing=existing, dry_run=dry_run)
 
 
 def record_follow_up(session: Session, institution: Institution, data: dict) -> FollowUp:

@@ -55,11 +55,11 @@ def new_placement(records: Records, values: dict) -> dict:
     return {"source": "institution", **values, "seeker_user_id": trainee.seeker_user_id}
 
 
-def upsert_placement(records: Records, values: dict, *, dry_run: bool = False):
-    """Create or update by (trainee, employer_name, start_date); returns (placement, action)."""
+def upsert_placement(records: Records, values: dict, *, existing: Placement | None = None, dry_run: bool = False):
+    """Create or update by (trainee, employer_name, start_date) unless `existing` is given; (placement, action)."""
     key = (values["enrollment_id"], values["employer_name"], values["start_date"])
-    placement, action = upsert_keyed(records, Placement, records.placements, key, values, create=new_placement,
-                                     dry_run=dry_run)
+    placement, action = upsert_keyed(records, Placement, records.placements, key, values, existing=existing,
+                                     create=new_placement, dry_run=dry_run)
     if placement is not None:
         records.placed.add(key[0])
     return placement, action

@@ -7,6 +7,7 @@ Cleaners name their fields as the CSV columns do, so a form, the API and a CSV i
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Callable, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -133,19 +134,26 @@ def upsert_keyed(records: Records, model, filed: dict, key, values: dict, *, exi
     return record, action
 
 
-def save_one(session: Session, institution: Institution, data: dict, clean, upsert_one, *, existing=None,
-             key_field: str | None = None, clash=None):
-    """The form path of every record: clean the fields, refuse a key another record holds, write, flush.
+class Unique(NamedTuple):
+    """A key no two records of an institution share: the form `field` it comes from, the `key` in the cleaned
+    values, where records are `filed` by it, and what to say when another record holds it."""
 
-    `key_field` names the value that must be unique (its form field is `key_field` too, or `clash[0]`)."""
+    field: str
+    key: str
+    filed: Callable[[Records], dict]
+    message: object
+
+
+def save_one(session: Session, institution: Institution, data: dict, clean, upsert_one, *, existing=None,
+             unique: Unique | None = None):
+    """The form path of every record: clean the fields, refuse a key another record holds, write, flush."""
     records = Records(session, institution)
     values = clean(records, data)
-    if clash is not None:
-        field, taken, message = clash
-        other = taken(records).get(values[key_field])
+    if unique is not None:
+        other = unique.filed(records).get(values[unique.key])
         if other is not None and other is not existing:
-            raise ValidationFailed({field: [message]})
-    record, _ = upsert_one(records, values, **({"existing": existing} if existing is not None else {}))
+            raise ValidationFailed({unique.field: [unique.message]})
+    record, _ = upsert_one(records, values, existing=existing)
     session.flush()
     return record
 
@@ -232,9 +240,9 @@ def cohort_by_code(session: Session, institution: Institution, code: str) -> Coh
 def save_cohort(session: Session, institution: Institution, data: dict, cohort_id: int | None = None) -> Cohort:
     """Create a cohort (its code must be new) or update the institution's cohort `cohort_id`."""
     existing = _owned(session, Cohort, institution, cohort_id) if cohort_id else None
-    return save_one(session, institution, data, clean_cohort, upsert_cohort, existing=existing, key_field="code",
-                    clash=("cohort_code", lambda records: records.cohorts,
-                           msg("is already used by another cohort of this institution")))
+    return save_one(session, institution, data, clean_cohort, upsert_cohort, existing=existing, unique=Unique(
+        "cohort_code", "code", lambda records: records.cohorts,
+        msg("is already used by another cohort of this institution")))
 
 
 # Trainees
@@ -291,9 +299,9 @@ def save_enrollment(session: Session, institution: Institution, data: dict,
                     enrollment_id: int | None = None) -> Enrollment:
     """Add a trainee (the trainee_ref must be new) or update the institution's trainee `enrollment_id`."""
     existing = _owned(session, Enrollment, institution, enrollment_id) if enrollment_id else None
-    return save_one(session, institution, data, clean_enrollment, upsert_enrollment, existing=existing,
-                    key_field="trainee_ref", clash=("trainee_ref", lambda records: records.enrollments,
-                                                    msg("is already used by another trainee of this institution")))
+    return save_one(session, institution, data, clean_enrollment, upsert_enrollment, existing=existing, unique=Unique(
+        "trainee_ref", "trainee_ref", lambda records: records.enrollments,
+        msg("is already used by another trainee of this institution")))
 
 
 _NO_SUCH = {Programme: msg("no such programme"), Cohort: msg("no such cohort"), Enrollment: msg("no such enrollment")}
