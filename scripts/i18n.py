@@ -2,6 +2,7 @@
 
     python scripts/i18n.py            # extract + update + compile
     python scripts/i18n.py --check    # exit 1 when a Korean message is missing
+    python scripts/i18n.py --fill FILE.tsv   # extract, then set Korean from lines "English<TAB>Korean"
 
 English is the source language, so the English catalogue is the identity; Korean is translated by people in
 talent_match/translations/ko/LC_MESSAGES/messages.po.
@@ -41,6 +42,27 @@ def fill_english() -> None:
         write_po(fh, catalogue, width=120)
 
 
+def fill_korean(tsv: Path) -> int:
+    """Set the Korean of each "English<TAB>Korean" line (\\n in either stands for a new line); how many were set."""
+    wanted = {}
+    for line in tsv.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            english, korean = line.split("\t", 1)
+            wanted[english.replace("\\n", "\n")] = korean.replace("\\n", "\n")
+    path = CATALOGUES / "ko" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        catalogue = read_po(fh)
+    count = 0
+    for message in catalogue:
+        if message.id and not message.pluralizable and message.id in wanted:
+            message.string = wanted[message.id]
+            message.flags.discard("fuzzy")
+            count += 1
+    with path.open("wb") as fh:
+        write_po(fh, catalogue, width=120)
+    return count
+
+
 def main() -> int:
     if "--check" in sys.argv:
         gaps = missing("ko")
@@ -53,6 +75,8 @@ def main() -> int:
             ".")
         run("update", "-i", pot, "-d", str(CATALOGUES), "--no-fuzzy-matching", "-w", "120")
     fill_english()
+    if "--fill" in sys.argv:
+        print("set", fill_korean(Path(sys.argv[sys.argv.index("--fill") + 1])), "Korean messages")
     run("compile", "-d", str(CATALOGUES), "--use-fuzzy")
     return 0
 
