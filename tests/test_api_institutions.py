@@ -82,7 +82,7 @@ def test_outcomes_are_the_json_of_the_outcomes_command(app, api, runner):
     response = institution.get("/api/v1/outcomes?as_of=2026-08-01")
     assert response.status_code == 200
     body = response.json
-    assert body["metrics"]["completion_rate"] == {"numerator": 1, "denominator": 2, "rate": 0.5}
+    assert body["metrics"]["completion_rate"] == {"numerator": 1, "denominator": 2, "rate": 0.5, "in_training": 0}
     slug = body["institution"]
     printed = runner.invoke(args=["outcomes", "--institution", slug, "--as-of", "2026-08-01", "--json"])
     assert json.loads(printed.output) == body

@@ -258,3 +258,44 @@ def test_a_public_cohort_is_exactly_its_row_in_the_institutions_public_table(app
         one = disclosure.public_outcomes(db.session, inst, training.cohort_by_code(db.session, inst, row.key), day)
         assert (one.key, one.metrics) == (row.key, row.metrics)
     assert disclosure.public_outcomes(db.session, inst, None, day).metrics == table.total.metrics
+
+
+# ---- who answered: answered and unknown split the due people ------------------------------------------------------
+
+def answered(figures, answered, verified, m=12):
+    """The checkpoint's figures with `answered` and `verified` on each metric of its due people."""
+    for name in (f"retention_{m}", f"same_employer_retention_{m}", f"local_retention_{m}"):
+        if name in figures:
+            figures[name] |= {"answered": answered, "verified": verified}
+    return figures
+
+
+def test_answered_is_hidden_with_a_hidden_unknown_count_it_would_give_away():
+    # 12 answered of 15 due says 3 unknown; the unknown count is small, so answered goes too, in every copy.
+    shown = suppress_metrics(answered(checkpoint(retained=10, unknown=3, due=15, same_employer=8), 12, 8))
+    assert hidden(shown, "unknown_12")
+    assert all(hidden(shown, name, "answered") for name in ("retention_12", "same_employer_retention_12"))
+    assert shown["retention_12"]["verified"] == 8 and shown["retention_12"]["rate"] == pytest.approx(10 / 15)
+    assert display(shown["retention_12"], "answered") == "<5"
+
+
+def test_a_small_answered_count_hides_the_unknown_count_beside_it():
+    shown = suppress_metrics(answered(checkpoint(retained=0, unknown=16, due=20, m=6), 4, 0, m=6))
+    assert hidden(shown, "retention_6", "answered") and hidden(shown, "retention_6", "verified")
+    assert hidden(shown, "unknown_6")
+
+
+def test_a_verified_count_that_fills_the_due_is_hidden_beside_a_hidden_answered_count():
+    # 12 verified of 12 due says everyone answered, so the hidden unknown would be 0.
+    shown = suppress_metrics(answered(checkpoint(retained=3, unknown=0, due=12), 12, 12))
+    assert hidden(shown, "retention_12", "answered") and hidden(shown, "retention_12", "verified")
+    assert hidden(shown, "unknown_12") and shown["retention_12"]["denominator"] == 12
+
+
+def test_answered_counts_are_protected_across_the_rows_of_a_table():
+    rows = [answered(checkpoint(retained=8, unknown=6, due=20), 14, 3),
+            answered(checkpoint(retained=9, unknown=7, due=22), 15, 9)]
+    total = answered(checkpoint(retained=17, unknown=13, due=42), 29, 12)
+    shown_rows, shown_total = suppress_table(rows, total)
+    assert hidden(shown_rows[0], "retention_12", "verified") and hidden(shown_rows[1], "retention_12", "verified")
+    assert shown_total["retention_12"]["verified"] == 12 and shown_rows[0]["retention_12"]["answered"] == 14

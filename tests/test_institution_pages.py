@@ -53,9 +53,10 @@ def records(app, staff):
         trainee(db.session, inst, "A-2024", "t4", status="withdrawn")
         job(db.session, inst, "t1", "2024-07-15")
         job(db.session, inst, "t2", "2024-09-20", region="seoul", employer="서울AI")
-        for month in (3, 6, 9, 12):
-            check(db.session, inst, "t1", month, "employed_same_employer", "gyeongnam")
-        check(db.session, inst, "t2", 3, "unknown")
+        for month in (3, 6, 9, 12):  # each asked on the day it fell due
+            check(db.session, inst, "t1", month, "employed_same_employer", "gyeongnam",
+                  on=outcomes.add_months(date(2024, 7, 15), month).isoformat())
+        check(db.session, inst, "t2", 3, "unknown", on="2024-12-20")
         db.session.commit()
     return staff
 
@@ -238,8 +239,8 @@ def test_an_export_has_a_bom_neutralised_formulas_and_is_audited(app, staff):
 def figure(page: str, definition: str) -> tuple[str, str, str]:
     """(rate, numerator, denominator) of the report row whose definition is given."""
     escaped = re.escape(definition.replace("'", "&#39;"))
-    match = re.search(escaped + r'</p></th>\s*<td class="num stat-cell">([^<]*)</td>\s*<td class="num">([^<]*)</td>'
-                      r'\s*<td class="num">([^<]*)</td>', page)
+    match = re.search(escaped + r'</p></th>\s*<td class="num stat-cell">([^<]*)(?:<p class="muted parts answers">'
+                      r'[^<]*</p>)?</td>\s*<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>', page)
     assert match, definition[:40]
     return match.groups()
 
@@ -270,6 +271,23 @@ def test_the_report_follows_the_locale_and_the_as_of_date(app, records):
     assert (numerator, denominator) == ("1", "1")     # t2's 3 months fall due on 2024-12-20
     later = client.get("/institutions/report?as_of=2025-01-31").get_data(as_text=True)
     assert figure(later, outcomes.DEFINITIONS["retention_3"]["en"])[1:] == ("1", "2")
+
+
+def test_retention_figures_say_who_answered_and_a_cohort_in_training_has_no_completion_rate(app, records):
+    client, staff_id = records
+    with app.app_context():
+        inst = institution_of(staff_id)
+        check(db.session, inst, "t2", 3, "employed_other_employer", "seoul", on="2025-01-10", evidence="employer")
+        cohort(db.session, inst, "B-2025", start="2024-12-02", end="2025-05-30")
+        trainee(db.session, inst, "B-2025", "b1", status="enrolled")
+        db.session.commit()
+    page = english(client).get("/institutions/report?as_of=2025-01-31").get_data(as_text=True)
+    # t1 answered by the institution, t2 by the employer: 2 of 2 answered, 1 verified
+    assert "answered 2 of 2, 1 verified by employers or insurance records" in page
+    cohort_page = client.get("/institutions/report?as_of=2025-01-31&group=cohort&key=B-2025").get_data(as_text=True)
+    assert figure(cohort_page, outcomes.DEFINITIONS["completion_rate"]["en"]) == ("in training", "0", "0")
+    whole = figure(page, outcomes.DEFINITIONS["completion_rate"]["en"])
+    assert whole[1:] == ("3", "4")                      # B-2025 is not in the institution's rate as of January
 
 
 def test_a_cohort_programme_and_year_each_have_a_report(app, records):

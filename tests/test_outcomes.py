@@ -103,7 +103,8 @@ def test_rates_are_numerator_over_denominator(world):
 
 def test_capital_area_cohort_has_no_capital_outflow(world):
     metrics = cohort_metrics(world, "B-2024")
-    assert metrics["capital_outflow_12"] == {"numerator": None, "denominator": None, "rate": None}
+    assert metrics["capital_outflow_12"] == {"numerator": None, "denominator": None, "rate": None,
+                                             "answered": None, "verified": None}
     got = figures(metrics)
     assert got["placement_rate_90"] == (2, 2) and got["local_placement_rate"] == (1, 2)
     assert got["retention_12"] == (1, 2) and got["unknown_12"] == (1, 2) and got["local_retention_12"] == (1, 2)
@@ -121,9 +122,9 @@ def test_institution_figures_add_cohorts_and_count_outflow_only_outside_the_capi
 
 def test_as_of_decides_which_checkpoints_are_due(world):
     got = figures(cohort_metrics(world, "A-2024", as_of=date(2025, 6, 30)))
-    assert got["retention_3"] == (3, 4)
-    assert got["retention_6"] == (2, 3)              # t4's 6 months fall on 2025-08-01
-    assert got["retention_9"] == (1, 2) and got["unknown_9"] == (1, 2)
+    assert got["retention_3"] == (0, 4)              # every follow-up was recorded later, on 2025-12-15
+    assert got["retention_6"] == (0, 3)              # t4's 6 months fall on 2025-08-01
+    assert got["retention_9"] == (0, 2) and got["unknown_9"] == (2, 2)
     assert got["retention_12"] == (0, 0)
     metrics = cohort_metrics(world, "A-2024", as_of=date(2025, 6, 30))
     assert metrics["retention_12"]["rate"] is None and metrics["capital_outflow_12"]["rate"] is None
@@ -203,16 +204,80 @@ def test_cli_prints_exact_figures_for_the_institution_and_hides_small_ones_in_pu
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert (body["institution"], body["cohort"], body["as_of"]) == ("inst-a", "A-2024", "2025-12-31")
-    assert body["metrics"]["completion_rate"] == {"numerator": 5, "denominator": 6, "rate": pytest.approx(5 / 6)}
+    assert body["metrics"]["completion_rate"] == {"numerator": 5, "denominator": 6, "rate": pytest.approx(5 / 6),
+                                                  "in_training": 0}
     assert body["unknowns"]["9"] == 3
     public = json.loads(runner.invoke(args=args + ["--public"]).output)
     # 5 of 6 is no small number, but the institution's 7/8 less A-2024 would give B-2024's hidden 2/2 away
     assert public["metrics"]["completion_rate"]["numerator"] is None
     assert public["metrics"]["retention_12"] | {"suppressed": None} == {
-        "numerator": None, "denominator": None, "rate": None, "suppressed": None}
+        "numerator": None, "denominator": None, "rate": None, "answered": None, "verified": None, "suppressed": None}
     assert public["unknowns"]["9"] is None
     whole = json.loads(runner.invoke(args=["outcomes", "--institution", "inst-a", "--json"]).output)
     assert whole["cohort"] is None and whole["metrics"]["completion_rate"]["denominator"] == 8
     assert runner.invoke(args=["outcomes", "--institution", "inst-a", "--cohort", "nope"]).exit_code != 0
     text = runner.invoke(args=["outcomes", "--institution", "inst-a", "--public"]).output
     assert "completion_rate" in text and "<5" in text
+
+
+# ---- who answered, and whether the answer was verified ------------------------------------------------------------
+
+def test_each_retention_figure_counts_who_answered_and_how_many_answers_were_verified(world):
+    check(db.session, world, "t1", 3, "employed_same_employer", "gyeongnam", evidence="employer")
+    check(db.session, world, "t2", 3, "employed_other_employer", "busan", evidence="insurance_record")
+    check(db.session, world, "t3", 3, "not_employed", evidence="trainee")
+    check(db.session, world, "t1", 12, "employed_same_employer", "gyeongnam", evidence="employer")
+    db.session.commit()
+    metrics = cohort_metrics(world, "A-2024")
+    # 3 months: all four due answered; t1 by the employer and t2 by an insurance record verify, t3's own word does not
+    assert (metrics["retention_3"]["answered"], metrics["retention_3"]["verified"]) == (4, 2)
+    # 6 months: t3's recorded "unknown" is no answer; 9 months: only t1 was asked
+    assert (metrics["retention_6"]["answered"], metrics["retention_6"]["verified"]) == (3, 0)
+    assert (metrics["retention_9"]["answered"], metrics["retention_9"]["verified"]) == (1, 0)
+    for name in ("retention_12", "same_employer_retention_12", "local_retention_12", "capital_outflow_12"):
+        assert (metrics[name]["answered"], metrics[name]["verified"]) == (2, 1), name   # t1 and t2; t3 missing
+    for m in (3, 6, 9, 12):   # answered and unknown split the due people between them
+        assert metrics[f"retention_{m}"]["answered"] + metrics[f"unknown_{m}"]["numerator"] == \
+            metrics[f"retention_{m}"]["denominator"]
+    assert "answered" not in metrics["completion_rate"] and "answered" not in metrics["placement_rate_90"]
+
+
+def test_capital_outflow_counts_answers_of_the_cohorts_outside_the_capital_only(world):
+    report = outcomes.report(db.session, AS_OF, institution=world)
+    assert report.metrics["retention_12"]["answered"] == 3          # t1, t2 and B-2024's s1
+    assert report.metrics["capital_outflow_12"]["answered"] == 2    # s1's Seoul cohort is left out
+
+
+# ---- as known on the as-of date ----------------------------------------------------------------------------------
+
+def test_a_cohort_still_in_training_does_not_change_the_completion_rate(world):
+    before = outcomes.report(db.session, AS_OF, institution=world).metrics["completion_rate"]
+    cohort(db.session, world, "C-2025", start="2025-09-01", end="2026-02-27")
+    for ref in ("c1", "c2", "c3"):
+        trainee(db.session, world, "C-2025", ref, status="enrolled")
+    db.session.commit()
+    after = outcomes.report(db.session, AS_OF, institution=world).metrics["completion_rate"]
+    assert (after["numerator"], after["denominator"], after["rate"]) == \
+        (before["numerator"], before["denominator"], before["rate"]) == (7, 8, pytest.approx(7 / 8))
+    assert (before["in_training"], after["in_training"]) == (0, 1)
+    running = cohort_metrics(world, "C-2025")["completion_rate"]
+    assert (running["denominator"], running["rate"], running["in_training"]) == (0, None, 1)
+    ended = cohort_metrics(world, "C-2025", as_of=date(2026, 2, 27))["completion_rate"]
+    assert (ended["numerator"], ended["denominator"], ended["in_training"]) == (0, 3, 0)
+
+
+def test_completions_placements_and_follow_ups_dated_after_the_as_of_date_do_not_count(world):
+    # As of 2025-01-31: t4's job (2025-02-01) has not started; follow-ups recorded on 2025-12-15 are not known yet.
+    got = figures(cohort_metrics(world, "A-2024", as_of=date(2025, 1, 31)))
+    assert got["in_field_rate"] == (2, 3) and got["local_placement_rate"] == (2, 3)
+    assert got["retention_3"] == (0, 2) and got["unknown_3"] == (2, 2)   # t1 and t2 due; t3 due on 2025-02-01
+    check(db.session, world, "t1", 3, "employed_same_employer", "gyeongnam", on="2024-10-20")
+    db.session.commit()
+    assert figures(cohort_metrics(world, "A-2024", as_of=date(2025, 1, 31)))["retention_3"] == (1, 2)
+    # A completion dated after the as-of date: the trainee had not completed yet.
+    cohort(db.session, world, "D-2024", start="2024-01-08", end="2024-06-28")
+    trainee(db.session, world, "D-2024", "d1", completed="2024-06-28")
+    trainee(db.session, world, "D-2024", "d2", completed="2024-07-10")
+    db.session.commit()
+    assert figures(cohort_metrics(world, "D-2024", as_of=date(2024, 7, 1)))["completion_rate"] == (1, 2)
+    assert figures(cohort_metrics(world, "D-2024", as_of=date(2024, 7, 10)))["completion_rate"] == (2, 2)

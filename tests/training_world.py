@@ -44,7 +44,7 @@ def platform_hire(session, enrollment, employer, start, job_title="ML 엔지니�
     return placement
 
 
-def check(session, institution, ref, month, status, region=None, on="2026-01-05", evidence="institution"):
+def check(session, institution, ref, month, status, region=None, on="2025-12-15", evidence="institution"):
     return followups.record_follow_up(session, institution, {
         "trainee_ref": ref, "checkpoint_month": month, "status": status, "region": region, "checked_on": on,
         "evidence": evidence})

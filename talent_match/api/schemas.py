@@ -179,15 +179,21 @@ SCHEMAS.update({
                                                   "(with `dry_run`: would)."),
 })
 COUNT = nullable(integer(0))
-RATE = obj({"numerator": COUNT, "denominator": COUNT, "rate": nullable(NUMBER)},
-           ("numerator", "denominator", "rate"))
+ANSWERS = {"answered": {**COUNT, "description": "Of the denominator, the people whose status at the checkpoint was "
+                                                "recorded (null when hidden or not applicable)."},
+           "verified": {**COUNT, "description": "Of those answered, the answers given by the employer or an "
+                                                "insurance record."}}
+RATE = obj({"numerator": COUNT, "denominator": COUNT, "rate": nullable(NUMBER), **ANSWERS},
+           ("numerator", "denominator", "rate", "answered", "verified"))
 FIGURES = {"open_postings": COUNT, "smes_hiring": COUNT, "discoverable_seekers": COUNT, "placements": COUNT,
            "trainees": COUNT, "completers": COUNT, "local_retention_12": RATE, "capital_outflow_12": RATE,
            "suppressed": array(text(), description="The figures hidden: `trainees`, `local_retention_12.numerator`.")}
 SCHEMAS["Outcomes"] = obj({
     "institution": text(), "cohort": nullable(text()), "as_of": DATE, "public": {"type": "boolean"},
     "metrics": {"type": "object", "additionalProperties": obj({
-        "numerator": COUNT, "denominator": COUNT, "rate": nullable(NUMBER), "value": nullable(NUMBER),
+        "numerator": COUNT, "denominator": COUNT, "rate": nullable(NUMBER), "value": nullable(NUMBER), **ANSWERS,
+        "in_training": {**integer(0), "description": "completion_rate only: cohorts not ended by the as-of date, "
+                                                     "which no figure counts yet."},
         "suppressed": array(text())}, ("numerator", "denominator", "rate"))},
     "unknowns": {"type": "object", "additionalProperties": COUNT,
                  "description": "Placed completers with an unknown status, by checkpoint month."},

@@ -111,7 +111,14 @@ def outcomes_command(slug, code, as_of, public, as_json):
         last = "value" if name == "median_wage_krw" else "rate"
         shown = [disclosure.display(metric, part, threshold) for part in ("numerator", "denominator", last)]
         rate = shown[2] if shown[2] is None or last == "value" else f"{shown[2]:.1%}"
-        click.echo(f"  {name:28} {_cell(shown[0]):>8} / {_cell(shown[1]):<8} {_cell(rate)}")
+        answers = ""
+        if "answered" in metric:
+            answered, verified = (_cell(disclosure.display(metric, part, threshold)) for part in ("answered",
+                                                                                                   "verified"))
+            answers = f"  answered {answered}, verified {verified}"
+        elif metric.get("in_training"):
+            answers = f"  cohorts in training: {metric['in_training']}"
+        click.echo(f"  {name:28} {_cell(shown[0]):>8} / {_cell(shown[1]):<8} {_cell(rate)}{answers}")
 
 
 def _cell(value) -> str:

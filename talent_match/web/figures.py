@@ -93,12 +93,25 @@ def part(metric: dict, name: str) -> str:
 
 
 def rate(metric: dict) -> str:
-    """A metric's headline: its rate (or, for the median wage, its value); "hidden" when small counts hide it."""
+    """A metric's headline: its rate (or, for the median wage, its value); "hidden" when small counts hide it;
+    "in training" for a completion rate whose cohorts have not ended yet."""
+    if metric.get("in_training") and not metric.get("denominator") and "denominator" not in metric.get(
+            "suppressed", ()):
+        return _("in training")
     if "value" in metric:
         return _("hidden") if "value" in metric.get("suppressed", ()) else number(metric.get("value"))
     if "rate" in metric.get("suppressed", ()):
         return _("hidden")
     return percent(metric.get("rate"))
+
+
+def answers(metric: dict) -> str:
+    """Beside a retention figure, how many of its due people answered and how many answers were verified:
+    "answered 9 of 11, 7 verified by employers" ("" for other figures)."""
+    if "answered" not in metric or metric.get("denominator") is None and not metric.get("suppressed"):
+        return ""
+    return _("answered %(answered)s of %(due)s, %(verified)s verified by employers or insurance records",
+             answered=part(metric, "answered"), due=part(metric, "denominator"), verified=part(metric, "verified"))
 
 
 def metric_value(metric: dict) -> charts.Value:
@@ -127,6 +140,13 @@ def regional_part(row: dict, name: str, part: str) -> str:
     return number(row[name].get(part))
 
 
+def regional_answers(row: dict, name: str) -> str:
+    """Beside a regional retention rate, who answered and how many answers were verified (see `answers`)."""
+    return _("answered %(answered)s of %(due)s, %(verified)s verified by employers or insurance records",
+             answered=regional_part(row, name, "answered"), due=regional_part(row, name, "denominator"),
+             verified=regional_part(row, name, "verified"))
+
+
 def region_name(row_or_region) -> str:
     english = locale() == "en"
     if isinstance(row_or_region, dict):
@@ -142,6 +162,7 @@ def install(state) -> None:
 def template_helpers() -> dict:
     """What the figure templates call."""
     return {"metric_label": metric_label, "metric_definition": definition, "metric_note": note, "fig_number": number,
-            "fig_percent": percent, "fig_part": part, "fig_rate": rate, "regional_value": regional_value,
-            "regional_part": regional_part, "regional_rates": REGIONAL_RATES,
+            "fig_percent": percent, "fig_part": part, "fig_rate": rate, "fig_answers": answers,
+            "regional_value": regional_value,
+            "regional_part": regional_part, "regional_answers": regional_answers, "regional_rates": REGIONAL_RATES,
             "region_label": region_name}

@@ -31,6 +31,10 @@ SUPPRESSION_THRESHOLD (5):
    (cohorts, with the institution as total) after rules 1 to 3, so no two public views differ by a hidden cohort
    (`public_outcomes`).
 5. A null that means "not applicable" (capital_outflow_12 of a capital-area cohort) is not a count and stays null.
+6. The retention metrics' `answered` and `verified` are counts like the others (rules 1 and 2). Of the people due
+   at checkpoint m, those answered are exactly the ones not unknown, so `answered` and unknown_m's numerator are
+   hidden together, and with the due count (due = answered + unknown). `verified` lies inside `answered`: while
+   `answered` is hidden, a shown `verified` equal to the due count would pin it, and is hidden too.
 
 Rules 1 and 3 protect one set of figures (`suppress_metrics`); rule 2 is what `suppress_table` adds.
 """
@@ -43,7 +47,8 @@ from .ledger import OutcomeReport, OutcomeTable
 from .ledger import report as outcome_report
 from .ledger import table as outcome_table
 
-PARTS = ("numerator", "denominator")
+PARTS = ("numerator", "denominator")            # the parts a rate is made of: hiding one hides the rate
+COUNTS = PARTS + ("answered", "verified")      # every count a metric may carry
 THRESHOLD = Defaults.SUPPRESSION_THRESHOLD
 
 
@@ -53,7 +58,7 @@ def suppress_metrics(metrics: dict[str, dict], threshold: int = THRESHOLD) -> di
     Each metric gains "suppressed": the parts hidden (empty when nothing was), so a page can tell "<5" from
     "not applicable".
     """
-    shown = {name: _hide(dict(metric), [part for part in PARTS if _small(metric, part, threshold)])
+    shown = {name: _hide(dict(metric), [part for part in COUNTS if _small(metric, part, threshold)])
              for name, metric in metrics.items()}
     _protect_checkpoints(metrics, shown)
     return shown
@@ -70,7 +75,7 @@ def suppress_table(rows: list[dict[str, dict]], total: dict[str, dict] | None, k
     shown_total = suppress_metrics(total, threshold) if total is not None else None
     if total is None:
         return shown_rows, None
-    columns = [(name, part) for name in (keys or total.keys()) for part in PARTS]
+    columns = [(name, part) for name in (keys or total.keys()) for part in COUNTS]
     changed = True
     while changed:
         changed = False
@@ -117,7 +122,7 @@ def public_table(table: OutcomeTable, threshold: int = THRESHOLD) -> OutcomeTabl
 def display(metric: dict, part: str, threshold: int = THRESHOLD):
     """What a page shows for one part: the number, "<5" when hidden, None when not applicable or empty."""
     if part in metric.get("suppressed", ()):
-        return f"<{threshold}" if part in PARTS else None
+        return f"<{threshold}" if part in COUNTS else None
     return metric.get(part)
 
 
@@ -177,11 +182,11 @@ def _protect_column(rows, shown_rows, total, name, part, threshold) -> bool:
 
 def _hide_same_numbers(raw: dict, shown: dict) -> bool:
     """Hide every count in a row equal to a count hidden elsewhere in it: it may be the same quantity."""
-    hidden_values = {_count(raw[name], part) for name in raw for part in PARTS if _is_hidden(shown, name, part)}
+    hidden_values = {_count(raw[name], part) for name in raw for part in COUNTS if _is_hidden(shown, name, part)}
     hidden_values.discard(None)
     changed = False
     for name in raw:
-        for part in PARTS:
+        for part in COUNTS:
             if _count(raw[name], part) in hidden_values and not _is_hidden(shown, name, part):
                 _hide(shown[name], [part])
                 changed = True
@@ -192,9 +197,60 @@ def _protect_checkpoints(raw: dict, shown: dict) -> bool:
     """Rule 3 for one set of figures; True when it hid something."""
     changed = False
     for m in [name.removeprefix("retention_") for name in raw if name.startswith("retention_")]:
-        while (name := _closing_count(raw, shown, m)) is not None:
-            _hide(shown[name], ["numerator"])
+        while True:
+            step = _hide_answered_with_unknown(raw, shown, m) | _hide_what_fills_answered(raw, shown, m)
+            if (closing := _closing_count(raw, shown, m)) is not None:
+                _hide(shown[closing], ["numerator"])
+                step = True
+            if not step:
+                break
             changed = True
+    return changed
+
+
+def _due_family(raw: dict, m: str) -> list[str]:
+    """The metrics of checkpoint m whose denominator is everyone due at m (capital outflow counts fewer)."""
+    return [name for name in (f"retention_{m}", f"same_employer_retention_{m}", f"local_retention_{m}")
+            if name in raw and "answered" in raw[name]]
+
+
+def _hide_answered_with_unknown(raw: dict, shown: dict, m: str) -> bool:
+    """Rule 6: answered and unknown are complements within the due; hide them, and every copy, together."""
+    family, unknown = _due_family(raw, m), f"unknown_{m}"
+    if not family or unknown not in raw:
+        return False
+    changed = False
+    for part in ("answered", "verified"):
+        if any(_is_hidden(shown, name, part) for name in family):
+            for name in family:
+                if not _is_hidden(shown, name, part):
+                    _hide(shown[name], [part])
+                    changed = True
+    hidden = (_is_hidden(shown, unknown, "numerator") or _is_hidden(shown, family[0], "answered")
+              or _is_hidden(shown, family[0], "denominator"))
+    if hidden:
+        for name in family:
+            if not _is_hidden(shown, name, "answered"):
+                _hide(shown[name], ["answered"])
+                changed = True
+        if not _is_hidden(shown, unknown, "numerator"):
+            _hide(shown[unknown], ["numerator"])
+            changed = True
+    return changed
+
+
+def _hide_what_fills_answered(raw: dict, shown: dict, m: str) -> bool:
+    """Rule 6: a hidden `answered` lies between what is inside it (the employed, the verified) and the due; a shown
+    count inside it that equals the due pins it, and is hidden."""
+    changed = False
+    for name in [n for n in raw if n.endswith(f"_{m}") and "answered" in raw[n]]:
+        due = _count(raw[name], "denominator")
+        if not _is_hidden(shown, name, "answered") or _is_hidden(shown, name, "denominator") or not due:
+            continue
+        for part in ("numerator", "verified"):
+            if not _is_hidden(shown, name, part) and _count(raw[name], part) == due:
+                _hide(shown[name], [part])
+                changed = True
     return changed
 
 

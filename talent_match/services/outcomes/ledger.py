@@ -19,8 +19,12 @@ from sqlalchemy.orm import Session
 
 from ...config import Defaults
 from ...models import Cohort, Enrollment, FollowUp, Institution, Placement, Programme, Region
+from ...models.outcomes import VERIFYING_EVIDENCE
 
 EMPLOYED = ("employed_same_employer", "employed_other_employer")
+# The retention metrics: each also counts, among its denominator, who answered at the checkpoint and how many of
+# those answers an employer or an insurance record gave (`answered`, `verified`).
+RETENTION_FAMILIES = ("retention", "same_employer_retention", "local_retention", "capital_outflow")
 GROUPINGS = ("cohort", "programme", "institution", "region", "year")
 MEDIAN_MIN_COUNT = 10
 
@@ -28,8 +32,10 @@ MEDIAN_MIN_COUNT = 10
 _TEXTS: dict[str, dict[str, str]] = {
     "completion_rate": {
         "en": "Completers (status completed, no exclusion reason) / trainees without an exclusion reason "
-              "(withdrawn and still enrolled trainees count in the denominator).",
-        "ko": "수료자(수료 상태, 제외 사유 없음) / 제외 사유가 없는 훈련생(중도탈락·훈련 중 포함).",
+              "(withdrawn and still enrolled trainees count in the denominator). Only cohorts whose end date is on "
+              "or before the as-of date count; a cohort still in training has no completion rate yet.",
+        "ko": "수료자(수료 상태, 제외 사유 없음) / 제외 사유가 없는 훈련생(중도탈락·훈련 중 포함). 종료일이 기준일과 같거나 이전인 "
+              "기수만 셉니다. 아직 훈련 중인 기수에는 수료율이 없습니다.",
     },
     "placement_rate_90": {
         "en": "Completers whose first placement started no later than 90 days after their completion date "
@@ -105,8 +111,13 @@ NOTES: dict[str, dict[str, str]] = {
         "ko": "지역별 집계는 기관 소재지가 아니라 기수(코호트)의 지역 기준입니다.",
     },
     "as_of": {
-        "en": "The as-of date decides which follow-up checkpoints are due; records are read as they are stored.",
-        "ko": "기준일은 어느 추적 시점이 도래했는지를 정하며, 기록은 저장된 그대로 읽습니다.",
+        "en": "Figures are as known on the as-of date: only cohorts that had ended by then count, and completions, "
+              "placements and follow-ups dated after it do not; it also decides which checkpoints are due. Beside "
+              "each retention figure, \"answered\" counts the people due whose status was recorded at that "
+              "checkpoint, and \"verified\" those of them confirmed by the employer or an insurance record.",
+        "ko": "기준일에 알려진 대로 셉니다. 그때까지 종료된 기수만 세고, 기준일 이후 날짜의 수료·취업·추적 기록은 세지 않으며, "
+              "어느 추적 시점이 도래했는지도 기준일로 정합니다. 유지율 옆의 \"응답\"은 해당 시점이 도래한 사람 중 상태가 기록된 "
+              "사람 수이고, \"검증\"은 그중 고용주나 고용보험 기록으로 확인된 사람 수입니다.",
     },
 }
 
@@ -158,7 +169,8 @@ class TraineeFacts:
     completion_date: date | None
     excluded_reason: str | None
     placements: list = field(default_factory=list)    # rows: id, start_date, in_field, region_id, annual_wage_krw
-    follow_ups: list = field(default_factory=list)    # rows: checkpoint_month, status, region_id
+    follow_ups: list = field(default_factory=list)    # rows: checkpoint_month, status, region_id, checked_on,
+    #                                                   evidence
 
 
 @dataclass
@@ -167,6 +179,7 @@ class CohortFacts:
     code: str
     region_id: int
     start_date: date
+    end_date: date
     programme: str
     institution_slug: str
     institution_name: str
@@ -177,23 +190,30 @@ class CohortFacts:
 
 def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int],
             checkpoints=Defaults.CHECKPOINT_MONTHS) -> dict[str, dict]:
-    """Every metric for the trainees of these cohorts: {name: {numerator, denominator, rate}} (see `load_cohorts`).
+    """Every metric for the trainees of these cohorts as known on `as_of`: {name: {numerator, denominator, rate}}.
 
-    median_wage_krw carries its figure in "value"; unknown_m counts missing or unknown follow-ups.
+    A cohort counts once it has ended by `as_of` (completion_rate's "in_training" counts those that have not);
+    completions, placements and follow-ups dated after `as_of` are not known yet. Retention metrics also carry
+    "answered" and "verified" (see RETENTION_FAMILIES); median_wage_krw carries its figure in "value"; unknown_m
+    counts missing or unknown follow-ups.
     """
     n: Counter = Counter()
     wages: list[int] = []
     names = {m: (f"due_{m}", f"retained_{m}", f"same_employer_{m}", f"unknown_{m}") for m in checkpoints}
     for cohort in cohorts:
+        if cohort.end_date > as_of:
+            n["in_training"] += 1
+            continue
         capital_cohort = cohort.region_id in capital_region_ids
         for trainee in cohort.trainees:
             if trainee.excluded_reason:
                 continue
             n["trainees"] += 1
-            if trainee.status != "completed":
+            completed = trainee.completion_date is None or trainee.completion_date <= as_of
+            if trainee.status != "completed" or not completed:
                 continue
             n["completers"] += 1
-            job = first_placement(trainee.placements)
+            job = first_placement([p for p in trainee.placements if p.start_date <= as_of])
             if job is None:
                 continue
             n["placed"] += 1
@@ -204,44 +224,56 @@ def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int
             n["local"] += job.region_id == cohort.region_id
             if job.in_field and job.annual_wage_krw is not None:
                 wages.append(job.annual_wage_krw)
-            follow_ups = {f.checkpoint_month: f for f in trainee.follow_ups}
+            follow_ups = {f.checkpoint_month: f for f in trainee.follow_ups if f.checked_on <= as_of}
             for m in checkpoints:
                 if not is_due(job.start_date, m, as_of):
                     continue
-                status = follow_ups[m].status if m in follow_ups else "unknown"
-                region_id = follow_ups[m].region_id if m in follow_ups else None
+                follow_up = follow_ups.get(m)
+                status = follow_up.status if follow_up else "unknown"
+                region_id = follow_up.region_id if follow_up else None
                 employed = status in EMPLOYED
+                answered = status != "unknown"
+                verified = answered and follow_up.evidence in VERIFYING_EVIDENCE
                 due, retained, same_employer, unknown = names[m]
                 n[due] += 1
                 n[retained] += employed
                 n[same_employer] += status == "employed_same_employer"
-                n[unknown] += status == "unknown"
+                n[unknown] += not answered
+                n[f"answered_{m}"] += answered
+                n[f"verified_{m}"] += verified
                 if m == 12:
                     n["local_retained_12"] += employed and region_id == cohort.region_id
                     if not capital_cohort:
                         n["outflow_due_12"] += 1
                         n["outflow_12"] += employed and region_id in capital_region_ids
+                        n["outflow_answered_12"] += answered
+                        n["outflow_verified_12"] += verified
 
     def ratio(numerator: str, denominator: str) -> dict:
         return _metric(n[numerator], n[denominator])
 
+    def retention(numerator: str, m: int, prefix: str = "") -> dict:
+        return {**ratio(numerator, f"{prefix}due_{m}"), "answered": n[f"{prefix}answered_{m}"],
+                "verified": n[f"{prefix}verified_{m}"]}
+
     metrics = {
-        "completion_rate": ratio("completers", "trainees"),
+        "completion_rate": {**ratio("completers", "trainees"), "in_training": n["in_training"]},
         "placement_rate_90": ratio("placed_90", "completers"),
         "placement_rate_180": ratio("placed_180", "completers"),
         "in_field_rate": ratio("in_field", "placed"),
         "local_placement_rate": ratio("local", "placed"),
     }
     for m in checkpoints:
-        metrics[f"retention_{m}"] = ratio(f"retained_{m}", f"due_{m}")
+        metrics[f"retention_{m}"] = retention(f"retained_{m}", m)
     for m in (6, 12):
         if m in checkpoints:
-            metrics[f"same_employer_retention_{m}"] = ratio(f"same_employer_{m}", f"due_{m}")
+            metrics[f"same_employer_retention_{m}"] = retention(f"same_employer_{m}", m)
     if 12 in checkpoints:
-        metrics["local_retention_12"] = ratio("local_retained_12", "due_12")
+        metrics["local_retention_12"] = retention("local_retained_12", 12)
         applicable = any(cohort.region_id not in capital_region_ids for cohort in cohorts)
-        metrics["capital_outflow_12"] = (ratio("outflow_12", "outflow_due_12") if applicable
-                                         else {"numerator": None, "denominator": None, "rate": None})
+        metrics["capital_outflow_12"] = (retention("outflow_12", 12, "outflow_") if applicable
+                                         else {"numerator": None, "denominator": None, "rate": None,
+                                               "answered": None, "verified": None})
     median = statistics.median(wages) if len(wages) >= MEDIAN_MIN_COUNT else None
     median = int(median) if median is not None and median == int(median) else median
     # The figure is a wage, not a ratio: it is the metric's `value`, and its `rate` too, so that every metric
@@ -303,7 +335,8 @@ def load_cohorts(session: Session, *, institution: Institution | None = None, re
     if cohort is not None:
         scope.append(Cohort.id == cohort.id)
     rows = session.execute(
-        select(Cohort.id, Cohort.code, Cohort.region_id, Cohort.start_date, Programme.name.label("programme"),
+        select(Cohort.id, Cohort.code, Cohort.region_id, Cohort.start_date, Cohort.end_date,
+               Programme.name.label("programme"),
                Institution.slug.label("institution_slug"), Institution.name.label("institution_name"),
                Region.slug.label("region_slug"), Region.name_ko.label("region_name"))
         .join(Programme, Cohort.programme_id == Programme.id).join(Institution, Cohort.institution_id == Institution.id)
@@ -321,7 +354,7 @@ def load_cohorts(session: Session, *, institution: Institution | None = None, re
                                .join(Cohort, Enrollment.cohort_id == Cohort.id).where(*scope)):
         trainees[row.enrollment_id].placements.append(row)
     for row in session.execute(select(FollowUp.enrollment_id, FollowUp.checkpoint_month, FollowUp.status,
-                                      FollowUp.region_id)
+                                      FollowUp.region_id, FollowUp.checked_on, FollowUp.evidence)
                                .join(Enrollment, FollowUp.enrollment_id == Enrollment.id)
                                .join(Cohort, Enrollment.cohort_id == Cohort.id).where(*scope)):
         trainees[row.enrollment_id].follow_ups.append(row)

@@ -27,15 +27,17 @@ COUNTS = ("open_postings", "smes_hiring", "discoverable_seekers", "placements")
 # From the outcome ledger, by cohort region: (figure, metric, part). Rates keep the metric's three parts.
 TRAINING = (("trainees", "completion_rate", "denominator"), ("completers", "completion_rate", "numerator"))
 RATES = ("local_retention_12", "capital_outflow_12")
+RATE_PARTS = ("numerator", "denominator", "rate", "answered", "verified")
 
 DEFINITIONS = {
     "open_postings": "Open postings (not past their deadline) located in the region.",
     "smes_hiring": "SMEs (companies of fewer than 300 people) with at least one open posting in the region (a "
                    "company hiring in two regions counts in each).",
     "discoverable_seekers": "Seekers whose home region this is and who chose to be discoverable by employers.",
-    "placements": "Placements recorded with a job in the region: institution reports and platform hires.",
-    "trainees": "Trainees of the region's cohorts, without an exclusion reason.",
-    "completers": "Trainees of the region's cohorts who completed.",
+    "placements": "Placements recorded with a job in the region that started by the as-of date: institution "
+                  "reports and platform hires.",
+    "trainees": "Trainees of the region's cohorts that had ended by the as-of date, without an exclusion reason.",
+    "completers": "Trainees of the region's cohorts that had ended by the as-of date who completed by then.",
     "local_retention_12": outcomes.DEFINITIONS["local_retention_12"]["en"],
     "capital_outflow_12": outcomes.DEFINITIONS["capital_outflow_12"]["en"],
 }
@@ -49,9 +51,12 @@ DEFINITIONS_BY_LOCALE = {
                           "셉니다)."},
     "discoverable_seekers": {"en": DEFINITIONS["discoverable_seekers"],
                              "ko": "거주 지역이 이 지역이고 기업에 프로필 공개를 선택한 구직자 수."},
-    "placements": {"en": DEFINITIONS["placements"], "ko": "이 지역 일자리로 기록된 취업 수: 기관 보고와 플랫폼 채용."},
-    "trainees": {"en": DEFINITIONS["trainees"], "ko": "지역 기수(코호트)의 훈련생 중 제외 사유가 없는 사람 수."},
-    "completers": {"en": DEFINITIONS["completers"], "ko": "지역 기수(코호트)의 훈련생 중 수료한 사람 수."},
+    "placements": {"en": DEFINITIONS["placements"],
+                   "ko": "이 지역 일자리로 기록되고 기준일까지 시작된 취업 수: 기관 보고와 플랫폼 채용."},
+    "trainees": {"en": DEFINITIONS["trainees"],
+                 "ko": "기준일까지 종료된 지역 기수(코호트)의 훈련생 중 제외 사유가 없는 사람 수."},
+    "completers": {"en": DEFINITIONS["completers"],
+                   "ko": "기준일까지 종료된 지역 기수(코호트)의 훈련생 중 그때까지 수료한 사람 수."},
     "local_retention_12": outcomes.DEFINITIONS["local_retention_12"],
     "capital_outflow_12": outcomes.DEFINITIONS["capital_outflow_12"],
 }
@@ -105,7 +110,8 @@ def _counts(session: Session, as_of: date) -> dict[str, dict[int, int]]:
         "discoverable_seekers": by_region(select(SeekerProfile.home_region_id, func.count())
                                           .where(SeekerProfile.discoverable.is_(True))
                                           .group_by(SeekerProfile.home_region_id)),
-        "placements": by_region(select(Placement.region_id, func.count()).group_by(Placement.region_id)),
+        "placements": by_region(select(Placement.region_id, func.count()).where(Placement.start_date <= as_of)
+                                .group_by(Placement.region_id)),
     }
 
 
@@ -128,7 +134,7 @@ def _flatten(counted: dict, ledger: dict) -> dict:
         if part in ledger[metric].get("suppressed", ()):
             suppressed.append(name)
     for name in RATES:
-        row[name] = {part: ledger[name][part] for part in ("numerator", "denominator", "rate")}
+        row[name] = {part: ledger[name][part] for part in RATE_PARTS}
         suppressed += [f"{name}.{part}" for part in ledger[name].get("suppressed", ())]
     row["suppressed"] = suppressed
     return row

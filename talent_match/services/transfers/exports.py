@@ -92,20 +92,24 @@ def outcome_rows(table: OutcomeTable, *, public: bool, threshold: int = THRESHOL
     reports = [*table.rows, *([table.total] if table.total else [])]
     names = list(table.total.metrics) if table.total else []
     columns = ["group", "key", "label", "as_of"]
+    parts = {name: _parts(name, table.total.metrics[name]) for name in names}
     for name in names:
-        columns += [f"{name}_numerator", f"{name}_denominator",
-                    f"{name}_value" if name == "median_wage_krw" else f"{name}_rate"]
+        columns += [f"{name}_{part}" for part in parts[name]]
     rows = []
     for position, report in enumerate(reports):
         row = {"group": "total" if position == len(table.rows) else report.group, "key": report.key,
                "label": report.label, "as_of": report.as_of}
         for name in names:
-            metric = report.metrics[name]
-            last = "value" if name == "median_wage_krw" else "rate"
-            for part in ("numerator", "denominator", last):
-                row[f"{name}_{part}"] = display(metric, part, threshold)
+            for part in parts[name]:
+                row[f"{name}_{part}"] = display(report.metrics[name], part, threshold)
         rows.append(row)
     return ExportRows("outcomes", columns, rows)
+
+
+def _parts(name: str, metric: dict) -> tuple[str, ...]:
+    """The columns of one metric: its counts and its figure, then who answered and how many were verified."""
+    last = "value" if name == "median_wage_krw" else "rate"
+    return ("numerator", "denominator", last, *(("answered", "verified") if "answered" in metric else ()))
 
 
 def neutralise(value):
