@@ -39,6 +39,8 @@ def rule(*audience: str, **kwargs) -> Rule:
 POSTING = {"posting_id": "posting"}               # the employer's own company's posting
 VISIBLE = {"posting_id": "visible_posting"}       # published, or a draft of one's own company
 COHORT = {"cohort_id": "cohort"}
+TRAINEE = {"enrollment_id": "enrollment"}
+JOB = {"placement_id": "trainee_placement"}       # a placement of the institution's trainee
 
 POLICY: dict[str, Rule] = {
     # --- anyone --------------------------------------------------------------------------------------------------
@@ -125,6 +127,11 @@ POLICY: dict[str, Rule] = {
     "institutions.report_csv": rule(INSTITUTION),
     "institutions.followups_due": rule(INSTITUTION),
     "institutions.followup_record": rule(INSTITUTION),
+    "institutions.trainee": rule(INSTITUTION, owns=TRAINEE),
+    "institutions.trainee_status": rule(INSTITUTION, owns=TRAINEE),
+    "institutions.placement_edit": rule(INSTITUTION, owns=JOB),
+    "institutions.placement_end": rule(INSTITUTION, owns=JOB),                # empty form: refused, nothing written
+    "institutions.followup_edit": rule(INSTITUTION, owns={"follow_up_id": "follow_up"}),
     "api.list_cohorts": rule(INSTITUTION),
     "api.list_trainees": rule(INSTITUTION, owns={"code": "cohort_code"}),
     "api.list_placements": rule(INSTITUTION),

@@ -50,6 +50,7 @@ PASSWORD = "correct-horse-battery"
 ACTORS = ("anonymous", "seeker_a", "seeker_b", "employer_x", "employer_y", "institution_i", "institution_j", "admin")
 PEER = {"seeker_a": "seeker_b", "seeker_b": "seeker_a", "employer_x": "employer_y", "employer_y": "employer_x",
         "institution_i": "institution_j", "institution_j": "institution_i", "admin": "seeker_a"}
+HIRED_BY = {"institution_i": "employer_x", "institution_j": "employer_y"}  # whose trainee each employer hired
 # Whose identifying strings each caller may legitimately see besides their own: an employer sees the seeker who
 # applied to it (and whom it hired).
 CIRCLE = {"employer_x": {"seeker_a"}, "employer_y": {"seeker_b"}}
@@ -130,9 +131,8 @@ def build_world(app) -> World:
         s.add_all(applications.values())
         secrets["seeker_a"].append(applications["seeker_a"].note)
         secrets["seeker_b"].append(applications["seeker_b"].note)
-        institutions, cohorts, enrollments, placements = {}, {}, {}, {}
-        for actor, hired_by, hire in (("institution_i", "employer_x", "seeker_a"),
-                                      ("institution_j", "employer_y", "seeker_b")):
+        institutions, cohorts, enrollments, placements, follow_ups = {}, {}, {}, {}, {}
+        for actor, hired_by in HIRED_BY.items():
             letter = actor[-1].upper()
             institutions[actor] = Institution(slug=f"inst-{letter.lower()}-{tag}", name=f"{letter}아카데미{tag}",
                                               region=gn)
@@ -149,9 +149,10 @@ def build_world(app) -> World:
                                              company=companies[hired_by], employer_name=companies[hired_by].name,
                                              job_title="ML 엔지니어", region=gn,
                                              start_date=date.today() - timedelta(days=200), source="institution")
-            s.add_all([programme, cohorts[actor], enrollments[actor], placements[hired_by],
-                       FollowUp(enrollment=enrollments[actor], checkpoint_month=3, status="employed_same_employer",
-                                region=gn, checked_on=date.today() - timedelta(days=100), evidence="employer")])
+            follow_ups[actor] = FollowUp(enrollment=enrollments[actor], checkpoint_month=3, region=gn,
+                                         status="employed_same_employer", evidence="employer",
+                                         checked_on=date.today() - timedelta(days=100))
+            s.add_all([programme, cohorts[actor], enrollments[actor], placements[hired_by], follow_ups[actor]])
             secrets[actor] += [programme.name, cohorts[actor].code,  # its name is public
                                enrollments[actor].trainee_ref, enrollments[actor].name, enrollments[actor].email]
         person("admin", "admin")
@@ -184,6 +185,7 @@ def build_world(app) -> World:
                                             ("seeker_a" if employer == "employer_x" else "seeker_b")].id,
                 "placement": placements[employer].id,
                 "cohort": cohorts[inst].id, "enrollment": enrollments[inst].id, "cohort_code": cohorts[inst].code,
+                "trainee_placement": placements[HIRED_BY[inst]].id, "follow_up": follow_ups[inst].id,
                 "token": victims.get(actor, victims["seeker_a"]),
             }
             return mine

@@ -111,4 +111,4 @@ def test_institutions_see_due_follow_ups_oldest_first(hire):
     check(db.session, inst, "T1", 3, "employed_same_employer", "gyeongnam")
     check(db.session, inst, "T1", 6, "unknown")
     due = followups.due_follow_ups(db.session, inst, date(2025, 8, 15), horizon_days=90)
-    assert [(d.checkpoint_month, d.recorded_unknown) for d in due] == [(6, True), (9, False)]
+    assert [(d.checkpoint_month, d.follow_up is not None) for d in due] == [(6, True), (9, False)]

@@ -1,4 +1,5 @@
-"""The audit trail as the programme office reads it, and the export events every download writes.
+"""The audit trail as the programme office reads it, the export events every download writes, and the corrections
+people make to records (old -> new).
 
 AuditEvent rows hold ids and kinds only (who viewed which candidate, who exported what); nothing here adds
 personal data to them.
@@ -8,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -71,3 +73,23 @@ def record_candidates_listed(session: Session, employer: User, posting_id: int, 
     session.add(event)
     session.flush()
     return event
+
+
+def record_change(session: Session, actor: User, action: str, object_type: str, object_id, before: dict,
+                  after: dict, *, private=(), details: dict | None = None) -> AuditEvent | None:
+    """A correction someone made: each changed field as [old, new] under "changes" (dates as YYYY-MM-DD). Fields
+    in `private` (names, emails) are noted as "changed" without their values, so no personal data is copied here.
+    Nothing changed and no `details`: no event."""
+    changes = {name: "changed" if name in private else [_plain(before.get(name)), _plain(value)]
+               for name, value in after.items() if before.get(name) != value}
+    if not changes and not details:
+        return None
+    event = AuditEvent(actor_id=actor.id, actor_role=actor.role, action=action, object_type=object_type,
+                       object_id=str(object_id), details={"changes": changes, **(details or {})})
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value

@@ -19,6 +19,7 @@ from ..errors import ValidationFailed
 from ..messages import msg
 from ..outcomes.ledger import add_months, first_placement
 from ..reference.regions import region_by_handle
+from .followups import after_leaving
 from .outreach import Links
 
 EMPLOYER_ANSWERS = ("employed", "left", "unknown")
@@ -94,9 +95,7 @@ def _employer_status(session, request, job, data, today) -> tuple[str, int | Non
     if left_on < job.start_date or left_on > today:
         raise ValidationFailed({"left_on": [msg("must be between the start of the job ({start}) and today",
                                                 start=job.start_date.isoformat())]})
-    if left_on > checkpoint_due_on(request):  # still there when the checkpoint fell due
-        return "employed_same_employer", job.region_id
-    return "left_employer", None
+    return after_leaving(job, True, checkpoint_due_on(request), left_on)  # the job asked about is the first
 
 
 def _trainee_status(session, request, job, data, today) -> tuple[str, int | None]:

@@ -58,16 +58,30 @@ def record_follow_up(session: Session, institution: Institution, data: dict) -> 
 
 
 @dataclass(frozen=True)
-class DueFollowUp:
+class Checkpoint:
     enrollment: Enrollment
     placement: Placement          # the first placement, from whose start the months count
     checkpoint_month: int
     due_on: date
-    recorded_unknown: bool        # a follow-up says "unknown": worth another try
+    follow_up: FollowUp | None    # the answer recorded, if any ("unknown" among them: worth another try)
+
+    @property
+    def answered(self) -> bool:
+        return self.follow_up is not None and self.follow_up.status != "unknown"
+
+
+def checkpoints_of(enrollment: Enrollment, checkpoints=Defaults.CHECKPOINT_MONTHS) -> list[Checkpoint]:
+    """The trainee's checkpoints with their due dates and answers; none before a first placement."""
+    job = first_placement(enrollment.placements)
+    if job is None:
+        return []
+    recorded = {f.checkpoint_month: f for f in enrollment.follow_ups}
+    return [Checkpoint(enrollment, job, month, add_months(job.start_date, month), recorded.get(month))
+            for month in checkpoints]
 
 
 def due_follow_ups(session: Session, institution: Institution, today: date, *, horizon_days: int = 0,
-                   checkpoints=Defaults.CHECKPOINT_MONTHS) -> list[DueFollowUp]:
+                   checkpoints=Defaults.CHECKPOINT_MONTHS) -> list[Checkpoint]:
     """Checkpoints due by today (+ horizon_days) with no follow-up or an "unknown" one, oldest first.
 
     Only trainees the metrics count (completed, no exclusion reason, placed) are listed.
@@ -78,17 +92,17 @@ def due_follow_ups(session: Session, institution: Institution, today: date, *, h
         .options(selectinload(Enrollment.placements), selectinload(Enrollment.follow_ups))
         .execution_options(populate_existing=True))
     limit = today + timedelta(days=horizon_days)
-    due = []
-    for enrollment in enrollments:
-        job = first_placement(enrollment.placements)
-        if job is None:
-            continue
-        recorded = {f.checkpoint_month: f.status for f in enrollment.follow_ups}
-        for month in checkpoints:
-            due_on = add_months(job.start_date, month)
-            if due_on <= limit and recorded.get(month, "unknown") == "unknown":
-                due.append(DueFollowUp(enrollment, job, month, due_on, month in recorded))
+    due = [checkpoint for enrollment in enrollments for checkpoint in checkpoints_of(enrollment, checkpoints)
+           if checkpoint.due_on <= limit and not checkpoint.answered]
     return sorted(due, key=lambda d: (d.due_on, d.enrollment.trainee_ref, d.checkpoint_month))
+
+
+def after_leaving(job: Placement, first: bool, due_on: date, left_on: date) -> tuple[str, int | None] | None:
+    """What leaving `job` on `left_on` says of the checkpoint due on `due_on`: still there, employed (with the first
+    employer when it is the first job); gone from the first job, left_employer; gone from a later one, nothing."""
+    if left_on > due_on:
+        return ("employed_same_employer" if first else "employed_other_employer"), job.region_id
+    return ("left_employer", None) if first else None
 
 
 def employer_hires_to_confirm(session: Session, employer, today: date,

@@ -11,7 +11,7 @@ from ...models import EMPLOYMENT_TYPES, Enrollment, Institution, Placement
 from .. import validation as v
 from ..errors import ValidationFailed
 from ..messages import msg
-from .records import Records, given, save_one, upsert_keyed
+from .records import Records, Unique, given, owned, save_one, upsert_keyed
 
 # How an institution learned of a job it reports (a platform hire is written by services.hiring.applications).
 REPORTED_SOURCES = ("institution", "trainee", "employer_confirmed")
@@ -65,6 +65,14 @@ def upsert_placement(records: Records, values: dict, *, existing: Placement | No
     return placement, action
 
 
-def record_placement(session: Session, institution: Institution, data: dict) -> Placement:
-    """Report (or correct) one placement of the institution's trainee (the placement form of a cohort page)."""
-    return save_one(session, institution, data, clean_placement, upsert_placement)
+def record_placement(session: Session, institution: Institution, data: dict,
+                     placement_id: int | None = None) -> Placement:
+    """Report one placement of the institution's trainee (reported again, it is updated), or edit the institution's
+    placement `placement_id`: then its new employer and start date must not be another job's of the trainee."""
+    if placement_id is None:
+        return save_one(session, institution, data, clean_placement, upsert_placement)
+    return save_one(session, institution, data, clean_placement, upsert_placement,
+                    existing=owned(session, Placement, institution, placement_id), unique=Unique(
+                        "start_date", ("enrollment_id", "employer_name", "start_date"),
+                        lambda records: records.placements,
+                        msg("another job of this trainee has this employer and start date")))

@@ -136,10 +136,11 @@ def upsert_keyed(records: Records, model, filed: dict, key, values: dict, *, exi
 
 class Unique(NamedTuple):
     """A key no two records of an institution share: the form `field` it comes from, the `key` in the cleaned
-    values, where records are `filed` by it, and what to say when another record holds it."""
+    values (a name, or a tuple of names for a key of several), where records are `filed` by it, and what to say
+    when another record holds it."""
 
     field: str
-    key: str
+    key: str | tuple[str, ...]
     filed: Callable[[Records], dict]
     message: object
 
@@ -150,7 +151,8 @@ def save_one(session: Session, institution: Institution, data: dict, clean, upse
     records = Records(session, institution)
     values = clean(records, data)
     if unique is not None:
-        other = unique.filed(records).get(values[unique.key])
+        key = tuple(values[name] for name in unique.key) if isinstance(unique.key, tuple) else values[unique.key]
+        other = unique.filed(records).get(key)
         if other is not None and other is not existing:
             raise ValidationFailed({unique.field: [unique.message]})
     record, _ = upsert_one(records, values, existing=existing)
@@ -181,7 +183,7 @@ def save_programme(session: Session, institution: Institution, data: dict, progr
     funding = errors.check(v.clean_text, data.get("funding_programme"), "funding_programme", max_length=200)
     errors.raise_if_any()
     records = Records(session, institution)
-    existing = _owned(session, Programme, institution, programme_id) if programme_id else None
+    existing = owned(session, Programme, institution, programme_id) if programme_id else None
     clash = records.programmes.get(name)
     if clash is not None and clash is not existing:
         raise ValidationFailed({"programme_name": [msg("is already used by another programme")]})
@@ -226,7 +228,7 @@ def list_cohorts(session: Session, institution: Institution) -> list[Cohort]:
 
 
 def get_cohort(session: Session, institution: Institution, cohort_id: int) -> Cohort:
-    return _owned(session, Cohort, institution, cohort_id)
+    return owned(session, Cohort, institution, cohort_id)
 
 
 def cohort_by_code(session: Session, institution: Institution, code: str) -> Cohort:
@@ -239,7 +241,7 @@ def cohort_by_code(session: Session, institution: Institution, code: str) -> Coh
 
 def save_cohort(session: Session, institution: Institution, data: dict, cohort_id: int | None = None) -> Cohort:
     """Create a cohort (its code must be new) or update the institution's cohort `cohort_id`."""
-    existing = _owned(session, Cohort, institution, cohort_id) if cohort_id else None
+    existing = owned(session, Cohort, institution, cohort_id) if cohort_id else None
     return save_one(session, institution, data, clean_cohort, upsert_cohort, existing=existing, unique=Unique(
         "cohort_code", "code", lambda records: records.cohorts,
         msg("is already used by another cohort of this institution")))
@@ -292,24 +294,27 @@ def list_enrollments(session: Session, institution: Institution, cohort_id: int 
 
 
 def get_enrollment(session: Session, institution: Institution, enrollment_id: int) -> Enrollment:
-    return _owned(session, Enrollment, institution, enrollment_id)
+    return owned(session, Enrollment, institution, enrollment_id)
 
 
 def save_enrollment(session: Session, institution: Institution, data: dict,
                     enrollment_id: int | None = None) -> Enrollment:
     """Add a trainee (the trainee_ref must be new) or update the institution's trainee `enrollment_id`."""
-    existing = _owned(session, Enrollment, institution, enrollment_id) if enrollment_id else None
+    existing = owned(session, Enrollment, institution, enrollment_id) if enrollment_id else None
     return save_one(session, institution, data, clean_enrollment, upsert_enrollment, existing=existing, unique=Unique(
         "trainee_ref", "trainee_ref", lambda records: records.enrollments,
         msg("is already used by another trainee of this institution")))
 
 
-_NO_SUCH = {Programme: msg("no such programme"), Cohort: msg("no such cohort"), Enrollment: msg("no such enrollment")}
+_NO_SUCH = {Programme: msg("no such programme"), Cohort: msg("no such cohort"), Enrollment: msg("no such enrollment"),
+            Placement: msg("no such placement"), FollowUp: msg("no such follow-up")}
 
 
-def _owned(session: Session, model, institution: Institution, record_id):
+def owned(session: Session, model, institution: Institution, record_id):
+    """The institution's record by id (a placement or follow-up through its trainee); NotFound for anyone else's."""
     record = session.get(model, record_id) if isinstance(record_id, int) else None
-    if record is None or record.institution_id != institution.id:
+    holder = getattr(record, "enrollment", record)
+    if holder is None or holder.institution_id != institution.id:
         raise NotFound(_NO_SUCH[model])
     return record
 

@@ -51,32 +51,44 @@ def _cohorts(session: Session, institution: Institution):
 def _trainees(session: Session, institution: Institution):
     query = (select(Enrollment).where(Enrollment.institution_id == institution.id)
              .options(selectinload(Enrollment.cohort)).order_by(Enrollment.trainee_ref))
-    for trainee in session.scalars(query):
-        yield {"cohort_code": trainee.cohort.code, "trainee_ref": trainee.trainee_ref, "name": trainee.name,
-               "email": trainee.email or "", "status": trainee.status, "completion_date": trainee.completion_date,
-               "excluded_reason": trainee.excluded_reason or "",
-               "contact_consent": "true" if trainee.contact_consent else "false"}
+    return map(trainee_row, session.scalars(query))
+
+
+def trainee_row(trainee: Enrollment) -> dict:
+    """One trainee as trainees.csv writes it (and the page's form shows it)."""
+    return {"cohort_code": trainee.cohort.code, "trainee_ref": trainee.trainee_ref, "name": trainee.name,
+            "email": trainee.email or "", "status": trainee.status, "completion_date": trainee.completion_date,
+            "excluded_reason": trainee.excluded_reason or "",
+            "contact_consent": "true" if trainee.contact_consent else "false"}
 
 
 def _placements(session: Session, institution: Institution):
     query = (select(Placement, Enrollment.trainee_ref).join(Enrollment)
              .where(Enrollment.institution_id == institution.id).options(selectinload(Placement.region))
              .order_by(Enrollment.trainee_ref, Placement.start_date, Placement.id))
-    for placement, ref in session.execute(query):
-        yield {"trainee_ref": ref, "employer_name": placement.employer_name, "job_title": placement.job_title,
-               "region": placement.region.slug, "start_date": placement.start_date,
-               "annual_wage_krw": placement.annual_wage_krw, "employment_type": placement.employment_type,
-               "in_field": "true" if placement.in_field else "false", "employer_email": placement.employer_email}
+    return (placement_row(placement, ref) for placement, ref in session.execute(query))
+
+
+def placement_row(placement: Placement, trainee_ref: str) -> dict:
+    """One job as placements.csv writes it (and the page's form shows it)."""
+    return {"trainee_ref": trainee_ref, "employer_name": placement.employer_name, "job_title": placement.job_title,
+            "region": placement.region.slug, "start_date": placement.start_date,
+            "annual_wage_krw": placement.annual_wage_krw, "employment_type": placement.employment_type,
+            "in_field": "true" if placement.in_field else "false", "employer_email": placement.employer_email}
 
 
 def _follow_ups(session: Session, institution: Institution):
     query = (select(FollowUp, Enrollment.trainee_ref).join(Enrollment)
              .where(Enrollment.institution_id == institution.id).options(selectinload(FollowUp.region))
              .order_by(Enrollment.trainee_ref, FollowUp.checkpoint_month))
-    for follow_up, ref in session.execute(query):
-        yield {"trainee_ref": ref, "checkpoint_month": follow_up.checkpoint_month, "status": follow_up.status,
-               "region": follow_up.region.slug if follow_up.region else "", "checked_on": follow_up.checked_on,
-               "evidence": follow_up.evidence}
+    return (follow_up_row(follow_up, ref) for follow_up, ref in session.execute(query))
+
+
+def follow_up_row(follow_up: FollowUp, trainee_ref: str) -> dict:
+    """One answer as followups.csv writes it (and the page's form shows it)."""
+    return {"trainee_ref": trainee_ref, "checkpoint_month": follow_up.checkpoint_month, "status": follow_up.status,
+            "region": follow_up.region.slug if follow_up.region else "", "checked_on": follow_up.checked_on,
+            "evidence": follow_up.evidence}
 
 
 _ROWS = {"cohorts": _cohorts, "trainees": _trainees, "placements": _placements, "followups": _follow_ups}

@@ -1,4 +1,4 @@
-from . import followups, reports, transfers  # noqa: F401  - register their views on bp
+from . import followups, reports, trainees, transfers  # noqa: F401  - register their views on bp
 from .routes import bp
 
 __all__ = ["bp"]

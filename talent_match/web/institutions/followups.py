@@ -1,4 +1,5 @@
-"""Follow-ups due: which placed trainees to ask, at which checkpoint, and a quick form to record each answer."""
+"""Follow-ups due: which placed trainees to ask, at which checkpoint, who was asked by email, and a quick form to
+record each answer."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -6,7 +7,7 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...services.hiring.postings import today_in_korea
-from ...services.training import followups
+from ...services.training import followups, outreach
 from .. import choices
 from ..forms import saved
 from .forms import FollowUpForm
@@ -17,13 +18,20 @@ HORIZONS = (0, 14, 30, 60)
 
 @bp.get("/followups", endpoint="followups_due")
 def due():
-    """Due by today (or within the next days chosen), oldest first; "unknown" answers stay on the list."""
+    """Due by today (or within the next days chosen), oldest first; "could not find out" stays on the list."""
     days = request.args.get("days", type=int)
     days = days if days in HORIZONS else 0
     today = today_in_korea()
     items = followups.due_follow_ups(db.session, institution(), today, horizon_days=days)
     return render_template("institutions/followups.html", items=items, days=days, horizons=HORIZONS, today=today,
-                           regions=choices.regions(), form=FollowUpForm(formdata=None))
+                           asked=outreach.requests_of(db.session, {item.enrollment.id for item in items}),
+                           form=FollowUpForm(formdata=None), **labels())
+
+
+def labels() -> dict:
+    """What the pages call each code of a checkpoint's answer."""
+    return {"statuses": dict(choices.FOLLOW_UP_STATUSES), "sources": dict(choices.FOLLOW_UP_EVIDENCE),
+            "audiences": {"employer": _("Employer"), "trainee": _("Trainee")}}
 
 
 @bp.post("/followups")

@@ -52,6 +52,27 @@ class PlacementForm(FlaskForm):
     source = SelectField(_l("How you know"), choices=choices.PLACEMENT_SOURCES)
 
 
+class JobForm(PlacementForm):
+    """A recorded job's facts; its trainee and how it became known (a platform hire among them) stay."""
+
+    trainee_ref = None
+    source = None
+    employer_email = StringField(_l("Employer contact's email (optional: asked at each checkpoint)"),
+                                 render_kw={"type": "email"})
+
+
+class LeftJobForm(FlaskForm):
+    left_on = date_field(_l("Left on"))
+    evidence = SelectField(_l("How you know"), choices=choices.FOLLOW_UP_EVIDENCE, default="institution")
+
+
+class StatusForm(TraineeForm):
+    """Where a trainee stands: their reference, name and email stay."""
+
+    trainee_ref = name = email = None
+    excluded_on = date_field(_l("Excluded since (needed with a new reason)"))
+
+
 class LinkForm(FlaskForm):
     email = StringField(_l("Email of the trainee's seeker account"), render_kw={"type": "email"})
 
@@ -66,9 +87,20 @@ class ConfirmImportForm(FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
+    """One checkpoint's answer. Nothing is assumed: no status, region or date until someone enters what they
+    found. The evidence starts at "institution", who records it here: a source that verifies nothing (unlike the
+    employer or the insurance record), so the default may understate how an answer is known, never overstate it."""
+
     trainee_ref = HiddenField()
     checkpoint_month = HiddenField()
-    status = SelectField(_l("Status"), choices=choices.FOLLOW_UP_STATUSES)
+    status = SelectField(_l("Status"), choices=choices.any_of(choices.FOLLOW_UP_STATUSES, _l("Choose the answer")))
     region = SelectField(_l("Where they work"), choices=_regions_or_none)
     checked_on = date_field(_l("Checked on"))
-    evidence = SelectField(_l("How you know"), choices=choices.FOLLOW_UP_EVIDENCE)
+    evidence = SelectField(_l("How you know"), choices=choices.FOLLOW_UP_EVIDENCE, default="institution")
+
+
+class AnswerForm(FollowUpForm):
+    """A recorded answer being corrected: its trainee and checkpoint stay."""
+
+    trainee_ref = None
+    checkpoint_month = None
