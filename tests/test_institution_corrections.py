@@ -85,7 +85,7 @@ def test_each_checkpoint_shows_who_was_asked_by_email_and_who_answered(app, reco
         assert "Employer asked by email (hr@seoul-ai.kr) on 3/21/25" in text
         assert "reminders: 2, the last on 4/4/25" in text and "no answer yet" in text
         assert "Trainee asked by email (t2@example.kr) on 3/21/25" in text and "answered on 3/24/25" in text
-        assert "Asked by the institution, checked on 2026-01-05" in text  # the 3-month "could not find out"
+        assert "Asked by the institution, checked on 2024-12-20" in text  # the 3-month "could not find out"
         assert "Nobody was asked by email." in text
 
 
@@ -214,8 +214,8 @@ def test_a_recorded_answer_is_corrected_with_the_institution_as_its_source_unles
     controls, text = read_page(english(client).get(url).get_data(as_text=True))
     assert ("status", {"tag": "option", "value": "employed_same_employer", "selected": None}) in controls
     assert ("evidence", {"tag": "option", "value": "institution", "selected": None}) in controls
-    assert any(name == "checked_on" and attrs.get("value") == "2026-01-05" for name, attrs in controls)
-    assert "Recorded: Employed, same employer (Confirmed by the employer, checked on 2026-01-05)." in text
+    assert any(name == "checked_on" and attrs.get("value") == "2024-10-15" for name, attrs in controls)
+    assert "Recorded: Employed, same employer (Confirmed by the employer, checked on 2024-10-15)." in text
     assert client.post(url, data={"status": "employed_other_employer", "region": "busan",
                                   "checked_on": "2026-02-01", "evidence": "institution"}).status_code == 302
     with app.app_context():
@@ -226,7 +226,7 @@ def test_a_recorded_answer_is_corrected_with_the_institution_as_its_source_unles
         assert event.actor_id == user_id and event.object_id == str(ids[3])
         changes = event.details["changes"]
         assert changes["status"] == ["employed_same_employer", "employed_other_employer"]
-        assert changes["evidence"] == ["employer", "institution"] and changes["checked_on"] == ["2026-01-05",
+        assert changes["evidence"] == ["employer", "institution"] and changes["checked_on"] == ["2024-10-15",
                                                                                               "2026-02-01"]
 
 
