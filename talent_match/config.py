@@ -99,6 +99,7 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
     LANGUAGES = ("ko", "en")
     LOGIN_RATE_LIMIT = "10 per minute"
+    ANSWER_RATE_LIMIT = "20 per minute"  # posted answers to emailed follow-up questions, per address
     API_RATE_LIMIT = "300 per minute"
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down: count in this process's memory until it is back, rather than failing every request.

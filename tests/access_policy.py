@@ -58,6 +58,7 @@ POLICY: dict[str, Rule] = {
     "api.regional_figures": rule(PUBLIC),
     "api.list_postings": rule(PUBLIC),
     "api.get_posting": rule(PUBLIC, owns=VISIBLE),
+    "answers.answer": rule(PUBLIC, args={"token": "{answer_token}"}),  # the emailed link's holder; {} is refused
     # --- any signed-in person, on their own account ----------------------------------------------------------------
     "auth.logout": rule(SIGNED_IN),
     "auth.change_password": rule(SIGNED_IN),

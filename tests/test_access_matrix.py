@@ -14,11 +14,11 @@ import contextlib
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from flask_login.utils import _create_identifier
 from werkzeug.security import generate_password_hash
 
@@ -32,6 +32,7 @@ from talent_match.models import (
     Consent,
     Enrollment,
     FollowUp,
+    FollowUpRequest,
     Institution,
     Placement,
     Posting,
@@ -41,6 +42,7 @@ from talent_match.models import (
     User,
 )
 from talent_match.services.accounts.api_tokens import hash_token
+from talent_match.services.training import outreach
 from talent_match.web.access import PUBLIC, SIGNED_IN, audience_of
 
 from .access_policy import POLICY
@@ -198,13 +200,29 @@ def build_world(app) -> World:
             theirs["visible_posting"] = drafts["employer_x" if actor == "employer_y" else "employer_y"].id
             theirs["token"] = victims[peer]
             other[actor] = theirs
-        fixed = {"company": companies["employer_x"].id}
+        fixed = {"company": companies["employer_x"].id, "answer_token": _asked(s, institutions["institution_i"],
+                                                                              cohorts["institution_i"], gn, tag)}
         s.commit()
         db.session.remove()
     return World(actors, own, other, fixed, secrets)
 
 
 _DIGITS = str.maketrans("abcdef", "123456")
+
+
+def _asked(s, institution, cohort, region, tag) -> str:
+    """The token of a live emailed question about a trainee whose name its link may show to anyone holding it."""
+    asked = Enrollment(institution=institution, cohort=cohort, trainee_ref=f"ASK{tag}", name="질문받은훈련생",
+                       status="completed", completion_date=cohort.end_date)
+    job = Placement(enrollment=asked, employer_name="질문받은회사", job_title="ML 엔지니어", region=region,
+                    start_date=date.today() - timedelta(days=100), source="institution")
+    now = datetime.now(timezone.utc)
+    request = FollowUpRequest(enrollment=asked, placement=job, checkpoint_month=3, audience="employer",
+                              email="hr@example.kr", nonce=uuid.uuid4().hex, sent_at=now, last_sent_at=now,
+                              expires_at=now + timedelta(days=30))
+    s.add_all([asked, job, request])
+    s.flush()
+    return outreach.Links.of(current_app.config).url(request).rsplit("/", 1)[1]
 
 
 def _identifier(app) -> str:

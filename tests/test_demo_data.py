@@ -14,10 +14,11 @@ from flask_migrate import upgrade
 
 from talent_match import create_app
 from talent_match.extensions import db
-from talent_match.models import (Application, Cohort, Company, Consent, Enrollment, FollowUp, Institution, Placement,
-                                 Posting, PostingSkill, ProfileSkill, Region, SeekerProfile, Skill, StoredVector, User,
-                                 profile_accepted_region)
+from talent_match.models import (Application, Cohort, Company, Consent, Enrollment, FollowUp, FollowUpRequest,
+                                 Institution, Placement, Posting, PostingSkill, ProfileSkill, Region, SeekerProfile,
+                                 Skill, StoredVector, User, profile_accepted_region)
 from talent_match.services import demo
+from talent_match.services.outcomes.ledger import add_months
 
 from scripts.scratch_db import scratch_database
 
@@ -70,7 +71,7 @@ def _rows(session, model, skip=("password_hash",)):
 
 
 REPRODUCED = (User, SeekerProfile, ProfileSkill, profile_accepted_region, Consent, Company, Posting, PostingSkill,
-              Application, Institution, Cohort, Enrollment, Placement, FollowUp)
+              Application, Institution, Cohort, Enrollment, Placement, FollowUp, FollowUpRequest)
 
 
 def test_the_same_seed_writes_the_same_rows_through_the_cli_commands(world, app, runner):
@@ -257,3 +258,36 @@ def test_retention_is_higher_in_gyeongnam_and_ulsan_and_others_lose_people_to_th
     assert total["strong"] >= 30 and total["weak"] >= 30
     assert local["strong"] / total["strong"] > local["weak"] / total["weak"] + 0.1
     assert to_capital["weak"] / total["weak"] > to_capital["strong"] / total["strong"]
+
+
+def test_follow_ups_are_answered_by_every_source_at_response_rates_that_differ_by_cohort(session):
+    assert set(session.scalars(sa.select(FollowUp.evidence))) == {"employer", "trainee", "institution",
+                                                                   "insurance_record"}
+    cohort_of = dict(session.execute(sa.select(Enrollment.id, Enrollment.cohort_id)).all())
+    answered = set(session.execute(sa.select(FollowUp.enrollment_id, FollowUp.checkpoint_month)).all())
+    due, got = Counter(), Counter()
+    for trainee, start in session.execute(sa.select(Placement.enrollment_id, sa.func.min(Placement.start_date))
+                                          .where(Placement.enrollment_id.isnot(None))
+                                          .group_by(Placement.enrollment_id)):
+        for month in (3, 6, 9, 12):
+            if add_months(start, month) <= TODAY:
+                due[cohort_of[trainee]] += 1
+                got[cohort_of[trainee]] += (trainee, month) in answered
+    cohorts = [cohort for cohort in due if due[cohort] >= 12]
+    rate = sum(got[c] for c in cohorts) / sum(due[c] for c in cohorts)
+    assert len(cohorts) >= 10 and rate < 0.9  # some checkpoints were never answered
+    # Rates spread across cohorts far more than chance would spread one shared rate (that ratio is about 1).
+    spread = sum((got[c] - due[c] * rate) ** 2 / (due[c] * rate * (1 - rate)) for c in cohorts) / (len(cohorts) - 1)
+    assert spread > 1.5
+
+
+def test_institutions_see_who_was_asked_by_email_and_who_answered(session):
+    requests = session.scalars(sa.select(FollowUpRequest)).all()
+    assert {r.audience for r in requests} == {"employer", "trainee"}
+    assert {r.answered_at is not None for r in requests} == {True, False}  # answered, and waiting or expired
+    sources = {(f.enrollment_id, f.checkpoint_month): f.evidence for f in session.scalars(sa.select(FollowUp))}
+    for request in requests:
+        assert request.sent_at < request.expires_at and request.reminders <= 2
+        if request.answered_at is not None:
+            assert sources[(request.enrollment_id, request.checkpoint_month)] == request.audience
+            assert request.sent_at < request.answered_at < request.expires_at

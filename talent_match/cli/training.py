@@ -135,7 +135,7 @@ def outreach_command(as_of, slug, as_json):
     """Queue the follow-up questions due (employers and trainees, by email) and their reminders; run it daily.
     `flask send-mail` (or the worker) delivers them."""
     day = as_of.date() if as_of else _today()
-    links = outreach.Links(current_app.config["SECRET_KEY"], current_app.config["PUBLIC_BASE_URL"])
+    links = outreach.Links.of(current_app.config)
     counts = outreach.run(db.session, day, links, institution=_institution(slug) if slug else None)
     db.session.commit()
     if as_json:

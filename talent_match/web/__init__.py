@@ -10,7 +10,8 @@ NAV = {
                ("seekers.applications", _l("Applications")), ("account.overview", _l("Account")),
                ("privacy.overview", _l("Privacy"))],
     "employer": [("employers.dashboard", _l("Postings")), ("employers.company", _l("Company")),
-                 ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
+                 ("confirmations.due", _l("Follow-ups")), ("account.overview", _l("Account")),
+                 ("privacy.overview", _l("Privacy"))],
     "institution": [("institutions.dashboard", _l("Cohorts")), ("institutions.imports", _l("Import")),
                     ("institutions.report", _l("Outcomes")), ("institutions.followups_due", _l("Follow-ups")),
                     ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
@@ -21,15 +22,20 @@ NAV = {
 
 
 def nav_links(user):
-    return [(endpoint, label) for endpoint, label in NAV.get(user.role, [])
-            if endpoint in current_app.view_functions]
+    """(endpoint, label, count): count is how many things wait for the user there (None where nothing is counted);
+    the counters are asked on every page, so each must be cheap."""
+    counters = current_app.extensions.get("nav_counters", {})
+    return [(endpoint, label, counters[endpoint](user) if endpoint in counters else None)
+            for endpoint, label in NAV.get(user.role, []) if endpoint in current_app.view_functions]
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import account, admin, auth, confirmations, employers, institutions, privacy, public, regional, seekers
+    from . import (account, admin, answers, auth, confirmations, employers, institutions, privacy, public, regional,
+                   seekers)
 
     app.before_request(enforce)
     app.jinja_env.globals["nav_links"] = nav_links
+    app.extensions["nav_counters"] = {"confirmations.due": confirmations.waiting_count}
     for blueprint in (public.bp, auth.bp, account.bp, seekers.bp, employers.bp, institutions.bp, admin.bp,
-                      regional.bp, confirmations.bp, privacy.bp):
+                      regional.bp, confirmations.bp, answers.bp, privacy.bp):
         app.register_blueprint(blueprint)

@@ -98,4 +98,5 @@ def _write(ctx: Context, rng, posting: PostingInfo, seeker: SeekerInfo, initiate
             "employer_name": posting.company.name, "job_title": posting.title.split("] ", 1)[-1][:200],
             "region_id": ctx.region_ids[posting.company.region], "start_date": start,
             "annual_wage_krw": (low + high) // 2 if low and high else None, "employment_type": "full_time",
-            "in_field": True, "source": "platform_hire", "created_at": moments[-1], "updated_at": moments[-1]})
+            "in_field": True, "source": "platform_hire", "employer_email": None, "created_at": moments[-1],
+            "updated_at": moments[-1]})

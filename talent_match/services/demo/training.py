@@ -2,8 +2,8 @@
 
 Retention follows each region's profile in geography.py: a placed trainee stays with the employer from one
 checkpoint to the next with the region's `stay` chance; those who move go to the capital area with its
-`capital_pull`. Programme cohorts of the region-led AI transformation keep a little more. Some statuses are
-unknown and some follow-ups were never recorded, as in real reporting.
+`capital_pull`. Programme cohorts of the region-led AI transformation keep a little more. Who answered each
+checkpoint, and who was asked by email, is decided in responses.py.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .geography import CAPITAL, REGIONS, SLUGS
 from .institutions import AI_TRANSFORMATION, ProgrammeSpec, add_months, institutions_for, programmes_for
 from .industries import INDUSTRIES
 from .people import TRACK_ROLE
+from .responses import Responses
 from .seekers import SeekerInfo
 
 SEEKER_KIND_OF = {"university": "university", "bootcamp": "bootcamp_graduate", "technopark": "incumbent_worker"}
@@ -23,7 +24,6 @@ COMPLETION = {"university": 0.9, "bootcamp": 0.82, "technopark": 0.93}
 PLACEMENT = {"university": 0.62, "bootcamp": 0.68, "technopark": 0.95}
 BASE_WAGE = {"university": 3500, "bootcamp": 3200, "technopark": 4300}   # 만원 a year
 EXCLUSIONS = (("further_study", 45), ("military_service", 25), ("health", 10), ("emigration", 5), ("other", 15))
-EVIDENCE = (("employer", 35), ("institution", 35), ("insurance_record", 20), ("trainee", 10))
 OUT_OF_FIELD = ("생산관리", "품질관리", "영업지원", "IT 헬프데스크", "사무행정")
 CAPITAL_SPLIT = (("seoul", 60), ("gyeonggi", 35), ("incheon", 5))
 
@@ -94,7 +94,7 @@ def generate_outcomes(ctx: Context, cohorts: list[CohortInfo], seekers: list[See
                       companies: list[CompanyInfo], scale: float, demo_institution: int | None,
                       demo_seeker: SeekerInfo | None) -> None:
     """Trainees for every cohort (fewer at small scales), with placements and follow-ups once due."""
-    rng = ctx.rng("outcomes")
+    rng, responses = ctx.rng("outcomes"), Responses(ctx)
     pools: dict[tuple[str, str], list[SeekerInfo]] = {}
     for seeker in seekers:
         if seeker is not demo_seeker:
@@ -111,10 +111,11 @@ def generate_outcomes(ctx: Context, cohorts: list[CohortInfo], seekers: list[See
         size = max(6, round(cohort.capacity * rng.uniform(0.8, 1.0) * (1.0 if full else scale)))
         for number in range(1, size + 1):
             seeker = demo_seeker if (cohort is demo_cohort and number == 1) else None
-            _trainee(ctx, rng, cohort, number, pools, local_companies, seeker)
+            _trainee(ctx, rng, responses, cohort, number, pools, local_companies, seeker)
 
 
-def _trainee(ctx, rng, cohort: CohortInfo, number: int, pools, local_companies, fixed: SeekerInfo | None):
+def _trainee(ctx, rng, responses: Responses, cohort: CohortInfo, number: int, pools, local_companies,
+             fixed: SeekerInfo | None):
     kind = cohort.kind
     at = ctx.moment(rng, cohort.start - timedelta(days=rng.randint(3, 30)))
     if cohort.end < ctx.today:
@@ -136,18 +137,19 @@ def _trainee(ctx, rng, cohort: CohortInfo, number: int, pools, local_companies, 
     else:
         name, roman = ctx.person(rng)
         email = f"{roman}.t{cohort.id}.{number}@mail.example.com" if rng.random() < 0.7 else None
-    enrollment_id = ctx.sink.new_id("enrollment")
+    enrollment_id, agreed = ctx.sink.new_id("enrollment"), responses.agreed(email)
     ctx.sink.add("enrollment", {
         "id": enrollment_id, "institution_id": cohort.institution_id, "cohort_id": cohort.id,
         "trainee_ref": f"{cohort.code}-{number:03d}", "name": name, "email": email, "status": status,
         "completion_date": cohort.end if status == "completed" else None, "excluded_reason": excluded,
         "seeker_user_id": seeker.user_id if seeker else None, "shares_outcomes": shares,
-        "created_at": at, "updated_at": at})
+        "contact_consent": agreed, "created_at": at, "updated_at": at})
     if status == "completed" and excluded is None and fixed is None:
-        _placement(ctx, rng, cohort, enrollment_id, seeker, local_companies)
+        _placement(ctx, rng, responses, cohort, enrollment_id, email if agreed else None, seeker, local_companies)
 
 
-def _placement(ctx, rng, cohort: CohortInfo, enrollment_id: int, seeker, local_companies) -> None:
+def _placement(ctx, rng, responses: Responses, cohort: CohortInfo, enrollment_id: int, trainee_email: str | None,
+               seeker, local_companies) -> None:
     kind, home = cohort.kind, cohort.region
     programme = cohort.programme.funding == AI_TRANSFORMATION
     if rng.random() > PLACEMENT[kind] * (1.08 if programme else 1.0):
@@ -165,8 +167,10 @@ def _placement(ctx, rng, cohort: CohortInfo, enrollment_id: int, seeker, local_c
     in_field = rng.random() < 0.86
     wage = BASE_WAGE[kind] * rng.uniform(0.9, 1.2) * (1.12 if region in CAPITAL else 1.0)
     at = ctx.moment(rng, min(start + timedelta(days=rng.randint(0, 20)), ctx.today))
+    placement_id = ctx.sink.new_id("placement")
+    contact = responses.employer_contact(company.id if company else None, placement_id)
     ctx.sink.add("placement", {
-        "id": ctx.sink.new_id("placement"), "enrollment_id": enrollment_id,
+        "id": placement_id, "enrollment_id": enrollment_id, "employer_email": contact,
         "seeker_user_id": seeker.user_id if seeker else None, "application_id": None,
         "company_id": company.id if company else None, "employer_name": employer,
         "job_title": rng.choice(list(TRACK_ROLE.values())) if in_field else rng.choice(OUT_OF_FIELD),
@@ -176,10 +180,12 @@ def _placement(ctx, rng, cohort: CohortInfo, enrollment_id: int, seeker, local_c
         "source": "employer_confirmed" if kind == "technopark" and rng.random() < 0.6 else rng.choices(
             ("institution", "trainee", "employer_confirmed"), weights=(75, 10, 15))[0],
         "created_at": at, "updated_at": at})
-    _follow_ups(ctx, rng, cohort, enrollment_id, start, region, programme)
+    _follow_ups(ctx, rng, responses, cohort, enrollment_id, start, region, programme,
+                (placement_id, contact, trainee_email))
 
 
-def _follow_ups(ctx, rng, cohort: CohortInfo, enrollment_id: int, start: date, region: str, programme: bool):
+def _follow_ups(ctx, rng, responses: Responses, cohort: CohortInfo, enrollment_id: int, start: date, region: str,
+                programme: bool, asked: tuple[int, str | None, str | None]):
     profile = REGIONS[cohort.region]
     stay = min(0.98, profile.stay + (0.025 if programme else 0.0) + (0.03 if cohort.kind == "technopark" else 0.0))
     pull = max(0.0, profile.capital_pull - (0.1 if programme else 0.0))
@@ -197,16 +203,9 @@ def _follow_ups(ctx, rng, cohort: CohortInfo, enrollment_id: int, start: date, r
                 where = _mover_region(rng, cohort.region, pull)
         elif rng.random() < 0.4:
             state, where = "employed_other_employer", _mover_region(rng, cohort.region, pull)
-        if rng.random() < 0.07:
-            continue  # never recorded
-        known = rng.random() >= 0.05
-        checked = min(due + timedelta(days=rng.randint(0, 20)), ctx.today)
-        at = ctx.moment(rng, checked)
-        ctx.sink.add("follow_up", {
-            "id": ctx.sink.new_id("follow_up"), "enrollment_id": enrollment_id, "checkpoint_month": month,
-            "status": state if known else "unknown",
-            "region_id": ctx.region_ids[where] if known and where else None, "checked_on": checked,
-            "evidence": weighted(rng, EVIDENCE) if known else "institution", "created_at": at, "updated_at": at})
+        placement_id, employer_email, trainee_email = asked
+        responses.checkpoint(cohort.id, enrollment_id, placement_id, month, due, state, where, employer_email,
+                             trainee_email)
 
 
 def _capital(rng) -> str:

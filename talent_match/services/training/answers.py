@@ -7,6 +7,7 @@ evidence "employer" or "trainee" and today's date. "Don't know" never overwrites
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -47,6 +48,23 @@ def open_request(session: Session, links: Links, token: str, now: datetime | Non
     if as_utc(request.expires_at) <= (now or utcnow()):
         raise LinkRefused("expired")
     return request
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the answer page shows, and all it shows to whoever holds the link (PIPA: the least that lets them
+    answer): whom it is about, the employer, and the checkpoint."""
+
+    audience: str
+    name: str
+    employer: str
+    checkpoint_month: int
+
+
+def question(request: FollowUpRequest) -> Question:
+    job = request.placement or first_placement(request.enrollment.placements)
+    return Question(request.audience, request.enrollment.name or request.enrollment.trainee_ref, job.employer_name,
+                    request.checkpoint_month)
 
 
 def checkpoint_due_on(request: FollowUpRequest) -> date:

@@ -107,19 +107,26 @@ def after_leaving(job: Placement, first: bool, due_on: date, left_on: date) -> t
 
 def employer_hires_to_confirm(session: Session, employer, today: date,
                               checkpoints=Defaults.CHECKPOINT_MONTHS) -> list[tuple[Placement, int, date]]:
-    """The employer's hires followed by an institution whose latest due checkpoint awaits an answer."""
+    """The employer's hires followed by an institution whose latest due checkpoint awaits an answer. Three queries
+    however many hires: the employer's navigation counts them on every page."""
     if getattr(employer, "role", None) != "employer" or employer.company_id is None:
         return []
     placements = session.scalars(select(Placement).where(Placement.company_id == employer.company_id,
-                                                         Placement.enrollment_id.is_not(None)))
+                                                         Placement.enrollment_id.is_not(None))).all()
+    trainees = {p.enrollment_id for p in placements}
+    if not trainees:
+        return []
+    jobs: dict[int, list[Placement]] = {}
+    for job in session.scalars(select(Placement).where(Placement.enrollment_id.in_(trainees))):
+        jobs.setdefault(job.enrollment_id, []).append(job)
+    recorded = {(trainee, month): status for trainee, month, status in session.execute(
+        select(FollowUp.enrollment_id, FollowUp.checkpoint_month, FollowUp.status)
+        .where(FollowUp.enrollment_id.in_(trainees)))}
     waiting = []
     for placement in placements:
-        first, recorded = _trainee_record(session, placement.enrollment_id)
-        due = _due_checkpoints(first, placement, today, checkpoints)
-        if due:
-            month, due_on = due[-1]
-            if month not in recorded or recorded[month].status == "unknown":
-                waiting.append((placement, month, due_on))
+        due = _due_checkpoints(first_placement(jobs[placement.enrollment_id]), placement, today, checkpoints)
+        if due and recorded.get((placement.enrollment_id, due[-1][0]), "unknown") == "unknown":
+            waiting.append((placement, *due[-1]))
     return sorted(waiting, key=lambda item: item[2])
 
 

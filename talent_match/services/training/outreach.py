@@ -39,6 +39,11 @@ class Links:
     secret: str
     base_url: str
 
+    @classmethod
+    def of(cls, config) -> Links:
+        """The app's links, from its settings: the one way the CLI and the answer page make them alike."""
+        return cls(config["SECRET_KEY"], config["PUBLIC_BASE_URL"])
+
     def url(self, request: FollowUpRequest) -> str:
         token = URLSafeSerializer(self.secret, salt=_SALT).dumps([request.id, request.nonce])
         return f"{self.base_url.rstrip('/')}{ANSWER_PATH}{token}"

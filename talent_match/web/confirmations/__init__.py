@@ -1,3 +1,3 @@
-from .routes import bp
+from .routes import bp, waiting_count
 
-__all__ = ["bp"]
+__all__ = ["bp", "waiting_count"]
