@@ -32,11 +32,14 @@ def test_regional_figures_hide_small_counts(api):
     body = api().get("/api/v1/stats/regions").json
     assert body["threshold"] == 5 and len(body["regions"]) == 17
     by_slug = {row["region"]: row for row in body["regions"]}
-    assert by_slug["gyeongnam"]["open_postings"] == 7
     assert body["national"]["open_postings"] == 12
-    # Busan's 5 is shown unless complementary suppression (services.disclosure) needs to hide it.
-    assert by_slug["busan"]["open_postings"] in (5, None)
-    assert (by_slug["busan"]["open_postings"] is None) == ("open_postings" in by_slug["busan"]["suppressed"])
+    # Gyeongnam's 7 and Busan's 5 are shown unless suppression (services.disclosure, services.releases) needs to
+    # hide them to protect the fifteen regions without a posting: hidden, they read "hidden", not "<5".
+    for slug, count in (("gyeongnam", 7), ("busan", 5)):
+        assert by_slug[slug]["open_postings"] in (count, None)
+        assert (by_slug[slug]["open_postings"] is None) == ("open_postings" in by_slug[slug]["suppressed"])
+        assert "open_postings" not in by_slug[slug]["small"]
+    assert "open_postings" in by_slug["seoul"]["small"]
     # One company, two trainees: fewer than 5 everywhere.
     assert body["national"]["smes_hiring"] is None and "smes_hiring" in body["national"]["suppressed"]
     assert by_slug["gyeongnam"]["trainees"] is None and "trainees" in by_slug["gyeongnam"]["suppressed"]
@@ -46,6 +49,8 @@ def test_regional_figures_hide_small_counts(api):
 
 
 def test_regional_figures_take_an_as_of_date(api):
-    assert api().get("/api/v1/stats/regions?as_of=2026-01-31").json["as_of"] == "2026-01-31"
+    # Figures are published at quarter ends: any date shows the release of the last one on or before it.
+    assert api().get("/api/v1/stats/regions?as_of=2026-01-31").json["as_of"] == "2025-12-31"
+    assert api().get("/api/v1/stats/regions?as_of=2026-03-31").json["as_of"] == "2026-03-31"
     response = api().get("/api/v1/stats/regions?as_of=31/01/2026")
     assert response.status_code == 422 and "as_of" in response.json["errors"]

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from talent_match.extensions import db
 from talent_match.models import AuditEvent, Company, Posting, User
 from talent_match.services import figure_cache
-from talent_match.services.outcomes import regional_stats
+from talent_match.services.outcomes import regional_stats, releases
 
 from . import regional_world
 
@@ -31,8 +31,8 @@ def open_postings(slug: str) -> int | None:
 def counted(monkeypatch):
     """How many times the figures were really computed."""
     calls = []
-    real = regional_stats._regional_figures
-    monkeypatch.setattr(regional_stats, "_regional_figures", lambda *a: (calls.append(a), real(*a))[1])
+    real = releases._chain
+    monkeypatch.setattr(releases, "_chain", lambda *a: (calls.append(a), real(*a))[1])
     return calls
 
 

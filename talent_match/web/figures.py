@@ -87,8 +87,10 @@ def percent(rate) -> str:
 
 
 def part(metric: dict, name: str) -> str:
-    """A numerator, denominator or value as shown: the number, "<5" when hidden, "—" when none."""
+    """A count as shown: the number, "<5" when hidden as small, "hidden" when hidden otherwise, "—" when none."""
     shown = disclosure.display(metric, name)
+    if shown == disclosure.HIDDEN:
+        return hidden_label(False)
     return shown if isinstance(shown, str) else number(shown)
 
 
@@ -125,19 +127,29 @@ def regional_value(row: dict, name: str) -> charts.Value:
     hidden = row.get("suppressed", ())
     if name in REGIONAL_RATES:
         metric = row[name]
-        if any(entry.startswith(f"{name}.") for entry in hidden):
-            return charts.Value(None, "<%d" % disclosure.THRESHOLD)
+        parts = [entry for entry in hidden if entry.startswith(f"{name}.") and not entry.endswith((".answered",
+                                                                                                   ".verified"))]
+        if parts:
+            small = all(entry in row.get("small", ()) for entry in parts)
+            return charts.Value(None, hidden_label(small))
         return charts.Value(metric.get("rate"), percent(metric.get("rate")))
     if name in hidden:
-        return charts.Value(None, "<%d" % disclosure.THRESHOLD)
+        return charts.Value(None, hidden_label(name in row.get("small", ())))
     return charts.Value(row.get(name), number(row.get(name)))
 
 
 def regional_part(row: dict, name: str, part: str) -> str:
-    """A rate's numerator or denominator in a regional row: the number, or "<5" when hidden."""
-    if f"{name}.{part}" in row.get("suppressed", ()):
-        return "<%d" % disclosure.THRESHOLD
+    """A rate's count in a regional row: the number, "<5" when hidden as small, "hidden" when hidden otherwise."""
+    entry = f"{name}.{part}"
+    if entry in row.get("suppressed", ()):
+        return hidden_label(entry in row.get("small", ()))
     return number(row[name].get(part))
+
+
+def hidden_label(small: bool) -> str:
+    """"<5" for a count hidden because it is small; "hidden" for one hidden because a small one could be worked
+    out from it (it is not small, and saying "<5" would be wrong)."""
+    return "<%d" % disclosure.THRESHOLD if small else _("hidden")
 
 
 def regional_answers(row: dict, name: str) -> str:

@@ -50,6 +50,7 @@ from .ledger import table as outcome_table
 PARTS = ("numerator", "denominator")            # the parts a rate is made of: hiding one hides the rate
 COUNTS = PARTS + ("answered", "verified")      # every count a metric may carry
 THRESHOLD = Defaults.SUPPRESSION_THRESHOLD
+HIDDEN = "hidden"   # how a count hidden to protect another one reads: it is not below the threshold
 
 
 def suppress_metrics(metrics: dict[str, dict], threshold: int = THRESHOLD) -> dict[str, dict]:
@@ -58,7 +59,7 @@ def suppress_metrics(metrics: dict[str, dict], threshold: int = THRESHOLD) -> di
     Each metric gains "suppressed": the parts hidden (empty when nothing was), so a page can tell "<5" from
     "not applicable".
     """
-    shown = {name: _hide(dict(metric), [part for part in COUNTS if _small(metric, part, threshold)])
+    shown = {name: hide(dict(metric), [part for part in COUNTS if _small(metric, part, threshold)], small=True)
              for name, metric in metrics.items()}
     _protect_checkpoints(metrics, shown)
     return shown
@@ -75,8 +76,16 @@ def suppress_table(rows: list[dict[str, dict]], total: dict[str, dict] | None, k
     shown_total = suppress_metrics(total, threshold) if total is not None else None
     if total is None:
         return shown_rows, None
+    settle_table(rows, shown_rows, total, keys, threshold)
+    return shown_rows, shown_total
+
+
+def settle_table(rows: list[dict], shown_rows: list[dict], total: dict, keys=None,
+                 threshold: int = THRESHOLD) -> bool:
+    """Rules 2, 3 and 6 on a table already suppressed in part (changed in place), until they hide nothing more;
+    True when they hid something. Public releases call it again after hiding more for other reasons."""
     columns = [(name, part) for name in (keys or total.keys()) for part in COUNTS]
-    changed = True
+    changed, any_change = True, False
     while changed:
         changed = False
         for name, part in columns:
@@ -84,7 +93,8 @@ def suppress_table(rows: list[dict[str, dict]], total: dict[str, dict] | None, k
         for raw, shown in zip(rows, shown_rows):
             changed |= _hide_same_numbers(raw, shown)
             changed |= _protect_checkpoints(raw, shown)
-    return shown_rows, shown_total
+        any_change |= changed
+    return any_change
 
 
 def public_outcomes(session, institution, cohort, as_of, threshold: int = THRESHOLD) -> OutcomeReport:
@@ -120,9 +130,12 @@ def public_table(table: OutcomeTable, threshold: int = THRESHOLD) -> OutcomeTabl
 
 
 def display(metric: dict, part: str, threshold: int = THRESHOLD):
-    """What a page shows for one part: the number, "<5" when hidden, None when not applicable or empty."""
+    """What a page shows for one part: the number; "<5" when hidden as small, HIDDEN when hidden because a small
+    count could be worked out from it; None when not applicable or empty."""
     if part in metric.get("suppressed", ()):
-        return f"<{threshold}" if part in COUNTS else None
+        if part not in COUNTS:
+            return None
+        return f"<{threshold}" if part in metric.get("small", ()) else HIDDEN
     return metric.get(part)
 
 
@@ -142,7 +155,11 @@ def _small(metric: dict, part: str, threshold: int) -> bool:
     return value is not None and value < threshold
 
 
-def _hide(metric: dict, parts) -> dict:
+def hide(metric: dict, parts, small: bool = False) -> dict:
+    """Hide these parts of one shown metric (in place, with the rate they make); `small` says they are below
+    the threshold, which is what "<5" tells: anything else hidden reads "hidden", since it is not small."""
+    if small and parts:
+        metric["small"] = sorted(set(metric.get("small", ())) | set(parts))
     hidden = set(metric.get("suppressed", ())) | set(parts)
     for part in parts:
         metric[part] = None
@@ -174,7 +191,7 @@ def _protect_column(rows, shown_rows, total, name, part, threshold) -> bool:
         if not shown:
             break
         value, index = min(shown)
-        _hide(shown_rows[index][name], [part])
+        hide(shown_rows[index][name], [part])
         hidden.append((value, index))
         changed = True
     return changed
@@ -188,7 +205,7 @@ def _hide_same_numbers(raw: dict, shown: dict) -> bool:
     for name in raw:
         for part in COUNTS:
             if _count(raw[name], part) in hidden_values and not _is_hidden(shown, name, part):
-                _hide(shown[name], [part])
+                hide(shown[name], [part])
                 changed = True
     return changed
 
@@ -200,7 +217,7 @@ def _protect_checkpoints(raw: dict, shown: dict) -> bool:
         while True:
             step = _hide_answered_with_unknown(raw, shown, m) | _hide_what_fills_answered(raw, shown, m)
             if (closing := _closing_count(raw, shown, m)) is not None:
-                _hide(shown[closing], ["numerator"])
+                hide(shown[closing], ["numerator"])
                 step = True
             if not step:
                 break
@@ -224,17 +241,17 @@ def _hide_answered_with_unknown(raw: dict, shown: dict, m: str) -> bool:
         if any(_is_hidden(shown, name, part) for name in family):
             for name in family:
                 if not _is_hidden(shown, name, part):
-                    _hide(shown[name], [part])
+                    hide(shown[name], [part])
                     changed = True
     hidden = (_is_hidden(shown, unknown, "numerator") or _is_hidden(shown, family[0], "answered")
               or _is_hidden(shown, family[0], "denominator"))
     if hidden:
         for name in family:
             if not _is_hidden(shown, name, "answered"):
-                _hide(shown[name], ["answered"])
+                hide(shown[name], ["answered"])
                 changed = True
         if not _is_hidden(shown, unknown, "numerator"):
-            _hide(shown[unknown], ["numerator"])
+            hide(shown[unknown], ["numerator"])
             changed = True
     return changed
 
@@ -249,7 +266,7 @@ def _hide_what_fills_answered(raw: dict, shown: dict, m: str) -> bool:
             continue
         for part in ("numerator", "verified"):
             if not _is_hidden(shown, name, part) and _count(raw[name], part) == due:
-                _hide(shown[name], [part])
+                hide(shown[name], [part])
                 changed = True
     return changed
 

@@ -1,9 +1,9 @@
 """The regional dashboard's figures: demand, supply, training and whether trained people stay, per region.
 
-Everything here is for others than the institutions themselves, so every figure goes through services.disclosure:
-counts below the threshold are hidden, and complementary cells too, since the regions add up to the national row.
+Everything here is for others than the institutions themselves: the figures are a public release
+(services.releases), published at reporting dates and suppressed so that no date or view gives a hidden count away.
 Training and retention figures come from services.outcomes (cohorts grouped by the cohort's region); the rest are
-counts of what is on the platform today.
+counts of what is on the platform.
 """
 from __future__ import annotations
 
@@ -13,17 +13,12 @@ from datetime import date
 from sqlalchemy import and_, desc, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from ...models import (Cohort, Company, Enrollment, Placement, Posting, PostingSkill, ProfileSkill, Region,
-                       SeekerProfile, Skill)
-from .. import figure_cache
+from ...models import Cohort, Enrollment, Posting, PostingSkill, ProfileSkill, Region, SeekerProfile, Skill
 from ..hiring.postings import open_filter, today_in_korea
-from . import disclosure
+from . import disclosure, releases
 from . import ledger as outcomes
 
-LARGE_COMPANY_SIZE = "300+"  # Company.size; 300 people and more is not an SME (중소기업)
-
-# Counts of what is on the platform, by the region they belong to (a posting's, a seeker's home, a job's).
-COUNTS = ("open_postings", "smes_hiring", "discoverable_seekers", "placements")
+COUNTS = releases.COUNTS
 # From the outcome ledger, by cohort region: (figure, metric, part). Rates keep the metric's three parts.
 TRAINING = (("trainees", "completion_rate", "denominator"), ("completers", "completion_rate", "numerator"))
 RATES = ("local_retention_12", "capital_outflow_12")
@@ -71,72 +66,41 @@ class RegionalFigures:
 
 def regional_figures(session: Session, as_of: date | None = None,
                      threshold: int = disclosure.THRESHOLD) -> RegionalFigures:
-    """Every region's figures and the national total, with small counts suppressed (memoised: figure_cache)."""
-    as_of = as_of or today_in_korea()
-    return figure_cache.cached(session, ("regional_figures", as_of, threshold),
-                               lambda: _regional_figures(session, as_of, threshold))
+    """Every region's figures and the national total as published at the last reporting date on or before
+    `as_of` (services.releases: suppressed, and checked against every earlier release)."""
+    published = releases.release(session, as_of or today_in_korea(), threshold)
+    regions = {region.slug: region for region in session.scalars(select(Region))}
+    rows = [{"region": row.key[1], "name_ko": regions[row.key[1]].name_ko, "name_en": regions[row.key[1]].name_en,
+             "capital_area": regions[row.key[1]].capital_area, **_flatten(row.shown)} for row in published.regions]
+    return RegionalFigures(published.as_of, threshold, rows, _flatten(published.national.shown))
 
 
-def _regional_figures(session: Session, as_of: date, threshold: int) -> RegionalFigures:
-    regions = list(session.scalars(select(Region).order_by(Region.admin_code)))
-    counts = _counts(session, as_of)
-    count_rows = [{name: _count(counts[name].get(region.id, 0)) for name in COUNTS} for region in regions]
-    count_total = {name: _count(sum(counts[name].values())) for name in COUNTS}
-    shown_counts, shown_count_total = disclosure.suppress_table(count_rows, count_total, threshold=threshold)
-
-    table = outcomes.table(session, "region", as_of)
-    by_slug = {row.key: row.metrics for row in table.rows}
-    empty = outcomes.compute([], as_of, outcomes.capital_region_ids(session))
-    ledger_rows = [by_slug.get(region.slug, empty) for region in regions]
-    shown_ledger, shown_ledger_total = disclosure.suppress_table(ledger_rows, table.total.metrics,
-                                                                 threshold=threshold)
-    rows = [{"region": region.slug, "name_ko": region.name_ko, "name_en": region.name_en,
-             "capital_area": region.capital_area, **_flatten(counted, ledger)}
-            for region, counted, ledger in zip(regions, shown_counts, shown_ledger)]
-    return RegionalFigures(as_of, threshold, rows, _flatten(shown_count_total, shown_ledger_total))
-
-
-def _counts(session: Session, as_of: date) -> dict[str, dict[int, int]]:
-    def by_region(query) -> dict[int, int]:
-        return dict(session.execute(query).all())
-
-    open_now = open_filter(as_of)
-    return {
-        "open_postings": by_region(select(Posting.region_id, func.count()).where(open_now)
-                                   .group_by(Posting.region_id)),
-        "smes_hiring": by_region(select(Posting.region_id, func.count(distinct(Posting.company_id)))
-                                 .join(Company, Posting.company_id == Company.id)
-                                 .where(open_now, Company.size != LARGE_COMPANY_SIZE).group_by(Posting.region_id)),
-        "discoverable_seekers": by_region(select(SeekerProfile.home_region_id, func.count())
-                                          .where(SeekerProfile.discoverable.is_(True))
-                                          .group_by(SeekerProfile.home_region_id)),
-        "placements": by_region(select(Placement.region_id, func.count()).where(Placement.start_date <= as_of)
-                                .group_by(Placement.region_id)),
-    }
-
-
-def _count(value: int) -> dict:
-    """A plain count in the shape disclosure protects: the number is the numerator."""
-    return {"numerator": value, "denominator": None, "rate": None}
-
-
-def _flatten(counted: dict, ledger: dict) -> dict:
-    """Counts as numbers (None when hidden), rates as {numerator, denominator, rate}; `suppressed` names what
-    is hidden ("trainees", "local_retention_12.numerator") so a page can show "<5" rather than "none"."""
+def _flatten(shown: dict) -> dict:
+    """Counts as numbers (None when hidden), rates as {numerator, denominator, rate, answered, verified};
+    `suppressed` names what is hidden ("trainees", "local_retention_12.numerator") and `small` those of them
+    hidden for being below the threshold, so a page can show "<5" or "hidden" rather than "none"."""
     row: dict = {}
     suppressed: list[str] = []
+    small: list[str] = []
+
+    def note(entry: str, metric: dict, part: str) -> None:
+        if part in metric.get("suppressed", ()):
+            suppressed.append(entry)
+            if part in metric.get("small", ()):
+                small.append(entry)
+
     for name in COUNTS:
-        row[name] = counted[name]["numerator"]
-        if "numerator" in counted[name].get("suppressed", ()):
-            suppressed.append(name)
+        row[name] = shown[name]["numerator"]
+        note(name, shown[name], "numerator")
     for name, metric, part in TRAINING:
-        row[name] = ledger[metric][part]
-        if part in ledger[metric].get("suppressed", ()):
-            suppressed.append(name)
+        row[name] = shown[metric][part]
+        note(name, shown[metric], part)
     for name in RATES:
-        row[name] = {part: ledger[name][part] for part in RATE_PARTS}
-        suppressed += [f"{name}.{part}" for part in ledger[name].get("suppressed", ())]
+        row[name] = {part: shown[name][part] for part in RATE_PARTS}
+        for part in RATE_PARTS:
+            note(f"{name}.{part}", shown[name], part)
     row["suppressed"] = suppressed
+    row["small"] = small
     return row
 
 

@@ -11,8 +11,7 @@ from flask import abort, url_for
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...services.outcomes import disclosure, regional_stats
-from ...services.outcomes import ledger as outcomes
+from ...services.outcomes import disclosure, regional_stats, releases
 from ...services.reference.regions import all_regions
 from .. import charts
 from ..figures import (
@@ -30,15 +29,6 @@ from ..figures import (
 # The institutions' figures a regional page lists (all of them on the admin page).
 HEADLINE_METRICS = ("completion_rate", "placement_rate_180", "retention_12", "local_retention_12",
                     "capital_outflow_12")
-# Regional figures (as a regional row's `suppressed` names them) that the region's institutions add up to, with
-# the same count in the institutions' table.
-LINKED_TO_INSTITUTIONS = {
-    "trainees": ("completion_rate", "denominator"), "completers": ("completion_rate", "numerator"),
-    **{f"{name}.{part}": (name, part) for name in ("local_retention_12", "capital_outflow_12")
-       for part in ("numerator", "denominator")},
-}
-
-
 def overview(metric: str | None, as_of: date, region_endpoint: str) -> dict:
     """Every region's figures, the map shaded by `metric`, and links to each region's page."""
     figures = regional_stats.regional_figures(db.session, as_of)
@@ -46,45 +36,36 @@ def overview(metric: str | None, as_of: date, region_endpoint: str) -> dict:
     is_rate = metric in REGIONAL_RATES
     values = {row["region"]: regional_value(row, metric) for row in figures.regions}
     names = {row["region"]: region_name(row) for row in figures.regions}
-    links = {slug: url_for(region_endpoint, slug=slug, as_of=as_of.isoformat()) for slug in values}
+    links = {slug: url_for(region_endpoint, slug=slug, as_of=figures.as_of.isoformat()) for slug in values}
     region_map = charts.region_map(
         _("%(figure)s by region", figure=metric_label(metric)), values, names, legend_title=metric_label(metric),
         no_data=_("Hidden (<%(k)s) or none", k=figures.threshold), value_format=percent if is_rate else number,
         integer=not is_rate, desc=definition(metric), links=links)
     return {"figures": figures, "metric": metric, "region_map": region_map, "figure_names": REGIONAL_FIGURES,
-            "as_of": as_of, "region_endpoint": region_endpoint}
+            "as_of": figures.as_of, "requested_as_of": as_of, "region_endpoint": region_endpoint}
 
 
 def region(slug: str, as_of: date, *, with_unknowns: bool = False) -> dict:
     """One region's figures, its skill gap and its institutions' outcome figures (suppressed); `with_unknowns`
     adds the share of 12-month answers still unknown (the programme office chases those).
 
-    The institutions' table totals some figures of the regional table (trainees, completers, 12-month retention).
-    Where the regional table hides one of them to protect another region while the institutions' total would
-    show it, the institutions are withheld: showing them would give the hidden figure away.
+    The institutions' table is part of the same public release as the regional table, and its total is the
+    region's own row, so the two views never show different things of the same count.
     """
     found = next((r for r in all_regions(db.session) if r.slug == slug), None)
     if found is None:
         abort(404)
     figures = regional_stats.regional_figures(db.session, as_of)
     row = next(r for r in figures.regions if r["region"] == slug)
-    gap = regional_stats.skill_gap(db.session, found, as_of)
-    table = disclosure.public_table(outcomes.table(db.session, "institution", as_of, region=found))
-    withheld = bool(table.rows) and any(
-        name in LINKED_TO_INSTITUTIONS and _shown(table.total.metrics, *LINKED_TO_INSTITUTIONS[name])
-        for name in row["suppressed"])
+    gap = regional_stats.skill_gap(db.session, found, figures.as_of)
+    table = releases.institutions_table(releases.release(db.session, as_of), slug)
     names = list(HEADLINE_METRICS) + (["unknown_12"] if with_unknowns else [])
     retention_chart = charts.bar_chart(
         _("Where trained people work 12 months after their first job"),
         [(metric_label(name), regional_value(row, name)) for name in REGIONAL_RATES], max_value=1.0)
     return {"region": found, "row": row, "figures": figures, "gap": gap, "gap_chart": gap_chart(gap),
-            "institutions": table, "institutions_withheld": withheld, "metric_names": names,
-            "retention_chart": retention_chart, "as_of": as_of, "figure_names": REGIONAL_FIGURES}
-
-
-def _shown(metrics: dict, name: str, part: str) -> bool:
-    metric = metrics.get(name, {})
-    return metric.get(part) is not None and part not in metric.get("suppressed", ())
+            "institutions": table, "metric_names": names, "retention_chart": retention_chart,
+            "as_of": figures.as_of, "requested_as_of": as_of, "figure_names": REGIONAL_FIGURES}
 
 
 def gap_chart(gap: list[dict]):

@@ -1,0 +1,338 @@
+"""Public releases: the regional figures everyone may see, published at fixed reporting dates (quarter ends) and
+checked against each other, so that no pair of dates or views gives a hidden count away.
+
+A public page asked for any date shows the release of the last reporting date on or before it. The releases form
+a chain from the first reporting date that any cohort reaches: each is suppressed as a table on its own
+(services.disclosure: the regions adding up to the country, each region's institutions adding up to the region,
+the region's cells hidden in either view hidden in both), then checked with every earlier release by
+services.intervals. The outsider's knowledge is modelled in full: rows add up to totals, counts lie inside others,
+counts from the outcome ledger only grow from one reporting date to the next (placements too; open postings only
+shrink, discoverable seekers do not change with the date), "<5" means 0 to 4 and "hidden" 5 or more. While a
+hidden count is given away, one more count of the newest release is hidden: the same count when the giveaway
+comes from an earlier date, else the smallest shown count related to it. The chain is computed afresh from the
+records (and memoised for a while), so each reporting date always shows the same release for the same records.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from ...models import Company, Placement, Posting, Region, SeekerProfile
+from .. import figure_cache
+from ..hiring.postings import open_filter
+from . import disclosure
+from . import ledger as outcomes
+from .intervals import Knowledge
+
+REPORTING_MONTHS = (3, 6, 9, 12)
+# Counts of what is on the platform, by the region they belong to (a posting's, a seeker's home, a job's).
+COUNTS = ("open_postings", "smes_hiring", "discoverable_seekers", "placements")
+LARGE_COMPANY_SIZE = "300+"  # Company.size; 300 people and more is not an SME (중소기업)
+# The ledger's figures a public release shows: the regional table's and the region pages' institution tables'.
+PUBLIC_METRICS = ("completion_rate", "placement_rate_180", "retention_12", "local_retention_12",
+                  "capital_outflow_12", "unknown_12")
+# Every shown count as one quantity per row: (metric, part) -> its name. The same quantity may appear twice.
+QUANTITIES = {
+    ("completion_rate", "denominator"): "trainees", ("completion_rate", "numerator"): "completers",
+    ("placement_rate_180", "denominator"): "completers", ("placement_rate_180", "numerator"): "placed_180",
+    ("retention_12", "denominator"): "due", ("local_retention_12", "denominator"): "due",
+    ("unknown_12", "denominator"): "due", ("retention_12", "numerator"): "retained",
+    ("unknown_12", "numerator"): "unknown", ("local_retention_12", "numerator"): "local",
+    ("retention_12", "answered"): "answered", ("local_retention_12", "answered"): "answered",
+    ("retention_12", "verified"): "verified", ("local_retention_12", "verified"): "verified",
+    ("capital_outflow_12", "denominator"): "outflow_due", ("capital_outflow_12", "numerator"): "outflow",
+    ("capital_outflow_12", "answered"): "outflow_answered", ("capital_outflow_12", "verified"): "outflow_verified",
+}
+GROWING = {"trainees", "completers", "placed_180", "due", "retained", "local", "answered", "verified",
+           "outflow_due", "outflow", "outflow_answered", "outflow_verified", "placements"}
+SHRINKING = {"open_postings", "smes_hiring"}      # open at the date: a later date has fewer
+CONSTANT = {"discoverable_seekers"}               # today's count, whatever the date
+
+
+def reporting_date(day: date) -> date:
+    """The last quarter end on or before `day`."""
+    end = _month_end(day.year, ((day.month - 1) // 3 + 1) * 3)
+    if day >= end:
+        return end
+    month = ((day.month - 1) // 3) * 3
+    return _month_end(day.year, month) if month else date(day.year - 1, 12, 31)
+
+
+def reporting_dates(first: date, last: date) -> list[date]:
+    """Every reporting date from the one on or after `first` to `last` (itself a reporting date)."""
+    dates, day = [], reporting_date(first)
+    day = day if day >= first else _month_end(*_next_quarter(day))
+    while day <= last:
+        dates.append(day)
+        day = _month_end(*_next_quarter(day))
+    return dates or [last]
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _next_quarter(day: date) -> tuple[int, int]:
+    return (day.year + 1, 3) if day.month == 12 else (day.year, day.month + 3)
+
+
+@dataclass
+class Row:
+    """One row of a public table: its raw figures and what is shown of them (the same keys)."""
+
+    key: tuple
+    label: str
+    raw: dict
+    shown: dict
+
+
+@dataclass
+class Release:
+    """The public figures at one reporting date: the regions and the country, and each region's institutions
+    (whose total is the region's own row: one set of shown figures for both views)."""
+
+    as_of: date
+    threshold: int
+    national: Row
+    regions: list[Row]
+    institutions: dict[str, list[Row]]    # region slug -> its institutions' rows
+
+
+def release(session: Session, as_of: date, threshold: int = disclosure.THRESHOLD) -> Release:
+    """The release a page asked for `as_of` shows: the one of the last reporting date on or before it."""
+    last = reporting_date(as_of)
+    return figure_cache.cached(session, ("public_release", last, threshold),
+                               lambda: _chain(session, last, threshold)[-1])
+
+
+def institutions_table(published: Release, slug: str) -> outcomes.OutcomeTable:
+    """A region's institutions as a table of reports whose total is the region's own published row."""
+    region = next(row for row in published.regions if row.key[1] == slug)
+    rows = [outcomes.OutcomeReport("institution", row.key[2], row.label, published.as_of, row.shown)
+            for row in published.institutions[slug]]
+    total = outcomes.OutcomeReport("region", slug, region.label, published.as_of, region.shown)
+    return outcomes.OutcomeTable("institution", published.as_of, rows, total)
+
+
+def _chain(session: Session, last: date, threshold: int) -> list[Release]:
+    cohorts = outcomes.load_cohorts(session)
+    first = min((cohort.end_date for cohort in cohorts), default=last)
+    regions = list(session.scalars(select(Region).order_by(Region.admin_code)))
+    capital = outcomes.capital_region_ids(session)
+    releases: list[Release] = []
+    for day in reporting_dates(min(first, last), last):
+        current = _suppressed(_raw_release(session, day, threshold, regions, cohorts, capital))
+        _protect_across(releases, current)
+        releases.append(current)
+    return releases
+
+
+def _raw_release(session, day, threshold, regions, cohorts, capital) -> Release:
+    counts = _counts(session, day)
+    national = {**_public(outcomes.compute(cohorts, day, capital)),
+                **{name: _count(sum(counts[name].values())) for name in COUNTS}}
+    rows, institutions = [], {}
+    for region in regions:
+        own = [cohort for cohort in cohorts if cohort.region_id == region.id]
+        figures = {**_public(outcomes.compute(own, day, capital)),
+                   **{name: _count(counts[name].get(region.id, 0)) for name in COUNTS}}
+        rows.append(Row(("region", region.slug), region.name_ko, figures, {}))
+        by_institution: dict[str, list] = {}
+        for cohort in own:
+            by_institution.setdefault(cohort.institution_slug, []).append(cohort)
+        institutions[region.slug] = [
+            Row(("institution", region.slug, slug), members[0].institution_name,
+                _public(outcomes.compute(members, day, capital)), {})
+            for slug, members in sorted(by_institution.items())]
+    return Release(day, threshold, Row(("national",), "전국", national, {}), rows, institutions)
+
+
+def _suppressed(current: Release) -> Release:
+    """Each table suppressed on its own; a region's row is one object in both of its tables."""
+    k = current.threshold
+    shown, national = disclosure.suppress_table([row.raw for row in current.regions], current.national.raw,
+                                                threshold=k)
+    current.national.shown = national
+    for row, figures in zip(current.regions, shown):
+        row.shown = figures
+    for region in current.regions:
+        members = current.institutions[region.key[1]]
+        ledger = {name: region.raw[name] for name in PUBLIC_METRICS}
+        shown_rows, shown_total = disclosure.suppress_table([row.raw for row in members], ledger, threshold=k)
+        for row, figures in zip(members, shown_rows):
+            row.shown = figures
+        for name in PUBLIC_METRICS:     # hidden in either table: hidden in both
+            hidden = set(shown_total[name].get("suppressed", ())) - set(region.shown[name].get("suppressed", ()))
+            parts = [part for part in hidden if part in disclosure.COUNTS]
+            if parts:
+                disclosure.hide(region.shown[name], parts, small=_all_small(region.raw[name], parts, k))
+    return current
+
+
+def _protect_across(earlier: list[Release], current: Release) -> None:
+    """Hide more of `current` until no hidden count of it or of an earlier release can be worked out."""
+    while True:
+        knowledge, cells = _knowledge([*earlier, current])
+        hidden = [key for key, cell in cells.items() if cell.hidden]
+        given_away = knowledge.given_away(hidden)
+        if not given_away:
+            return
+        _hide_cell(_to_hide(knowledge, cells, given_away[0], len(earlier)), cells, current.threshold)
+
+
+@dataclass
+class _Cell:
+    """One quantity of one row at one date, with every (metric, part) it is shown as."""
+
+    raw: int
+    places: list          # (shown metrics dict, metric name, part)
+    hidden: bool
+
+
+def _knowledge(chain: list[Release]) -> tuple[Knowledge, dict]:
+    knowledge, cells = Knowledge(), {}
+    for t, current in enumerate(chain):
+        k = current.threshold
+        every_row = [current.national, *current.regions,
+                     *(row for rows in current.institutions.values() for row in rows)]
+        for row in every_row:
+            for (name, part), quantity in _quantities(row.raw):
+                key = (t, row.key, quantity)
+                cell = cells.get(key)
+                if cell is None:
+                    cell = cells[key] = _Cell(row.raw[name][part], [], True)
+                cell.places.append((row.shown, name, part))
+                cell.hidden &= part in row.shown[name].get("suppressed", ())
+        for key, cell in cells.items():
+            if key[0] != t:
+                continue
+            if not cell.hidden:
+                knowledge.shown(key, cell.raw)
+            elif cell.raw < k:
+                knowledge.hidden(key, 0, k - 1)
+            else:
+                knowledge.hidden(key, k)
+        for row in every_row:
+            _relate_inside(knowledge, t, row.key)
+        for quantity in {q for (t_, _, q) in cells if t_ == t}:
+            _relate_sum(knowledge, cells, t, ("national",), [r.key for r in current.regions], quantity)
+            for region in current.regions:
+                members = [r.key for r in current.institutions[region.key[1]]]
+                if members:
+                    _relate_sum(knowledge, cells, t, region.key, members, quantity)
+        if t:
+            for (t_, row_key, quantity) in [key for key in cells if key[0] == t]:
+                before, now = (t - 1, row_key, quantity), (t, row_key, quantity)
+                if before not in cells:
+                    continue
+                if quantity in GROWING or quantity in CONSTANT:
+                    knowledge.order(before, now)
+                if quantity in SHRINKING or quantity in CONSTANT:
+                    knowledge.order(now, before)
+    return knowledge, cells
+
+
+def _quantities(raw: dict):
+    """((metric, part), quantity) of the counts a row shows; not-applicable (None) counts are no quantity."""
+    for name, metric in raw.items():
+        for part in disclosure.COUNTS:
+            quantity = QUANTITIES.get((name, part)) or (name if name in COUNTS and part == "numerator" else None)
+            if quantity is not None and isinstance(metric.get(part), int):
+                yield (name, part), quantity
+
+
+def _relate_inside(knowledge: Knowledge, t: int, row_key: tuple) -> None:
+    """What lies inside what within one row (see QUANTITIES)."""
+    def has(*names) -> bool:
+        return all((t, row_key, name) in knowledge.low for name in names)
+
+    def at(name):
+        return (t, row_key, name)
+
+    for inner, outer in (("completers", "trainees"), ("placed_180", "completers"), ("due", "completers"),
+                         ("retained", "answered"), ("verified", "answered"), ("outflow_due", "due"),
+                         ("outflow_answered", "answered"), ("outflow_answered", "outflow_due"),
+                         ("outflow", "outflow_answered"), ("outflow_verified", "outflow_answered"),
+                         ("outflow_verified", "verified")):
+        if has(inner, outer):
+            knowledge.within(at(inner), at(outer))
+    if has("due", "answered", "unknown"):
+        knowledge.total(at("due"), (at("answered"), at("unknown")))
+    if has("local", "outflow", "retained"):
+        knowledge.within_all((at("local"), at("outflow")), at("retained"))
+    elif has("local", "retained"):
+        knowledge.within(at("local"), at("retained"))
+
+
+def _relate_sum(knowledge: Knowledge, cells: dict, t: int, whole: tuple, parts: list, quantity: str) -> None:
+    if (t, whole, quantity) not in cells:
+        return
+    members = [(t, part, quantity) for part in parts if (t, part, quantity) in cells]
+    if members:
+        knowledge.total((t, whole, quantity), members)
+
+
+def _to_hide(knowledge: Knowledge, cells: dict, given_away: tuple, newest: int) -> tuple:
+    """The shown count of the newest release to hide so that `given_away` has room again: the same count when an
+    earlier release gave it away, else the smallest shown count among the nearest ones related to it."""
+    t, row_key, quantity = given_away
+    same = (newest, row_key, quantity)
+    if t < newest and same in cells and not cells[same].hidden:
+        return same
+    neighbours: dict = {}
+    for whole, parts in knowledge.equations:
+        members = [key for key in (whole, *parts) if key in cells and key[0] == newest]
+        for key in members:
+            neighbours.setdefault(key, set()).update(members)
+    seen, layer = {same}, [same]
+    while layer:
+        following = {key for current in layer for key in neighbours.get(current, ()) if key not in seen}
+        shown = sorted((cells[key].raw, repr(key), key) for key in following if not cells[key].hidden)
+        if shown:
+            return shown[0][2]
+        seen |= following
+        layer = list(following)
+    raise RuntimeError(f"no shown count left to protect {given_away!r}")
+
+
+def _hide_cell(key: tuple, cells: dict, threshold: int) -> None:
+    cell = cells[key]
+    for shown, name, part in cell.places:
+        disclosure.hide(shown[name], [part], small=cell.raw < threshold)
+    cell.hidden = True
+
+
+def _all_small(metric: dict, parts, threshold: int) -> bool:
+    return all(isinstance(metric.get(part), int) and metric[part] < threshold for part in parts)
+
+
+def _public(metrics: dict) -> dict:
+    return {name: metrics[name] for name in PUBLIC_METRICS}
+
+
+def _counts(session: Session, as_of: date) -> dict[str, dict[int, int]]:
+    def by_region(query) -> dict[int, int]:
+        return dict(session.execute(query).all())
+
+    open_now = open_filter(as_of)
+    return {
+        "open_postings": by_region(select(Posting.region_id, func.count()).where(open_now)
+                                   .group_by(Posting.region_id)),
+        "smes_hiring": by_region(select(Posting.region_id, func.count(distinct(Posting.company_id)))
+                                 .join(Company, Posting.company_id == Company.id)
+                                 .where(open_now, Company.size != LARGE_COMPANY_SIZE).group_by(Posting.region_id)),
+        "discoverable_seekers": by_region(select(SeekerProfile.home_region_id, func.count())
+                                          .where(SeekerProfile.discoverable.is_(True))
+                                          .group_by(SeekerProfile.home_region_id)),
+        "placements": by_region(select(Placement.region_id, func.count()).where(Placement.start_date <= as_of)
+                                .group_by(Placement.region_id)),
+    }
+
+
+def _count(value: int) -> dict:
+    """A plain count in the shape disclosure protects: the number is the numerator."""
+    return {"numerator": value, "denominator": None, "rate": None}
