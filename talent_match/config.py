@@ -100,6 +100,9 @@ class Defaults:
     LANGUAGES = ("ko", "en")
     LOGIN_RATE_LIMIT = "10 per minute"
     ANSWER_RATE_LIMIT = "20 per minute"  # posted answers to emailed follow-up questions, per address
+    # Account mail asked for from a page (a new confirmation link, an address change, a reset): per person or
+    # per address asked about, so nobody floods an inbox.
+    MAIL_LINK_RATE_LIMIT = "5 per hour"
     API_RATE_LIMIT = "300 per minute"
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down: count in this process's memory until it is back, rather than failing every request.

@@ -1,6 +1,8 @@
 """Korean first, English on request."""
+from contextlib import contextmanager
+
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
 from flask_login import current_user
 
 from .extensions import babel
@@ -53,6 +55,19 @@ def translate(message: str) -> str:
         except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder: English, not a 500
             return str(message)
     return _translations().ugettext(message) if message else message
+
+
+@contextmanager
+def written_in(locale: str):
+    """Translate in `locale` whatever the page's language (mail to someone); the page's catalogue comes back after."""
+    kept = g.pop("_translations", None)
+    try:
+        with force_locale(locale):
+            yield
+    finally:
+        g.pop("_translations", None)
+        if kept is not None:
+            g._translations = kept
 
 
 def _translations():

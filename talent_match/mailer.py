@@ -1,20 +1,48 @@
-"""Wiring the outbox to the app: the mailer in app.extensions["mailer"], and delivery started after each commit
-that queued mail (on the RQ worker with REDIS_URL, else on a thread of this process). `flask send-mail` and the
-worker deliver whatever a kick missed."""
+"""Wiring the outbox to the app: messages written from templates/mail/ in their reader's language (`send`), the
+mailer in app.extensions["mailer"], and delivery started after each commit that queued mail (on the RQ worker with
+REDIS_URL, else on a thread of this process). `flask send-mail` and the worker deliver whatever a kick missed."""
 from __future__ import annotations
 
 import logging
 import threading
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, render_template
 from sqlalchemy import event
 
+from .extensions import db
+from .i18n import written_in
+from .services.accounts import notifications
 from .services.mail import delivery, outbox
 from .services.mail.smtp import SmtpSettings
 
 log = logging.getLogger(__name__)
 # What RQ runs for a kick (a string: no import of the CLI layer from here).
 QUEUED_DELIVERY = "talent_match.cli.worker.deliver_mail"
+
+
+def send(template: str, to: str | None, locale: str, *, unsubscribe_url: str | None = None, **context) -> None:
+    """Queue templates/mail/<template>.txt written in `locale` (its first line is the subject, the rest after a
+    blank line the body) in the current transaction; the caller commits. Digests pass `unsubscribe_url`. With no
+    `to` the message is written and dropped, for callers that must do the same work whether or not anyone exists."""
+    with written_in(locale):
+        text = render_template(f"mail/{template}.txt", **context)
+    subject, _, body = text.strip().partition("\n\n")
+    if to is None:
+        return
+    outbox.queue(db.session, kind=template, to=to, subject=subject.strip(), body=body.strip() + "\n",
+                 unsubscribe_url=unsubscribe_url)
+
+
+def link(endpoint: str, **values) -> str:
+    """An absolute link for mail: PUBLIC_BASE_URL and the route's path, in a request or not (the CLI)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+def unsubscribe_url(user, preference: str) -> str:
+    """What a digest for `preference` (notify_matches, notify_followups) passes to `send`."""
+    token = notifications.unsubscribe_token(current_app.config["SECRET_KEY"], user, preference)
+    return link("account.unsubscribe", token=token)
 
 
 class Mailer:

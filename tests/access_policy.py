@@ -49,6 +49,11 @@ POLICY: dict[str, Rule] = {
     "public.set_language": rule(PUBLIC, args={"code": "en"}),
     "auth.login": rule(PUBLIC),
     "auth.register": rule(PUBLIC),
+    "auth.forgot_password": rule(PUBLIC),                    # an empty form: refused, nothing sent
+    "auth.reset_password": rule(PUBLIC, args={"token": "not-a-token"}),     # links refuse a token not ours
+    "account.confirm_address": rule(PUBLIC, args={"token": "not-a-token"}),
+    "account.confirm_email_change": rule(PUBLIC, args={"token": "not-a-token"}),
+    "account.unsubscribe": rule(PUBLIC, args={"token": "not-a-token"}),
     "regional.index": rule(PUBLIC),
     "regional.region": rule(PUBLIC, args={"slug": "gyeongnam"}),
     "api_docs.page": rule(PUBLIC),
@@ -65,6 +70,9 @@ POLICY: dict[str, Rule] = {
     "account.overview": rule(SIGNED_IN),
     "account.create_token": rule(SIGNED_IN),
     "account.revoke_token": rule(SIGNED_IN, owns={"token_id": "token"}),
+    "account.resend_confirmation": rule(SIGNED_IN),          # confirmed already: nothing sent
+    "account.change_email": rule(SIGNED_IN),                 # an empty form: refused
+    "account.preferences": rule(SIGNED_IN),
     "privacy.overview": rule(SIGNED_IN),
     "privacy.consent": rule(SIGNED_IN, args={"item": "share_outcomes"}, body={"granted": "0"}),
     "privacy.download": rule(SIGNED_IN),

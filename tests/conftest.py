@@ -15,7 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from talent_match import create_app  # noqa: E402
-from talent_match.extensions import db  # noqa: E402
+from talent_match.extensions import db, limiter  # noqa: E402
 from scripts.scratch_db import scratch_database  # noqa: E402
 from talent_match.services import figure_cache  # noqa: E402
 
@@ -59,7 +59,7 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(request):
-    """Each test starts with reference data only."""
+    """Each test starts with reference data only, and with no rate limit counted (ids come back after a wipe)."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -72,6 +72,7 @@ def _clean_database(request):
             for table in tables:
                 conn.execute(table.delete())
         figure_cache.invalidate()  # the wipe bypassed the session, as another process's writes would
+        limiter.reset()
         engine = app.extensions.get("search_engine")
         if engine is not None and hasattr(engine, "reset"):
             engine.reset()
@@ -96,7 +97,8 @@ def runner(app):
 
 @pytest.fixture
 def make_user(app):
-    """Create a user of a role; employers get a company, institutions an institution, seekers a profile."""
+    """Create a user of a role, its address confirmed; employers get a company, institutions an institution,
+    seekers a profile."""
     from talent_match.services.accounts import users as accounts
 
     def make(role="seeker", email=None, region="gyeongnam", company=None, institution=None, name="테스터"):
@@ -106,7 +108,7 @@ def make_user(app):
                 db.session, role=role, email=email, password=PASSWORD, name=name, region=region,
                 company=company or (f"회사 {uuid.uuid4().hex[:6]}" if role == "employer" else None),
                 institution=institution or (f"inst-{uuid.uuid4().hex[:6]}" if role == "institution" else None),
-                join_existing=True)
+                join_existing=True, email_verified=True)
             db.session.commit()
             user_id = user.id
             db.session.remove()

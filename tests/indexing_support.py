@@ -8,6 +8,7 @@ import numpy as np
 from sqlalchemy import select
 
 from talent_match.models import Company, Posting, Region, SeekerProfile, User
+from talent_match.models.base import utcnow
 from talent_match.services.search.engine import SearchEngine
 
 DIM = 384
@@ -69,7 +70,8 @@ def posting(session, owner: Company, title: str = "머신러닝 엔지니어 PyT
 
 def profile(session, home: str = "gyeongnam", accepted=(), discoverable: bool = True,
             headline: str = "데이터 분석가 Python") -> SeekerProfile:
-    user = User(email=f"s-{uuid.uuid4().hex[:8]}@example.kr", role="seeker", name="구직자", password_hash="-")
+    user = User(email=f"s-{uuid.uuid4().hex[:8]}@example.kr", role="seeker", name="구직자", password_hash="-",
+                email_verified_at=utcnow())
     made = SeekerProfile(user=user, home_region_id=region_id(session, home), headline=headline,
                          discoverable=discoverable,
                          accepted_regions=[session.get(Region, region_id(session, r)) for r in accepted])

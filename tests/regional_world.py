@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from talent_match.extensions import db
 from talent_match.models import (Company, Institution, Posting, PostingSkill, ProfileSkill, Region, SeekerProfile,
                                  Skill, User)
+from talent_match.models.base import utcnow
 from talent_match.services.training import records as training
 
 from .conftest import PASSWORD
@@ -53,7 +54,7 @@ def password_hash() -> str:
 
 def add_seeker(region_slug: str, skills=(), discoverable=True, index=0) -> User:
     user = User(email=f"s{index}-{region_slug}@{SEEKER_EMAIL_DOMAIN}", role="seeker", name=SEEKER_NAME,
-                password_hash=password_hash())
+                password_hash=password_hash(), email_verified_at=utcnow())
     user.profile = SeekerProfile(home_region=region(region_slug), discoverable=discoverable)
     db.session.add(user)
     for slug in skills:

@@ -41,6 +41,7 @@ from talent_match.models import (
     SeekerProfile,
     User,
 )
+from talent_match.models.base import utcnow
 from talent_match.services.accounts.api_tokens import hash_token
 from talent_match.services.training import outreach
 from talent_match.web.access import PUBLIC, SIGNED_IN, audience_of
@@ -79,7 +80,7 @@ class World:
 
 
 def _user(session, role, name, email, **extra) -> User:
-    user = User(role=role, name=name, email=email, phone=extra.pop("phone", None),
+    user = User(role=role, name=name, email=email, phone=extra.pop("phone", None), email_verified_at=utcnow(),
                 password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1"), **extra)
     session.add(user)
     return user

@@ -182,6 +182,12 @@ def test_discoverable_seekers_have_a_granted_consent_and_about_half_are_discover
     assert 0.35 <= share <= 0.75
 
 
+def test_demo_accounts_count_as_confirmed_and_want_no_optional_mail(session):
+    rows = session.execute(sa.select(User.email_verified_at, User.notify_matches, User.notify_followups)).all()
+    assert rows and all(confirmed is not None and (matches, followups) == ("off", False)
+                        for confirmed, matches, followups in rows)
+
+
 @pytest.mark.parametrize("login", demo.DEMO_LOGINS, ids=lambda login: login.role)
 def test_each_demo_login_signs_in(world, login):
     response = world.test_client().post("/auth/login", data={"email": login.email, "password": login.password})

@@ -74,13 +74,15 @@ PATHS = {
             *PAGING],
                   description="Open postings, newest first. An employer's token also lists their own company's "
                               "drafts, closed and filled postings."),
-        "post": op("Create a posting", audience=(EMPLOYER,), ok=(201, "Posting"), body=json_body("PostingInput")),
+        "post": op("Create a posting", audience=(EMPLOYER,), ok=(201, "Posting"), body=json_body("PostingInput"),
+                   description="Refused (403) until the employer has confirmed their email address."),
     },
     "/postings/{posting_id}": {
         "get": op("One posting", audience=(PUBLIC,), ok=(200, "Posting"), params=[POSTING_ID], refusals=(404,),
                   description="Published postings (open, closed or filled) for anyone; drafts only for their own "
                               "company."),
         "patch": op("Change your company's posting", audience=(EMPLOYER,), ok=(200, "Posting"),
-                    params=[POSTING_ID], body=json_body("PostingPatch"), refusals=(404,)),
+                    params=[POSTING_ID], body=json_body("PostingPatch"), refusals=(404,),
+                    description="Refused (403) until the employer has confirmed their email address."),
     },
 }

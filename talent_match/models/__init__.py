@@ -1,5 +1,5 @@
 """All tables, imported here so Alembic and the app see one metadata."""
-from .accounts import ROLES, ApiToken, AuditEvent, Consent, User
+from .accounts import MATCH_DIGESTS, ROLES, ApiToken, AuditEvent, Consent, User
 from .applications import APPLICATION_STATUSES, Application, ApplicationEvent
 from .indexing import ENTITY_KINDS, BackgroundJob, IndexChange, LexicalTokens, StoredVector
 from .mail import OUTBOX_STATUSES, OutboxMessage

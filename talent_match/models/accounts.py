@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,6 +12,7 @@ from ..extensions import db
 from .base import Timestamped, utcnow
 
 ROLES = ("seeker", "employer", "institution", "admin")
+MATCH_DIGESTS = ("off", "daily", "weekly")
 
 
 def hash_password(password: str) -> str:
@@ -33,6 +34,13 @@ class User(UserMixin, Timestamped, db.Model):
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
     # Bumped on password change so every other session and remember-me cookie ends.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Null until the person follows the link mailed to the address: unconfirmed seekers are not discoverable and
+    # unconfirmed employers cannot post (accounts made by operators and the demo count as confirmed).
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Optional mail (services.accounts.notifications): digests of new matches (MATCH_DIGESTS; seekers and
+    # employers), the weekly list of follow-ups due (institutions).
+    notify_matches: Mapped[str] = mapped_column(String(10), nullable=False, default="off", server_default="off")
+    notify_followups: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     company = relationship("Company", back_populates="users")
     institution = relationship("Institution", back_populates="users")

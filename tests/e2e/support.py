@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import secrets
 import sqlite3
 from pathlib import Path
@@ -56,6 +57,16 @@ def register(page, role: str, *, name: str, email: str, region: str, company: st
     page.check("#privacy")
     submit(page, "main form")
     assert "/auth/register" not in page.url, page.locator("main").inner_text()
+
+
+def confirm_email(page, server, email: str) -> None:
+    """Follow the confirmation link the server mailed to `email` (the live server has no SMTP: the message waits in
+    its outbox) and press the page's button, as the person would."""
+    [(body,)] = query(server, "SELECT body_text FROM outbox_message WHERE to_address = ? AND kind = 'confirm_address' "
+                              "ORDER BY id DESC LIMIT 1", email)
+    page.goto(re.search(r"https?://[^/\s]+(/account/confirm/\S+)", body).group(1))
+    submit(page, "main section form")
+    assert page.locator("#confirm-email").count() == 0, page.locator("main").inner_text()
 
 
 def sign_in(page, email: str, password: str) -> None:

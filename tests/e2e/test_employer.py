@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .support import ko, query, register, save_profile, submit, unique
+from .support import confirm_email, ko, query, register, save_profile, submit, unique
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -16,10 +16,10 @@ REGION = "ulsan"  # no other journey puts seekers here, so the candidate list is
 
 
 def expected_candidates(server) -> set[int]:
-    """Discoverable profiles whose home or accepted regions include the posting's region."""
+    """Discoverable profiles of confirmed addresses whose home or accepted regions include the posting's region."""
     rows = query(server, """
-        SELECT p.id FROM seeker_profile p JOIN region r ON r.slug = ?
-        WHERE p.discoverable AND (p.home_region_id = r.id OR EXISTS (
+        SELECT p.id FROM seeker_profile p JOIN region r ON r.slug = ? JOIN "user" u ON u.id = p.user_id
+        WHERE p.discoverable AND u.email_verified_at IS NOT NULL AND (p.home_region_id = r.id OR EXISTS (
             SELECT 1 FROM profile_accepted_region a WHERE a.profile_id = p.id AND a.region_id = r.id))""", REGION)
     return {row[0] for row in rows}
 
@@ -31,9 +31,12 @@ def candidate_ids(page) -> set[int]:
 def test_an_employer_posts_a_job_sees_ranked_regional_candidates_and_an_application(browser_page, live_server,
                                                                                      shot):
     employer = browser_page()
-    register(employer, "employer", name="박대표", email=f"{unique('employer')}@example.kr", region=REGION,
+    employer_email = f"{unique('employer')}@example.kr"
+    register(employer, "employer", name="박대표", email=employer_email, region=REGION,
              company=unique("(주)울산로보틱스"))
     assert employer.url.endswith("/employers/")
+    confirm_email(employer, live_server, employer_email)  # posting needs a confirmed address
+    employer.goto("/employers/")
 
     # A new posting, open, in Ulsan.
     with employer.expect_navigation():
@@ -63,7 +66,9 @@ def test_an_employer_posts_a_job_sees_ranked_regional_candidates_and_an_applicat
 
     # A seeker in Ulsan with the skills asked for, who lets employers find them.
     seeker = browser_page()
-    register(seeker, "seeker", name="최울산", email=f"{unique('ulsan-seeker')}@example.kr", region=REGION)
+    seeker_email = f"{unique('ulsan-seeker')}@example.kr"
+    register(seeker, "seeker", name="최울산", email=seeker_email, region=REGION)
+    confirm_email(seeker, live_server, seeker_email)  # employers find confirmed addresses only
     headline = unique("울산 데이터 분석가")
     save_profile(seeker, home_region=REGION, skills="Python, 머신러닝, PyTorch", headline=headline, discoverable=True,
                  summary="공정 센서 데이터 분석과 머신러닝 모델 운영을 해왔습니다.")

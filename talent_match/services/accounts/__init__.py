@@ -1,1 +1,1 @@
-"""Who people are: accounts, API tokens, and the consents they gave."""
+"""Who people are: accounts, their email addresses and the mail they want, API tokens, and the consents they gave."""

@@ -22,12 +22,13 @@ def find_user(session: Session, email: str) -> User | None:
 
 def register(session: Session, *, role: str, email: str, password: str, name: str = "", region: str | None = None,
              company: str | None = None, institution: str | None = None, institution_name: str | None = None,
-             institution_kind: str = "bootcamp", join_existing: bool = False) -> User:
+             institution_kind: str = "bootcamp", join_existing: bool = False, email_verified: bool = False) -> User:
     """Create a user of one role. Employers found a company, institution users an institution.
 
     Joining an existing company or institution gives access to its candidates and trainees, so only operators
     may do it (`join_existing=True`, the create-user command); self-registration with a taken name is refused.
-    Adds to the session without committing, so callers decide the transaction.
+    The address is unconfirmed unless `email_verified` (operators vouch for the accounts they make); the person
+    confirms it through services.accounts.addresses. Adds to the session without committing.
     """
     role = v.clean_choice(role, "role", ROLES)
     email = v.clean_email(email)
@@ -35,7 +36,7 @@ def register(session: Session, *, role: str, email: str, password: str, name: st
     name = v.clean_text(name, "name", max_length=100, required=not join_existing)  # operators may leave it blank
     if find_user(session, email) is not None:
         raise ValidationFailed({"email": [msg("is already registered")]})
-    user = User(email=email, role=role, name=name)
+    user = User(email=email, role=role, name=name, email_verified_at=utcnow() if email_verified else None)
     user.set_password(password)
     if role == "seeker":
         home = region_by_handle(session, region or "")

@@ -94,7 +94,7 @@ class Context:
             "id": user_id, "email": email, "password_hash": password_hash or self.shared_hash, "role": role,
             "name": name, "phone": None, "locale": "ko", "active": True, "last_seen_at": None,
             "company_id": company_id, "institution_id": institution_id, "session_version": 0,
-            "created_at": created, "updated_at": created})
+            "email_verified_at": created, "created_at": created, "updated_at": created})
         self.consent(user_id, "privacy_required", True, created)
         return user_id
 

@@ -18,6 +18,7 @@ from ...models import (APPLICATION_STATUSES, Application, ApplicationEvent, Enro
 from .. import validation as v
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..messages import msg
+from ..search.kinds import PROFILE
 from .postings import get_for_edit, get_visible, is_open, today_in_korea
 from .profiles import profile_of
 
@@ -60,7 +61,7 @@ def invite(session: Session, employer_user: User, posting_id, profile_id, note: 
     posting = get_for_edit(session, employer_user, posting_id)
     note = v.clean_text(note, "note", max_length=MAX_NOTE, multiline=True)
     profile = session.get(SeekerProfile, profile_id) if isinstance(profile_id, int) else None
-    if profile is None or not profile.discoverable or posting.region_id not in profile.region_ids():
+    if profile is None or posting.region_id not in PROFILE.shard_regions(profile):
         raise NotFound(msg("No such candidate."))
     if not is_open(posting, today):
         raise Conflict(msg("Open the posting before inviting candidates to it."))

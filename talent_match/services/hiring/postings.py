@@ -2,7 +2,8 @@
 
 A posting whose deadline has passed counts as closed from the next day: `effective_status` says so at once and
 `open_filter` says it in SQL, so pages that read postings never write; `close_expired` (`flask
-close-expired-postings`) writes the status down for the record and takes the posting out of the index.
+close-expired-postings`) writes the status down for the record and takes the posting out of the index. Only
+employers whose address is confirmed may write postings, so nobody publishes under an address they do not hold.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ...models import APPLICATION_STATUSES, EMPLOYMENT_TYPES, POSTING_STATUSES, WORK_MODES, Application, Posting, User
 from .. import validation as v
-from ..errors import NotFound, ValidationFailed
+from ..errors import Forbidden, NotFound, ValidationFailed
 from ..messages import msg
 from ..reference.regions import region_by_handle
 from ..reference.taxonomy import skill_entries
@@ -51,6 +52,7 @@ def open_filter(today: date):
 def create(session: Session, engine, actor: User, data: dict, *, today: date | None = None) -> Posting:
     """A new posting for the actor's company (draft unless `status` says otherwise)."""
     company = company_of(session, actor)
+    _require_confirmed_address(actor)
     posting = Posting(company_id=company.id, status="draft", region_id=company.region_id)
     if isinstance(data, dict) and not data.get("region"):
         data = {**data, "region": company.region.slug}
@@ -65,6 +67,7 @@ def update(session: Session, engine, actor: User, posting_id: int, data: dict, *
            today: date | None = None) -> Posting:
     """Change the fields present in `data`; the others stay. NotFound for another company's posting."""
     posting = get_for_edit(session, actor, posting_id)
+    _require_confirmed_address(actor)
     _apply(session, posting, data, today=today or today_in_korea(), creating=False)
     session.flush()
     indexing.sync_posting(session, engine, posting)
@@ -126,6 +129,12 @@ def close_expired(session: Session, engine, today: date | None = None) -> list[i
     for posting in expired:
         indexing.sync_posting(session, engine, posting)
     return [p.id for p in expired]
+
+
+def _require_confirmed_address(actor: User) -> None:
+    if actor.email_verified_at is None:
+        raise Forbidden(msg("Confirm your email address before you post jobs: follow the link we sent you, or ask "
+                            "for a new one on your account page."))
 
 
 def _apply(session: Session, posting: Posting, data: dict, *, today: date, creating: bool) -> None:

@@ -1,7 +1,8 @@
 """Job seekers' profiles: what they can do, where they will work, and whether employers may find them.
 
 Being discoverable is opt-in and off by default. Turning it on records a `discoverable` consent; turning it off
-records the withdrawal and takes the profile out of the candidate index at once.
+records the withdrawal and takes the profile out of the candidate index at once. Employers find a discoverable
+profile only once its account's address is confirmed (search.kinds says so, once for every reader).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..messages import msg
 from ..reference.regions import region_by_handle
 from ..reference.taxonomy import Taxonomy, skill_entries
 from ..search import indexing
+from ..search.kinds import PROFILE
 
 FIELDS = ("kind", "home_region", "accepted_regions", "headline", "summary", "skills", "years_experience",
           "education", "certifications", "desired_roles", "desired_salary_min", "desired_salary_max", "work_mode",
@@ -99,6 +101,12 @@ def save_profile(session: Session, engine, user: User, data: dict, *,
     return profile
 
 
+def address_confirmed(session: Session, engine, user: User) -> None:
+    """The account's address is confirmed: a discoverable seeker's profile joins the candidate shards now."""
+    if user.role == "seeker" and user.profile is not None:
+        indexing.sync_profile(session, engine, user.profile)
+
+
 def save_cv_text(session: Session, engine, user: User, text: str, add_skills=()) -> SeekerProfile:
     """Keep the CV text the seeker reviewed (and the suggested skills they ticked); re-index the profile."""
     profile = profile_of(session, user)
@@ -125,8 +133,8 @@ def suggest_skills(session: Session, profile: SeekerProfile, text: str) -> list:
 def view_candidate(session: Session, employer: User, posting_id, profile_id) -> SeekerProfile:
     """A seeker's profile as the employer of `posting_id` may see it, recorded in the audit trail.
 
-    Visible when the seeker applied to (or was invited to) this posting, or is discoverable and will work in the
-    posting's region. NotFound otherwise.
+    Visible when the seeker applied to (or was invited to) this posting, or is discoverable (search.kinds) and will
+    work in the posting's region. NotFound otherwise.
     """
     from .postings import get_for_edit
 
@@ -141,7 +149,7 @@ def view_candidate(session: Session, employer: User, posting_id, profile_id) -> 
 
 
 def may_view(session: Session, posting: Posting, profile: SeekerProfile) -> bool:
-    if profile.discoverable and posting.region_id in profile.region_ids():
+    if posting.region_id in PROFILE.shard_regions(profile):
         return True
     return session.scalar(select(Application.id).where(Application.posting_id == posting.id,
                                                        Application.profile_id == profile.id)) is not None

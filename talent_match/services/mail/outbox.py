@@ -1,8 +1,10 @@
 """Queuing mail: a row in the caller's transaction, so a message goes out only if what caused it was committed.
 
 A `dedupe_key` names the reason for a message (a checkpoint's request, its second reminder): queuing the same
-reason twice adds nothing. Bodies hold personal data, so sent messages are purged after RETENTION_DAYS and an
-account's deletion removes the messages addressed to it.
+reason twice adds nothing. A message people did not need to ask for (a digest) carries an `unsubscribe_url`, sent
+as RFC 8058 one-click unsubscribe headers, so mail clients offer a way out that works without signing in. Bodies
+hold personal data, so sent messages are purged after RETENTION_DAYS and an account's deletion removes the
+messages addressed to it.
 """
 from __future__ import annotations
 
@@ -21,14 +23,18 @@ QUEUED_FLAG = "mail_queued"
 
 
 def queue(session: Session, *, kind: str, to: str, subject: str, body: str, headers: dict | None = None,
-          dedupe_key: str | None = None) -> OutboxMessage | None:
+          dedupe_key: str | None = None, unsubscribe_url: str | None = None) -> OutboxMessage | None:
     """Add a message to the outbox (the caller commits); None when `dedupe_key` was queued before."""
     address = v.clean_email(to, "to")
+    headers = dict(headers or {})
+    if unsubscribe_url:  # the URL answers a POST of "List-Unsubscribe=One-Click" without session or CSRF token
+        headers.update({"List-Unsubscribe": f"<{unsubscribe_url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
     if dedupe_key is not None and session.scalar(select(OutboxMessage.id).where(
             OutboxMessage.dedupe_key == dedupe_key)) is not None:
         return None
     message = OutboxMessage(kind=kind, to_address=address, subject=subject[:300], body_text=body,
-                            headers=dict(headers or {}), dedupe_key=dedupe_key)
+                            headers=headers, dedupe_key=dedupe_key)
     session.add(message)
     session.info[QUEUED_FLAG] = True
     return message

@@ -4,7 +4,7 @@ Membership is said once per kind, in the forms its readers need side by side: `s
 entity (the writer's sync), `in_regions` as a WHERE clause (the lexical index, and matching's eligibility, which
 adds the deadline for postings) and `placements` as (entity id, region id) rows (a rebuild, many regions in one
 pass). A posting is in its region's shard while open; a profile in its home and accepted regions' shards while
-discoverable. tests/test_indexing.py checks that the three forms agree.
+discoverable and its account's address is confirmed. tests/test_indexing.py checks that the three forms agree.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from ...models import Posting, PostingSkill, ProfileSkill, SeekerProfile, profile_accepted_region
+from ...models import Posting, PostingSkill, ProfileSkill, SeekerProfile, User, profile_accepted_region
 from . import documents
 
 
@@ -42,24 +42,28 @@ def _open_posting_placements(region_ids: Iterable[int]) -> list[Select]:
 
 
 def _discoverable_profile_regions(profile: SeekerProfile) -> set[int]:
-    return profile.region_ids() if profile.discoverable else set()
+    findable = profile.discoverable and profile.user.email_verified_at is not None
+    return profile.region_ids() if findable else set()
+
+
+def _discoverable() -> ColumnElement:
+    return SeekerProfile.discoverable.is_(True) & SeekerProfile.user.has(User.email_verified_at.is_not(None))
 
 
 def _discoverable_profiles_in(region_ids: Iterable[int]) -> ColumnElement:
     regions = list(region_ids)
     accepted = select(profile_accepted_region.c.profile_id).where(profile_accepted_region.c.region_id.in_(regions))
-    return SeekerProfile.discoverable.is_(True) & or_(SeekerProfile.home_region_id.in_(regions),
-                                                      SeekerProfile.id.in_(accepted))
+    return _discoverable() & or_(SeekerProfile.home_region_id.in_(regions), SeekerProfile.id.in_(accepted))
 
 
 def _discoverable_profile_placements(region_ids: Iterable[int]) -> list[Select]:
     """By home region, then by accepted regions: a profile may come twice for one region."""
     regions = list(region_ids)
     home = select(SeekerProfile.id, SeekerProfile.home_region_id).where(
-        SeekerProfile.discoverable.is_(True), SeekerProfile.home_region_id.in_(regions))
+        _discoverable(), SeekerProfile.home_region_id.in_(regions))
     accepted = (select(SeekerProfile.id, profile_accepted_region.c.region_id)
                 .join(profile_accepted_region, profile_accepted_region.c.profile_id == SeekerProfile.id)
-                .where(SeekerProfile.discoverable.is_(True), profile_accepted_region.c.region_id.in_(regions)))
+                .where(_discoverable(), profile_accepted_region.c.region_id.in_(regions)))
     return [home, accepted]
 
 
@@ -72,7 +76,7 @@ POSTING = EntityKind(
 PROFILE = EntityKind(
     name="profile", model=SeekerProfile,
     load_options=(selectinload(SeekerProfile.skills).selectinload(ProfileSkill.skill),
-                  selectinload(SeekerProfile.accepted_regions)),
+                  selectinload(SeekerProfile.accepted_regions), selectinload(SeekerProfile.user)),
     document=documents.profile_document, shard_regions=_discoverable_profile_regions,
     in_regions=_discoverable_profiles_in, placements=_discoverable_profile_placements)
 

@@ -1,14 +1,15 @@
-"""The account page: API tokens (created and shown once, listed, revoked)."""
+"""The account page: the email address and mail preferences (views in mail.py), API tokens (created and shown
+once, listed, revoked)."""
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
 from ...security import log_security_event
-from ...services.accounts import api_tokens
+from ...services.accounts import api_tokens, notifications
 from ..access import SIGNED_IN, gate
 from ..forms import ButtonForm, saved
-from .forms import TokenForm
+from .forms import EmailChangeForm, PreferencesForm, TokenForm
 
 bp = gate(Blueprint("account", __name__, url_prefix="/account"), SIGNED_IN)
 
@@ -20,7 +21,7 @@ def _personal():
 
 @bp.get("/")
 def overview():
-    return _render(TokenForm())
+    return render_overview()
 
 
 @bp.post("/tokens")
@@ -28,13 +29,13 @@ def create_token():
     """Answers with the page itself, not a redirect: the value is shown in this response and never again."""
     form = TokenForm()
     if not form.validate_on_submit():
-        return _render(form), 400
+        return render_overview(form=form), 400
     ok, issued = saved(form, lambda: api_tokens.issue(db.session, current_user, form.name.data or ""))
     if not ok:
-        return _render(form), 422
+        return render_overview(form=form), 422
     token, value = issued
     log_security_event("api_token_created", user_id=current_user.id, token_id=token.id)
-    return _render(TokenForm(formdata=None), new_token=value, new_token_id=token.id)
+    return render_overview(new_token=value, new_token_id=token.id)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
@@ -47,6 +48,10 @@ def revoke_token(token_id: int):
     return redirect(url_for("account.overview"))
 
 
-def _render(form, **extra):
-    return render_template("account/overview.html", form=form, tokens=api_tokens.for_user(db.session, current_user),
-                           **extra)
+def render_overview(**shown):
+    """The page with blank forms, but for those `shown` (a form with its errors, a new token)."""
+    user = current_user
+    forms = {"form": TokenForm(formdata=None), "email_form": EmailChangeForm(formdata=None),
+             "preferences_form": PreferencesForm(user, formdata=None, obj=user)}
+    return render_template("account/overview.html", tokens=api_tokens.for_user(db.session, user),
+                           preferences=notifications.preferences_of(user), **{**forms, **shown})

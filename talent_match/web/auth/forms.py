@@ -45,3 +45,17 @@ class PasswordChangeForm(FlaskForm):
     confirm = PasswordField(_l("Repeat new password"),
                             validators=[EqualTo("new_password", message=_l("Passwords differ"))],
                             render_kw={"autocomplete": "new-password"})
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
+                       description=_l("The address you signed up with. If it has an account, we send it a link."),
+                       render_kw={"autocomplete": "username"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters."), render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat new password"),
+                            validators=[EqualTo("password", message=_l("Passwords differ"))],
+                            render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,52 @@
+"""Forgotten passwords: a mailed link that works for an hour and once, then the usual password rules.
+
+The link is bound to the password it replaces (a fingerprint of its hash and of the address), so setting any new
+password, through this link or otherwise, ends it. Asking never says whether the address has an account: the same
+lookup and signature happen either way, and only the caller's decision to queue a message differs.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from ...models import User
+from .. import validation as v
+from . import links
+from .users import find_user
+
+RESET_AGE = timedelta(hours=1)
+
+
+def request(session: Session, secret: str, email) -> tuple[User | None, str]:
+    """(the account to mail, the token of its link); None when there is nobody to mail (unknown or disabled)."""
+    user = find_user(session, email) if isinstance(email, str) else None
+    if user is not None and not user.is_active:
+        user = None
+    # An unknown address is signed too (for nobody), so that path does the work a known one does.
+    bound = _bound(user.password_hash, user.email) if user else _bound("", "")
+    return user, links.sign(secret, "reset", user.id if user else 0, bound)
+
+
+def to_reset(session: Session, secret: str, token: str, *, now: datetime | None = None) -> User:
+    """The account a reset link stands for (nothing written); LinkRefused when it cannot be used."""
+    values = links.read(secret, "reset", token, max_age=RESET_AGE, now=now)
+    user = session.get(User, values[0]) if len(values) == 2 else None
+    if user is None or not user.is_active or not isinstance(values[1], str):
+        raise links.LinkRefused("invalid")
+    if not secrets.compare_digest(values[1], _bound(user.password_hash, user.email)):
+        raise links.LinkRefused("used")
+    return user
+
+
+def reset(session: Session, secret: str, token: str, new_password: str, *, now: datetime | None = None) -> User:
+    """Set the new password (ValidationFailed on `password` when it breaks the rules); every other session ends.
+    The caller commits."""
+    user = to_reset(session, secret, token, now=now)
+    user.set_password(v.clean_password(new_password, "password"))
+    return user
+
+
+def _bound(password_hash: str, email: str) -> str:
+    return links.fingerprint(password_hash, email)
