@@ -144,7 +144,8 @@ def test_a_hidden_retained_count_hides_an_unknown_count_that_fills_the_due():
     # The reviewer's report: "<5 / 11" retained beside "11 / 11" unknown says that none of the 11 was retained.
     shown = suppress_metrics(checkpoint(retained=0, unknown=11, due=11, m=3))
     assert hidden(shown, "retention_3") and hidden(shown, "unknown_3")
-    assert display(shown["unknown_3"], "numerator") == "<5" and shown["unknown_3"]["denominator"] == 11
+    assert display(shown["retention_3"], "numerator") == "<5" and shown["unknown_3"]["denominator"] == 11
+    assert display(shown["unknown_3"], "numerator") == disclosure.HIDDEN    # 11 is hidden, but not small
 
 
 def test_a_hidden_unknown_count_hides_a_retained_count_that_fills_the_due():
@@ -247,7 +248,8 @@ def test_the_printed_public_report_is_the_cohorts_row_of_the_public_table(runner
     text = runner.invoke(args=["outcomes", "--institution", two_cohorts, "--cohort", "A", "--as-of", AS_OF,
                                "--public"]).output
     line = next(line for line in text.splitlines() if line.split()[:1] == ["completion_rate"])
-    assert line.split()[1:] == ["<5", "/", "<5", "-"]
+    # A's 5 and 7 are hidden to protect B, and are not below 5: they read "hidden", not "<5".
+    assert line.split()[1:] == ["hidden", "/", "hidden", "-"]
 
 
 def test_a_public_cohort_is_exactly_its_row_in_the_institutions_public_table(app_ctx, two_cohorts):
@@ -276,7 +278,8 @@ def test_answered_is_hidden_with_a_hidden_unknown_count_it_would_give_away():
     assert hidden(shown, "unknown_12")
     assert all(hidden(shown, name, "answered") for name in ("retention_12", "same_employer_retention_12"))
     assert shown["retention_12"]["verified"] == 8 and shown["retention_12"]["rate"] == pytest.approx(10 / 15)
-    assert display(shown["retention_12"], "answered") == "<5"
+    assert display(shown["retention_12"], "answered") == disclosure.HIDDEN and display(shown["unknown_12"],
+                                                                                         "numerator") == "<5"
 
 
 def test_a_small_answered_count_hides_the_unknown_count_beside_it():

@@ -210,8 +210,9 @@ def test_cli_prints_exact_figures_for_the_institution_and_hides_small_ones_in_pu
     public = json.loads(runner.invoke(args=args + ["--public"]).output)
     # 5 of 6 is no small number, but the institution's 7/8 less A-2024 would give B-2024's hidden 2/2 away
     assert public["metrics"]["completion_rate"]["numerator"] is None
-    assert public["metrics"]["retention_12"] | {"suppressed": None} == {
-        "numerator": None, "denominator": None, "rate": None, "answered": None, "verified": None, "suppressed": None}
+    assert public["metrics"]["retention_12"] | {"suppressed": None, "small": None} == {
+        "numerator": None, "denominator": None, "rate": None, "answered": None, "verified": None, "suppressed": None,
+        "small": None}
     assert public["unknowns"]["9"] is None
     whole = json.loads(runner.invoke(args=["outcomes", "--institution", "inst-a", "--json"]).output)
     assert whole["cohort"] is None and whole["metrics"]["completion_rate"]["denominator"] == 8

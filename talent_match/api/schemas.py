@@ -187,14 +187,18 @@ RATE = obj({"numerator": COUNT, "denominator": COUNT, "rate": nullable(NUMBER), 
            ("numerator", "denominator", "rate", "answered", "verified"))
 FIGURES = {"open_postings": COUNT, "smes_hiring": COUNT, "discoverable_seekers": COUNT, "placements": COUNT,
            "trainees": COUNT, "completers": COUNT, "local_retention_12": RATE, "capital_outflow_12": RATE,
-           "suppressed": array(text(), description="The figures hidden: `trainees`, `local_retention_12.numerator`.")}
+           "suppressed": array(text(), description="The figures hidden: `trainees`, `local_retention_12.numerator`."),
+           "small": array(text(), description="Those of `suppressed` hidden for being below the threshold (\"<5\"); "
+                                              "the others are 5 or more, hidden to protect a small count.")}
 SCHEMAS["Outcomes"] = obj({
     "institution": text(), "cohort": nullable(text()), "as_of": DATE, "public": {"type": "boolean"},
     "metrics": {"type": "object", "additionalProperties": obj({
         "numerator": COUNT, "denominator": COUNT, "rate": nullable(NUMBER), "value": nullable(NUMBER), **ANSWERS,
         "in_training": {**integer(0), "description": "completion_rate only: cohorts not ended by the as-of date, "
                                                      "which no figure counts yet."},
-        "suppressed": array(text())}, ("numerator", "denominator", "rate"))},
+        "suppressed": array(text()),
+        "small": array(text(), description="Those of `suppressed` below the threshold.")},
+        ("numerator", "denominator", "rate"))},
     "unknowns": {"type": "object", "additionalProperties": COUNT,
                  "description": "Placed completers with an unknown status, by checkpoint month."},
 }, ("institution", "cohort", "as_of", "public", "metrics", "unknowns"), description=(

@@ -36,7 +36,11 @@ SUPPRESSION_THRESHOLD (5):
    hidden together, and with the due count (due = answered + unknown). `verified` lies inside `answered`: while
    `answered` is hidden, a shown `verified` equal to the due count would pin it, and is hidden too.
 
-Rules 1 and 3 protect one set of figures (`suppress_metrics`); rule 2 is what `suppress_table` adds.
+7. A count hidden by rule 1 is labelled "<5" (`small`); any other hidden count is 5 or more and reads HIDDEN,
+   never "<5" (saying "<5" of a 12 would be wrong, and an outsider who knows the rules learns the same either way).
+
+Rules 1 and 3 protect one set of figures (`suppress_metrics`); rule 2 is what `suppress_table` adds. Across the
+public releases of several dates, services.releases adds what no single table can see.
 """
 from __future__ import annotations
 
@@ -76,16 +80,8 @@ def suppress_table(rows: list[dict[str, dict]], total: dict[str, dict] | None, k
     shown_total = suppress_metrics(total, threshold) if total is not None else None
     if total is None:
         return shown_rows, None
-    settle_table(rows, shown_rows, total, keys, threshold)
-    return shown_rows, shown_total
-
-
-def settle_table(rows: list[dict], shown_rows: list[dict], total: dict, keys=None,
-                 threshold: int = THRESHOLD) -> bool:
-    """Rules 2, 3 and 6 on a table already suppressed in part (changed in place), until they hide nothing more;
-    True when they hid something. Public releases call it again after hiding more for other reasons."""
     columns = [(name, part) for name in (keys or total.keys()) for part in COUNTS]
-    changed, any_change = True, False
+    changed = True
     while changed:
         changed = False
         for name, part in columns:
@@ -93,8 +89,7 @@ def settle_table(rows: list[dict], shown_rows: list[dict], total: dict, keys=Non
         for raw, shown in zip(rows, shown_rows):
             changed |= _hide_same_numbers(raw, shown)
             changed |= _protect_checkpoints(raw, shown)
-        any_change |= changed
-    return any_change
+    return shown_rows, shown_total
 
 
 def public_outcomes(session, institution, cohort, as_of, threshold: int = THRESHOLD) -> OutcomeReport:

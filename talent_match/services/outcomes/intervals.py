@@ -55,30 +55,49 @@ class Knowledge:
     def order(self, smaller: Hashable, larger: Hashable) -> None:
         self.orders.append((smaller, larger))
 
-    def solve(self) -> tuple[dict, dict]:
-        """The tightest (low, high) of every count that the relations give, by propagation to a fixed point."""
+    def solve(self, start: tuple[dict, dict] | None = None, changed=None) -> tuple[dict, dict]:
+        """The tightest (low, high) of every count that the relations give, by propagation to a fixed point.
+
+        `start` may give bounds already solved for some counts (from an earlier solve of a subset of these
+        relations: they stay valid), and `changed` the counts declared or re-declared since, whose relations are
+        the only ones looked at first; without them, every relation is.
+        """
         low, high = dict(self.low), dict(self.high)
-        uses: dict = defaultdict(list)
-        for index, (whole, parts) in enumerate(self.equations):
-            for key in (whole, *parts):
-                uses[key].append(("total", index))
-        for index, (smaller, larger) in enumerate(self.orders):
-            uses[smaller].append(("order", index))
-            uses[larger].append(("order", index))
-        queue = deque([("total", i) for i in range(len(self.equations))] +
-                      [("order", i) for i in range(len(self.orders))])
-        queued = set(queue)
+        if start is not None:
+            low.update(start[0])
+            high.update(start[1])
+        uses = self._uses()
+        if changed is None:
+            first = [("total", i) for i in range(len(self.equations))] + \
+                    [("order", i) for i in range(len(self.orders))]
+        else:
+            first = list(dict.fromkeys(use for key in changed for use in uses.get(key, ())))
+        queue, queued = deque(first), set(first)
         while queue:
             item = queue.popleft()
             queued.discard(item)
-            changed = self._narrow_total(item[1], low, high) if item[0] == "total" else \
+            narrowed = self._narrow_total(item[1], low, high) if item[0] == "total" else \
                 self._narrow_order(item[1], low, high)
-            for key in changed:
+            for key in narrowed:
                 for use in uses[key]:
                     if use not in queued:
                         queued.add(use)
                         queue.append(use)
         return low, high
+
+    def _uses(self) -> dict:
+        """For each count, the relations it is in (kept up to date as relations are added)."""
+        cache = self.__dict__.setdefault("_use_cache", [0, 0, defaultdict(list)])
+        for index in range(cache[0], len(self.equations)):
+            whole, parts = self.equations[index]
+            for key in (whole, *parts):
+                cache[2][key].append(("total", index))
+        for index in range(cache[1], len(self.orders)):
+            smaller, larger = self.orders[index]
+            cache[2][smaller].append(("order", index))
+            cache[2][larger].append(("order", index))
+        cache[0], cache[1] = len(self.equations), len(self.orders)
+        return cache[2]
 
     def given_away(self, keys) -> list:
         """Those of `keys` (hidden counts) whose interval closes on one value."""

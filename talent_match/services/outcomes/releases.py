@@ -124,9 +124,11 @@ def _chain(session: Session, last: date, threshold: int) -> list[Release]:
     regions = list(session.scalars(select(Region).order_by(Region.admin_code)))
     capital = outcomes.capital_region_ids(session)
     releases: list[Release] = []
+    audit = _Audit()
     for day in reporting_dates(min(first, last), last):
         current = _suppressed(_raw_release(session, day, threshold, regions, cohorts, capital))
-        _protect_across(releases, current)
+        audit.add(current)
+        _protect_across(audit, current)
         releases.append(current)
     return releases
 
@@ -173,15 +175,12 @@ def _suppressed(current: Release) -> Release:
     return current
 
 
-def _protect_across(earlier: list[Release], current: Release) -> None:
+def _protect_across(audit: "_Audit", current: Release) -> None:
     """Hide more of `current` until no hidden count of it or of an earlier release can be worked out."""
-    while True:
-        knowledge, cells = _knowledge([*earlier, current])
-        hidden = [key for key, cell in cells.items() if cell.hidden]
-        given_away = knowledge.given_away(hidden)
-        if not given_away:
-            return
-        _hide_cell(_to_hide(knowledge, cells, given_away[0], len(earlier)), cells, current.threshold)
+    while given_away := audit.given_away():
+        neighbours = audit.neighbours()
+        for key in dict.fromkeys(audit.to_hide(key, neighbours) for key in given_away):
+            audit.hide(key)
 
 
 @dataclass
@@ -193,47 +192,104 @@ class _Cell:
     hidden: bool
 
 
-def _knowledge(chain: list[Release]) -> tuple[Knowledge, dict]:
-    knowledge, cells = Knowledge(), {}
-    for t, current in enumerate(chain):
-        k = current.threshold
+class _Audit:
+    """What the releases published so far tell an outsider (services.intervals), kept from one release to the
+    next: earlier releases are final, so their solved bounds are the start of the next solve."""
+
+    def __init__(self):
+        self.knowledge = Knowledge()
+        self.cells: dict = {}
+        self.newest = -1
+        self.threshold = disclosure.THRESHOLD
+        self.solved: tuple[dict, dict] | None = None
+        self.fresh: set = set()
+
+    def add(self, current: Release) -> None:
+        """Declare the newest release's counts and every relation they are in."""
+        if self.fresh:   # the previous release is final: its solution is where the next solve starts
+            self.solved = self.knowledge.solve(self.solved, self.fresh)
+        self.newest += 1
+        t, self.threshold = self.newest, current.threshold
         every_row = [current.national, *current.regions,
                      *(row for rows in current.institutions.values() for row in rows)]
+        mine: dict = {}
         for row in every_row:
             for (name, part), quantity in _quantities(row.raw):
                 key = (t, row.key, quantity)
-                cell = cells.get(key)
-                if cell is None:
-                    cell = cells[key] = _Cell(row.raw[name][part], [], True)
+                cell = mine.get(key) or mine.setdefault(key, _Cell(row.raw[name][part], [], True))
                 cell.places.append((row.shown, name, part))
                 cell.hidden &= part in row.shown[name].get("suppressed", ())
-        for key, cell in cells.items():
-            if key[0] != t:
-                continue
-            if not cell.hidden:
-                knowledge.shown(key, cell.raw)
-            elif cell.raw < k:
-                knowledge.hidden(key, 0, k - 1)
-            else:
-                knowledge.hidden(key, k)
+        self.cells.update(mine)
+        for key in mine:
+            self._declare(key)
         for row in every_row:
-            _relate_inside(knowledge, t, row.key)
-        for quantity in {q for (t_, _, q) in cells if t_ == t}:
-            _relate_sum(knowledge, cells, t, ("national",), [r.key for r in current.regions], quantity)
+            _relate_inside(self.knowledge, t, row.key)
+        for quantity in {key[2] for key in mine}:
+            self._sum(t, ("national",), [row.key for row in current.regions], quantity)
             for region in current.regions:
-                members = [r.key for r in current.institutions[region.key[1]]]
-                if members:
-                    _relate_sum(knowledge, cells, t, region.key, members, quantity)
-        if t:
-            for (t_, row_key, quantity) in [key for key in cells if key[0] == t]:
-                before, now = (t - 1, row_key, quantity), (t, row_key, quantity)
-                if before not in cells:
-                    continue
+                self._sum(t, region.key, [row.key for row in current.institutions[region.key[1]]], quantity)
+        for (_, row_key, quantity) in mine:
+            before, now = (t - 1, row_key, quantity), (t, row_key, quantity)
+            if before in self.cells:
                 if quantity in GROWING or quantity in CONSTANT:
-                    knowledge.order(before, now)
+                    self.knowledge.order(before, now)
                 if quantity in SHRINKING or quantity in CONSTANT:
-                    knowledge.order(now, before)
-    return knowledge, cells
+                    self.knowledge.order(now, before)
+        self.fresh = set(mine)
+
+    def given_away(self) -> list:
+        """Hidden counts, of any release so far, whose interval closes on one value."""
+        low, high = self.knowledge.solve(self.solved, self.fresh)
+        return [key for key, cell in self.cells.items() if cell.hidden and low[key] == high[key]]
+
+    def neighbours(self) -> dict:
+        """For each count of the newest release, the counts of it in the same relation."""
+        found: dict = {}
+        for whole, parts in self.knowledge.equations:
+            if whole[0] != self.newest:
+                continue
+            members = [key for key in (whole, *parts) if key in self.cells]
+            for key in members:
+                found.setdefault(key, set()).update(members)
+        return found
+
+    def to_hide(self, given_away: tuple, neighbours: dict) -> tuple:
+        """The shown count of the newest release to hide so that `given_away` has room again: the same count when
+        an earlier release gave it away, else the smallest shown count among the nearest ones related to it."""
+        t, row_key, quantity = given_away
+        same = (self.newest, row_key, quantity)
+        if t < self.newest and same in self.cells and not self.cells[same].hidden:
+            return same
+        seen, layer = {same}, [same]
+        while layer:
+            following = {key for current in layer for key in neighbours.get(current, ()) if key not in seen}
+            shown = sorted((self.cells[key].raw, repr(key), key) for key in following if not self.cells[key].hidden)
+            if shown:
+                return shown[0][2]
+            seen |= following
+            layer = list(following)
+        raise RuntimeError(f"no shown count left to protect {given_away!r}")
+
+    def hide(self, key: tuple) -> None:
+        cell = self.cells[key]
+        for shown, name, part in cell.places:
+            disclosure.hide(shown[name], [part], small=cell.raw < self.threshold)
+        cell.hidden = True
+        self._declare(key)
+
+    def _declare(self, key: tuple) -> None:
+        cell, k = self.cells[key], self.threshold
+        if not cell.hidden:
+            self.knowledge.shown(key, cell.raw)
+        elif cell.raw < k:
+            self.knowledge.hidden(key, 0, k - 1)
+        else:
+            self.knowledge.hidden(key, k)
+
+    def _sum(self, t: int, whole: tuple, parts: list, quantity: str) -> None:
+        members = [(t, part, quantity) for part in parts if (t, part, quantity) in self.cells]
+        if (t, whole, quantity) in self.cells and members:
+            self.knowledge.total((t, whole, quantity), members)
 
 
 def _quantities(raw: dict):
@@ -266,44 +322,6 @@ def _relate_inside(knowledge: Knowledge, t: int, row_key: tuple) -> None:
         knowledge.within_all((at("local"), at("outflow")), at("retained"))
     elif has("local", "retained"):
         knowledge.within(at("local"), at("retained"))
-
-
-def _relate_sum(knowledge: Knowledge, cells: dict, t: int, whole: tuple, parts: list, quantity: str) -> None:
-    if (t, whole, quantity) not in cells:
-        return
-    members = [(t, part, quantity) for part in parts if (t, part, quantity) in cells]
-    if members:
-        knowledge.total((t, whole, quantity), members)
-
-
-def _to_hide(knowledge: Knowledge, cells: dict, given_away: tuple, newest: int) -> tuple:
-    """The shown count of the newest release to hide so that `given_away` has room again: the same count when an
-    earlier release gave it away, else the smallest shown count among the nearest ones related to it."""
-    t, row_key, quantity = given_away
-    same = (newest, row_key, quantity)
-    if t < newest and same in cells and not cells[same].hidden:
-        return same
-    neighbours: dict = {}
-    for whole, parts in knowledge.equations:
-        members = [key for key in (whole, *parts) if key in cells and key[0] == newest]
-        for key in members:
-            neighbours.setdefault(key, set()).update(members)
-    seen, layer = {same}, [same]
-    while layer:
-        following = {key for current in layer for key in neighbours.get(current, ()) if key not in seen}
-        shown = sorted((cells[key].raw, repr(key), key) for key in following if not cells[key].hidden)
-        if shown:
-            return shown[0][2]
-        seen |= following
-        layer = list(following)
-    raise RuntimeError(f"no shown count left to protect {given_away!r}")
-
-
-def _hide_cell(key: tuple, cells: dict, threshold: int) -> None:
-    cell = cells[key]
-    for shown, name, part in cell.places:
-        disclosure.hide(shown[name], [part], small=cell.raw < threshold)
-    cell.hidden = True
 
 
 def _all_small(metric: dict, parts, threshold: int) -> bool:
