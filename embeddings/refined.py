@@ -64,6 +64,7 @@ class VectorTable:
         """Kill the rows of these ids (absent ones are ignored); returns the rows killed."""
         killed = [self.rows.pop(i) for i in ids if i in self.rows]
         self.ids[killed] = -1
+        self.vectors[killed] = 0  # a removed person's vector must not reach the next file
         self.pending += killed
         return killed
 
@@ -174,10 +175,15 @@ class RefinedIVF:
     # --- files ----------------------------------------------------------------------------------------------------
 
     def write(self, fh: BinaryIO) -> None:
-        """The codes, the table and its dead rows (a save may come between a removal and its purge)."""
+        """The codes and the table. Dead rows' codes are purged from a copy first (the lists searches read stay as
+        they are), so a file never holds a removed vector's code."""
         scan = faiss.serialize_index(self.scan)
         table, used, dim = self.table, self.table.used, self.d
-        state = json.dumps({"pending": table.pending, "free": table.free}).encode()
+        if table.pending:
+            copy = faiss.deserialize_index(scan)
+            copy.remove_ids(faiss.IDSelectorBatch(np.asarray(table.pending, dtype=np.int64)))
+            scan = faiss.serialize_index(copy)
+        state = json.dumps({"pending": [], "free": table.free + table.pending}).encode()
         fh.write(_MAGIC + struct.pack("<QQQQ", len(scan), used, dim, len(state)))
         fh.write(memoryview(scan))
         fh.write(memoryview(np.ascontiguousarray(table.ids[:used])))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -31,22 +32,29 @@ def exists(directory: Path, name: str) -> bool:
 
 
 def save_shard(directory: Path, name: str, shard: VectorShard, *, model_id: str, extra: dict | None = None) -> dict:
-    """Write the shard atomically; returns the manifest. Older index files of this shard are removed after."""
+    """Write the shard atomically; returns the manifest. Older index files of this shard are removed after.
+    A failed save (a full disk) leaves the old pair as it was and nothing of its own behind."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:12]
     temporary = directory / f".{name}.{token}.tmp"
+    index_path = None
     try:
         facts = shard.write_index(temporary)
         checksum, size = _fsync_and_hash(temporary)
-        index_file = f"{name}.g{facts['generation']}.{token}.faiss"
-        os.replace(temporary, directory / index_file)
+        index_path = directory / f"{name}.g{facts['generation']}.{token}.faiss"
+        os.replace(temporary, index_path)
+        manifest = {"format": FORMAT, "name": name, "model_id": model_id, **facts, "index_file": index_path.name,
+                    "size": size, "checksum": f"sha256:{checksum}", "saved_at": time.time(), **(extra or {})}
+        _write_atomically(manifest_path(directory, name), json.dumps(manifest, indent=1, sort_keys=True).encode())
+    except BaseException:
+        if index_path is not None:
+            index_path.unlink(missing_ok=True)  # no manifest names it: it would only take space
+        raise
     finally:
         temporary.unlink(missing_ok=True)
-    manifest = {"format": FORMAT, "name": name, "model_id": model_id, **facts, "index_file": index_file,
-                "size": size, "checksum": f"sha256:{checksum}", "saved_at": time.time(), **(extra or {})}
-    _write_atomically(manifest_path(directory, name), json.dumps(manifest, indent=1, sort_keys=True).encode())
     _fsync_directory(directory)
+    index_file = index_path.name
     shard.dirty = False
     for old in directory.glob(f"{name}.g*.faiss"):
         if old.name != index_file:
@@ -102,7 +110,8 @@ def load_shard(directory: Path, name: str, *, model_id: str | None = None, dim: 
 
 
 def set_aside(directory: Path, name: str) -> list[Path]:
-    """Rename the shard's manifest and index files to `*.bad-<timestamp>` (kept for a look, never loaded again)."""
+    """Rename the shard's manifest and index files to `*.bad-<timestamp>`: never loaded again, kept for a look only
+    until the shard is rebuilt (purge_set_aside), since they may hold vectors of people deleted since."""
     directory, stamp = Path(directory), time.strftime("%Y%m%dT%H%M%S")
     moved = []
     for path in [manifest_path(directory, name), *directory.glob(f"{name}.g*.faiss")]:
@@ -113,6 +122,23 @@ def set_aside(directory: Path, name: str) -> list[Path]:
     if moved:
         _fsync_directory(directory)
     return moved
+
+
+def purge_set_aside(directory: Path, name: str) -> int:
+    """Remove the shard's set-aside files; returns how many there were."""
+    found = list(Path(directory).glob(f"{glob.escape(name)}.*.bad-*"))
+    for path in found:
+        path.unlink(missing_ok=True)
+    return len(found)
+
+
+def drop(directory: Path, name: str) -> None:
+    """Remove every file of the shard (manifest first: it is the commit point), set-aside ones included."""
+    directory = Path(directory)
+    manifest_path(directory, name).unlink(missing_ok=True)
+    for path in directory.glob(f"{glob.escape(name)}.g*.faiss"):
+        path.unlink(missing_ok=True)
+    purge_set_aside(directory, name)
 
 
 def _hash(path: Path) -> tuple[str, int]:
@@ -151,13 +177,14 @@ def _fsync_directory(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def save_lock(directory: Path):
-    """Yields True to the one process of a host that may save into `directory` now, False (at once) to others."""
+def save_lock(directory: Path, *, wait: bool = False):
+    """Yields True to the one process of a host that may save into `directory` now, False (at once) to others;
+    with `wait`, waits for its turn instead."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / ".save.lock", "w") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             yield False
             return

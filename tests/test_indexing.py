@@ -210,7 +210,8 @@ def test_a_truncated_shard_file_is_set_aside_and_rebuilt_while_search_answers(en
     query = restarted.query_vector(db.session, "posting", items[0].id)
     assert restarted.search(db.session, "posting", [region_id(db.session, "gyeongnam")], query, 5) == {}
     health = restarted.health()["index"]
-    assert health["status"] == "degraded" and "posting/" in health["degraded"][0]
+    assert health["status"] == "degraded" and health["degraded"][0]["shard"].startswith("posting/")
+    assert health["degraded"][0]["step"] == "set_aside" and "ShardCorruptError" in health["degraded"][0]["reason"]
     assert list(index_file.parent.glob(index_file.name + ".bad-*"))
     release.set()
     assert restarted.wait_for_rebuilds(30)
@@ -222,6 +223,7 @@ def test_a_truncated_shard_file_is_set_aside_and_rebuilt_while_search_answers(en
     while not list(index_file.parent.glob(saved_again)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert list(index_file.parent.glob(saved_again))
+    assert not list(index_file.parent.glob("*.bad-*"))  # rebuilt: the set-aside file (old vectors) is gone
 
 
 def test_a_restart_loads_saved_shards_and_replays_only_newer_changes(engine, tmp_path, monkeypatch):
@@ -265,7 +267,7 @@ def test_a_shard_file_made_with_another_model_is_rebuilt(engine, tmp_path):
     restarted.catch_up(db.session)
     assert restarted.wait_for_rebuilds(30)
     assert found(restarted, "posting", ["gyeongnam"], item.id)
-    assert list((tmp_path / "shards").glob("*.bad-*"))
+    assert not list((tmp_path / "shards").glob("*.bad-*"))  # set aside, then removed once rebuilt
 
 
 def test_without_a_model_entities_are_saved_and_encoded_later(engine, tmp_path):

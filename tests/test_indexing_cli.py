@@ -75,7 +75,8 @@ def test_worker_without_redis_explains_how_jobs_run(app_ctx, runner, monkeypatch
 def test_with_the_model_missing_the_site_stays_up_and_postings_still_save(app, tmp_path, make_user):
     broken = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "SERVER_NAME": "localhost",
                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                         "INDEX_DIR": str(tmp_path / "shards"), "TALENT_MATCH_MODEL": "/nonexistent"})
+                         "INDEX_DIR": str(tmp_path / "shards"), "TALENT_MATCH_MODEL": "/nonexistent",
+                         "HEALTH_TOKEN": "monitor-" + "t" * 32})
     employer_id, _ = make_user("employer")
     with broken.app_context():
         engine = broken.extensions["search_engine"]
@@ -85,10 +86,13 @@ def test_with_the_model_missing_the_site_stays_up_and_postings_still_save(app, t
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(StoredVector)) == 0
         assert db.session.scalar(select(IndexChange.op).where(IndexChange.entity_id == saved.id)) == "upsert"
-        body = broken.test_client().get("/healthz").get_json()
+        client = broken.test_client()
+        body = client.get("/healthz", headers={"Authorization": "Bearer monitor-" + "t" * 32}).get_json()
+        anonymous = client.get("/healthz", headers={"Authorization": "Bearer guessed"}).get_json()
         db.session.remove()
     assert body["model"]["status"] == "unavailable" and "/nonexistent" in body["model"]["error"]
     assert body["database"]["status"] == "ok"
+    assert anonymous["model"] == {"status": "unavailable"} and anonymous["status"] == "degraded"
 
 
 @pytest.mark.slow

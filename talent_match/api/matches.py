@@ -111,7 +111,7 @@ PATHS = {
             SKILLS, SORT, *PAGING],
         description="Open postings in your home and accepted regions, ranked for your profile, each with its "
                     "score, the parts and weights that make it, and the skills it matched and missed. `degraded` "
-                    "is true while matching runs without the language model.")},
+                    "is true while matching runs without the language model or on an index being rebuilt.")},
     "/postings/{posting_id}/matches": {"get": op(
         "Candidates for your posting", audience=(EMPLOYER,), ok=(200, "CandidatePage"),
         params=[POSTING_ID, WORK_MODE, query("min_years", integer(0, 60), "Only seekers with this many years of "

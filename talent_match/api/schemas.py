@@ -217,7 +217,8 @@ for _name in ("Region", "Skill", "Posting", "Application", "Cohort", "Trainee", 
     SCHEMAS[f"{_name}Page"] = page(_name)
 for _name in ("Match", "Candidate"):
     SCHEMAS[f"{_name}Page"] = page(_name, degraded={
-        "type": "boolean", "description": "True while matching runs without the language model (less precise)."})
+        "type": "boolean", "description": "True while matching runs without the language model or while a region's "
+                                      "index is being rebuilt (less precise)."})
 
 
 # --- JSON types: a request body's fields are held to the types above before any service sees them ---------------

@@ -69,6 +69,8 @@ def reindex(reencode, kind, batch_size, background, job_id):
         message = indexing.reindex_job(db.session, engine, bar, **params)
     except indexing.ModelUnavailable as exc:
         raise click.ClickException(f"the embedding model is unavailable ({exc}); check TALENT_MATCH_MODEL")
+    except indexing.IndexNotWritten as exc:
+        raise click.ClickException(f"{exc}; check the space in INDEX_DIR")
     finally:
         bar.close()
     click.echo(message)

@@ -8,7 +8,7 @@ rule is applied in SQL to the final results, whatever the shards or the lexical 
 Pipeline: eligible ids from SQL (regions, status, filters) -> one catch-up of the engine with the change log ->
 candidates (every eligible one when few, else the union of dense top-K, lexical top-K and skill overlaps) ->
 `ranking.rank` on dense, lexical, skills, experience and salary evidence -> sort and page. Without the model the
-dense part drops out and the page says `degraded`.
+dense part drops out and the page says `degraded`; so it does while a searched shard is a stand-in being rebuilt.
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class MatchPage:
     total: int
     page: int
     per_page: int
-    degraded: bool = False         # ranked without the language model (lexical and skills only)
+    degraded: bool = False         # ranked without the language model, or on a shard still being rebuilt
     weights: dict[str, float] = field(default_factory=dict)
 
 
@@ -79,7 +79,7 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     query_vector = _query_vector(session, engine, PROFILE.name, profile.id, document)
     ids, ranked, used = _rank(session, engine, POSTING, regions, conditions, overlap, document, query_vector,
                               weights, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
-    return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
+    return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector, POSTING, regions),
                  lambda p: _explain_posting(p, profile, held, taxonomy), _posting_sort_key)
 
 
@@ -104,7 +104,7 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
     ids, ranked, used = _rank(session, engine, PROFILE, [region], conditions, overlap, document, query_vector,
                               weights, lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy), taxonomy),
                               taxonomy)
-    return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector),
+    return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector, PROFILE, [region]),
                  lambda p: _explain_profile(posting, p, taxonomy), _profile_sort_key)
 
 
@@ -214,9 +214,10 @@ def _reads_hangul(engine) -> bool:
     return bool(getattr(encoder, "reads_hangul", False))
 
 
-def _degraded(engine, query_vector) -> bool:
-    """No model: edited texts are not re-encoded, so even when stored vectors still rank, the page says so."""
-    return query_vector is None or engine.encoder() is None
+def _degraded(engine, query_vector, kind: EntityKind, regions) -> bool:
+    """No model: edited texts are not re-encoded, so even when stored vectors still rank, the page says so. A shard
+    rebuilding (or failing to) answers with fewer members than it has, so the ranking is not the usual one."""
+    return query_vector is None or engine.encoder() is None or not engine.whole(kind.name, regions)
 
 
 def _sort(sort: str) -> str:

@@ -56,6 +56,12 @@ def logged_regions(session: Session, kind: str, entity_ids: Iterable[int]) -> di
     return current
 
 
+def ever_placed(kind: str, entity_id):
+    """A condition on an entity id column: the log has put that entity in some shard."""
+    c = IndexChange
+    return select(c.id).where(c.kind == kind, c.entity_id == entity_id, c.op == "upsert").exists()
+
+
 def shard_changes(session: Session, kind: str, region: int, after: int, upto: int) -> dict[int, str]:
     """{entity_id: its last op} in one shard's changes after id `after` up to `upto`: a rebuilt shard's replay."""
     rows = session.execute(_changes().where(IndexChange.id > after, IndexChange.id <= upto,

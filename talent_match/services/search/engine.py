@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import StoredVector
+from . import indexing
 from .change_log import ChangeCursor, newest_id
 from .lexical import LexicalIndex
 from .replica import ShardReplica
@@ -37,6 +38,8 @@ class SearchEngine:
         self._encoder_error: str | None = None
         self._encoder_failed_at = -MODEL_RETRY_S
         self._encoder_lock = threading.Lock()
+        self._sweep_due = False  # the model (re)loaded: look for entities saved without a vector
+        self._sweeper: threading.Thread | None = None
         self.cursor = ChangeCursor(gap_timeout)
         self.replica = ShardReplica(index_dir, cursor=self.cursor, exact_max=exact_max, rebuild_wait=rebuild_wait,
                                     save_interval=save_interval)
@@ -62,7 +65,7 @@ class SearchEngine:
                 if self._encoder is None and time.monotonic() - self._encoder_failed_at > MODEL_RETRY_S:
                     try:
                         self._encoder = self._encoder_factory()
-                        self._encoder_error = None
+                        self._encoder_error, self._sweep_due = None, True
                     except Exception as exc:  # noqa: BLE001 - a broken model must leave the site up
                         self._encoder_failed_at = time.monotonic()
                         self._encoder_error = f"{type(exc).__name__}: {exc}"[:500]
@@ -94,7 +97,29 @@ class SearchEngine:
             log.warning("index change log went back from %s to %s; reloading the indexes", self.cursor.last, top)
             self.reset(delete_files=False)
         self._load_shards(session, top)
+        if self._sweep_due and self._encoder is not None:
+            self._sweep(session)
         return self.replica.follow(session, top, heard=self.lexical.note)
+
+    def _sweep(self, session: Session) -> None:
+        """Once per model load: entities saved while it was unavailable are in the log's shards without a vector;
+        encode them on a thread (one query here when there are none)."""
+        self._sweep_due = False
+        if not indexing.has_unencoded(session):
+            return
+
+        bind = session.get_bind()
+
+        def encode() -> None:
+            with Session(bind) as own:
+                try:
+                    count = indexing.encode_missing(own, self, unencoded_only=True)
+                    log.info("encoded %s entities saved while the model was unavailable", count)
+                except Exception:  # noqa: BLE001 - another process may have encoded them first; retried next load
+                    log.exception("encoding entities saved without the model failed")
+
+        self._sweeper = threading.Thread(target=encode, name="encode-unencoded", daemon=True)
+        self._sweeper.start()
 
     def _load_shards(self, session: Session, top: int) -> None:
         encoder = self.encoder()
@@ -146,15 +171,32 @@ class SearchEngine:
         kinds, regions = set(kinds or ()), set(regions or ())
         keys = [(kind, region) for kind, region in self.replica.keys
                 if (not kinds or kind in kinds) and (not regions or region in regions)]
-        return self.replica.rebuild_keys(session, keys, progress)
+        count = self.replica.rebuild_keys(session, keys, progress)
+        failed = [item for item in self.replica.status()["degraded"] if (item["kind"], item["region"]) in keys]
+        if failed:
+            first = failed[0]
+            raise indexing.IndexNotWritten(f"{len(failed)} shard(s) failed, first {first['shard']}: {first['step']} "
+                                           f"{first['reason']}; retried in the background")
+        return count
 
     def save(self) -> int:
         """Write changed shards to INDEX_DIR now (they are also saved every INDEX_SAVE_SECONDS)."""
         return self.replica.save()
 
     def wait_for_rebuilds(self, timeout: float = 60.0) -> bool:
-        """Block until background rebuilds finish (tests, CLI); False on timeout."""
-        return self.replica.wait_for_rebuilds(timeout)
+        """Block until background rebuilds (and an encoding sweep) finish (tests, CLI); False on timeout."""
+        deadline = time.monotonic() + timeout
+        if self._sweeper is not None:
+            self._sweeper.join(timeout)
+        return self.replica.wait_for_rebuilds(max(0.0, deadline - time.monotonic()))
+
+    def whole(self, kind: str, region_ids: Iterable[int]) -> bool:
+        """Whether dense search over these regions sees every member (no shard is a stand-in being rebuilt)."""
+        return self.replica.whole(kind, region_ids)
+
+    def drop_shard_files(self, keys: Iterable[tuple[str, int]]) -> None:
+        """After an erasure commits: no file on this host may keep the erased vectors (replica.drop_files)."""
+        self.replica.drop_files(keys)
 
     # --- lifecycle ----------------------------------------------------------------------------------------------
 
@@ -188,6 +230,8 @@ class SearchEngine:
     def reset(self, *, delete_files: bool = True) -> None:
         """Forget the shards (and their files), the lexical index and the log position: the database was emptied
         or replaced. The loaded model stays."""
+        if self._sweeper is not None:
+            self._sweeper.join(60)
         self.replica.reset(delete_files=delete_files, forget_log=True)
         self.lexical.clear()
 

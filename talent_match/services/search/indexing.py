@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ...models import ENTITY_KINDS, LexicalTokens, Posting, SeekerProfile, StoredVector
@@ -28,6 +28,10 @@ Progress = Callable[[int, int], None]
 
 class ModelUnavailable(RuntimeError):
     """Bulk encoding was asked for while the embedding model cannot be loaded."""
+
+
+class IndexNotWritten(RuntimeError):
+    """A rebuild asked for now left shards unbuilt or unsaved (a full disk): they are retried in the background."""
 
 
 def stored_hash(encoder, doc: documents.Document) -> str:
@@ -50,12 +54,34 @@ def sync_profile(session: Session, engine, profile: SeekerProfile) -> bool:
 def remove_entity(session: Session, engine, kind: str, entity_id: int) -> None:
     """Deletion (of the account, the posting, or the consent to process the profile at all): forget the vector
     and take the entity out of every shard it was in. Turning `discoverable` off is a sync_profile: the vector
-    stays for the seeker's own search. `engine` is unused, taken for symmetry with the sync functions."""
+    stays for the seeker's own search.
+
+    Once the transaction commits, the files of those shards on this host are removed at once (not at the next
+    save, minutes later): they may hold the vector. Each process writes them again after applying the removal."""
     kind = kind_of(kind).name
     previous = logged_regions(session, kind, [entity_id]).get(entity_id, set())
     session.execute(delete(StoredVector).where(StoredVector.kind == kind, StoredVector.entity_id == entity_id))
     session.execute(delete(LexicalTokens).where(LexicalTokens.kind == kind, LexicalTokens.entity_id == entity_id))
     change_log.append(session, [(kind, region, entity_id, "remove") for region in sorted(previous)])
+    if engine is not None and previous:
+        erased = session.info.setdefault(ERASED, {})
+        erased.setdefault(engine, set()).update((kind, region) for region in previous)
+
+
+ERASED = "search.erased_shards"  # session.info: engine -> shard keys whose files go once the erasure commits
+
+
+@event.listens_for(Session, "after_commit")
+def _drop_erased_files(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's release commits nothing yet
+        for engine, keys in session.info.pop(ERASED, {}).items():
+            engine.drop_shard_files(keys)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_files(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(ERASED, None)  # nothing was erased
 
 
 def _sync(session: Session, engine, entity_kind: EntityKind, entity) -> bool:
@@ -92,9 +118,11 @@ def _sync(session: Session, engine, entity_kind: EntityKind, entity) -> bool:
 # --- bulk: seeding, model changes, repairs -----------------------------------------------------------------------
 
 def encode_missing(session: Session, engine, kinds: Iterable[str] = ENTITY_KINDS, batch_size: int | None = None,
-                   progress: Progress | None = None, reencode: bool = False, chunk_size: int = 2000) -> int:
+                   progress: Progress | None = None, reencode: bool = False, chunk_size: int = 2000,
+                   unencoded_only: bool = False) -> int:
     """Encode every entity whose stored vector is missing or stale (other text or model); all of them with
-    `reencode`. Returns how many were encoded.
+    `reencode`; with `unencoded_only`, those the log placed in a shard but that have no vector at all (saved
+    while the model was unavailable: see has_unencoded). Returns how many were encoded.
 
     Works in chunks (texts built together, one encode call, bulk writes, a commit per chunk), and pipelined:
     while the model encodes one chunk on a helper thread, this thread writes the previous chunk and builds the
@@ -107,7 +135,7 @@ def encode_missing(session: Session, engine, kinds: Iterable[str] = ENTITY_KINDS
     done, encoded, pending = 0, 0, None
     with ThreadPoolExecutor(1, thread_name_prefix="encode-missing") as helper:
         for kind in kinds:
-            for entities in _chunks(session, kind, chunk_size):
+            for entities in _chunks(session, kind, chunk_size, _unencoded(kind) if unencoded_only else None):
                 chunk = [(entity, kind.document(entity)) for entity in entities]
                 todo = _stale(session, encoder, kind, chunk, reencode)
                 lexical.store_tokens(session, kind.name, [(entity.id, doc) for entity, doc in chunk])
@@ -128,11 +156,23 @@ def encode_missing(session: Session, engine, kinds: Iterable[str] = ENTITY_KINDS
     return encoded
 
 
-def _chunks(session: Session, kind: EntityKind, size: int):
+def has_unencoded(session: Session) -> bool:
+    """Whether some entity is in a shard by the log but has no stored vector: one query per kind."""
+    return any(session.scalar(select(kind.model.id).where(_unencoded(kind)).limit(1)) is not None
+               for kind in map(kind_of, ENTITY_KINDS))
+
+
+def _unencoded(kind: EntityKind):
+    model = kind.model
+    return change_log.ever_placed(kind.name, model.id) & ~select(StoredVector.id).where(
+        StoredVector.kind == kind.name, StoredVector.entity_id == model.id).exists()
+
+
+def _chunks(session: Session, kind: EntityKind, size: int, where=None):
     model, last_id = kind.model, 0
     while True:
-        entities = list(session.scalars(select(model).where(model.id > last_id).order_by(model.id).limit(size)
-                                        .options(*kind.load_options)))
+        query = select(model).where(model.id > last_id, *(() if where is None else (where,)))
+        entities = list(session.scalars(query.order_by(model.id).limit(size).options(*kind.load_options)))
         if not entities:
             return
         last_id = entities[-1].id

@@ -4,10 +4,12 @@ Every process (gunicorn worker, host) holds its own shards and follows the log w
 hands each batch on to the lexical index too), so a save anywhere is searchable everywhere on the next search.
 Files in INDEX_DIR only shorten a restart: a shard loads with the generation it was saved at and replays what came
 after. A missing, bad or stale file is set aside and the shard rebuilt from stored vectors on a background thread,
-while an empty stand-in (that still follows the log) answers searches.
+while an empty stand-in (that still follows the log) answers searches. A build or save that fails is retried by
+that thread with backoff until it succeeds (faults.py); the set-aside files go once the shard is rebuilt.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -25,6 +27,7 @@ from embeddings.store import VectorShard
 from ...models import ENTITY_KINDS, Region, StoredVector
 from . import change_log
 from .change_log import ChangeCursor, Key
+from .faults import BUILD, SAVE, ShardFaults
 from .kinds import kind_of
 
 log = logging.getLogger(__name__)
@@ -45,17 +48,19 @@ class ShardReplica:
         self.clear()
 
     def clear(self) -> None:
-        self._epoch = getattr(self, "_epoch", 0) + 1  # a rebuild begun before a clear must not install after it
-        self.shards: ShardSet | None = None
-        self.space: str | None = None        # the model id of every vector held
-        self.keys: list[tuple[str, int]] = []
-        self._pending: list[tuple] = []
-        self._rebuilding: dict[tuple, str] = {}  # key -> "building", or why its file was set aside
-        self._failed: dict[tuple, str] = {}
-        self._deadline = 0.0
-        self._saved_at = time.monotonic()
-        self._bind = None
-        self.device = "cpu"
+        with self._lock:
+            self._epoch = getattr(self, "_epoch", 0) + 1  # a rebuild begun before a clear must not install after it
+            self.shards: ShardSet | None = None
+            self.space: str | None = None        # the model id of every vector held
+            self.keys: list[tuple[str, int]] = []
+            self._pending: list[tuple] = []
+            self._rebuilding: dict[tuple, str] = {}  # key -> "building", or why its file was set aside
+            self.faults = ShardFaults()
+            self._deadline = 0.0
+            self._saved_at = time.monotonic()
+            self._bind = None
+            self.device = "cpu"
+            self._rebuilt.notify_all()  # a worker waiting for a retry finds nothing left and ends
 
     @property
     def loaded(self) -> bool:
@@ -90,6 +95,9 @@ class ShardReplica:
                     log.warning("shard %s/%s set aside (%s); rebuilding it from stored vectors", kind, region, reason)
                     self.shards.set_aside(kind, region)
                     self._schedule((kind, region), reason, top)
+                    continue
+                with contextlib.suppress(OSError):  # left by an older process: this file is good
+                    shard_files.purge_set_aside(self.dir, shard_name(kind, region))
             self.cursor.last = min(generations + [top] + ([self.cursor.last] if self.cursor.last else []))
             self.cursor.note_gaps_below(session, self.cursor.last)
         self.wait_for_rebuilds(max(0.0, self._deadline - time.monotonic()))
@@ -100,60 +108,116 @@ class ShardReplica:
         self._rebuilding[key] = reason
         self._pending.append(key)
         self._deadline = time.monotonic() + self.rebuild_wait
+        self._wake()
+
+    def _wake(self) -> None:
+        """Start the background worker, or wake it for new work. Under the lock."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._rebuild_pending, name="shard-rebuild", daemon=True)
+            self._thread = threading.Thread(target=self._work, name="shard-rebuild", daemon=True)
             self._thread.start()
+        self._rebuilt.notify_all()
 
-    # --- rebuilding ---------------------------------------------------------------------------------------------
+    # --- rebuilding, and retrying what failed -------------------------------------------------------------------
 
-    def _rebuild_pending(self) -> None:
+    def _work(self) -> None:
+        """Build what is pending, then retry failed builds and saves as they fall due; end when none is left."""
         while True:
             with self._lock:
-                keys, self._pending = self._pending, []
-                if not keys:
+                builds, saves = self._next_work()
+                if builds is None:
                     self._thread = None
                     self._rebuilt.notify_all()
                     return
             try:
-                with Session(self._bind) as session:
-                    self.rebuild_keys(session, keys)
-            except Exception as exc:  # noqa: BLE001 - the stand-ins keep answering; health says why
-                log.exception("rebuilding shards %s failed", keys)
-                with self._lock:
-                    for key in keys:
-                        if self._rebuilding.pop(key, None) is not None:
-                            self._failed[key] = f"rebuild failed: {type(exc).__name__}: {exc}"[:300]
+                if builds:
+                    with Session(self._bind) as session:
+                        self.rebuild_keys(session, builds)
+                if saves:
+                    self._write(saves, wait=True)
+            except Exception:  # noqa: BLE001 - both record their own faults; this is a bug, and must not stop us
+                log.exception("shard work %s %s failed", builds, saves)
+
+    def _next_work(self) -> tuple[list | None, list]:
+        """Under the lock: (keys to build, keys to save), waiting for the next retry while none is due; (None, [])
+        when nothing is pending or failing."""
+        while True:
+            if self._pending:
+                builds, self._pending = self._pending, []
+                return builds, []
+            due = self.faults.due()
+            if due:
+                builds = [key for key, step in due if step == BUILD]
+                self._rebuilding.update({key: "building" for key in builds})
+                return builds, [key for key, step in due if step == SAVE]
+            retry_at = self.faults.next_retry()
+            if retry_at is None:
+                return None, []
+            self._rebuilt.wait(max(0.01, retry_at - time.monotonic()))
 
     def rebuild_keys(self, session: Session, keys: Iterable[tuple], progress: Callable | None = None) -> int:
-        """Build shards from stored vectors (one pass per kind, never encoding), catch each up, swap in, save."""
+        """Build shards from stored vectors (one pass per kind, never encoding), catch each up, swap in, save.
+        A shard that cannot be built keeps its stand-in, one that cannot be saved serves from memory: both are
+        reported and retried (faults), and the other shards go on."""
         keys, count, done, epoch = list(keys), 0, 0, self._epoch
-        for kind in ENTITY_KINDS:
-            regions = [region for k, region in keys if k == kind]
-            if not regions:
-                continue
-            top = change_log.newest_id(session)  # read before the members: the replay covers what came after
+        try:
+            for kind in ENTITY_KINDS:
+                regions = [region for k, region in keys if k == kind]
+                if not regions:
+                    continue
+                try:
+                    top = change_log.newest_id(session)  # read before the members: the replay covers what follows
+                    with self._lock:
+                        if epoch != self._epoch:
+                            return count
+                        self.cursor.note_gaps_below(session, top)  # a lower id committing later is applied when seen
+                    members = shard_vectors(session, kind, regions, self.space)
+                except Exception as exc:  # noqa: BLE001 - the database went away: retried with backoff
+                    session.rollback()
+                    self._failed([(kind, region) for region in regions], BUILD, exc, epoch)
+                    continue
+                for region, (ids, vectors) in members.items():
+                    key = (kind, region)
+                    try:
+                        shard = VectorShard.build(ids, vectors, dim=self.shards.dim, generation=top,
+                                                  exact_max=self.exact_max, device=self.device)
+                        with self._lock:
+                            if epoch != self._epoch:
+                                return count
+                            self._replay(session, key, shard, top)
+                            self.shards.install(kind, region, shard)
+                            self.faults.clear(key)
+                    except Exception as exc:  # noqa: BLE001 - memory, the database: retried with backoff
+                        session.rollback()
+                        self._failed([key], BUILD, exc, epoch)
+                        continue
+                    with contextlib.suppress(OSError):  # rebuilt: what was set aside has had its look
+                        shard_files.purge_set_aside(self.dir, shard_name(*key))
+                    if len(shard) or shard_files.exists(self.dir, shard_name(*key)):  # else cheaper to rebuild
+                        self._write([key])
+                    with self._lock:  # done means searchable and on disk, so a restart right after finds the file
+                        self._rebuilding.pop(key, None)
+                        self._rebuilt.notify_all()
+                    count, done = count + len(shard), done + 1
+                    if progress:
+                        progress(done, len(keys))
+        finally:
             with self._lock:
-                if epoch != self._epoch:
-                    return count
-                self.cursor.note_gaps_below(session, top)  # what commits later under a lower id is applied when seen
-            for region, (ids, vectors) in shard_vectors(session, kind, regions, self.space).items():
-                shard = VectorShard.build(ids, vectors, dim=self.shards.dim, generation=top,
-                                          exact_max=self.exact_max, device=self.device)
-                with self._lock:
-                    if epoch != self._epoch:
-                        return count
-                    self._replay(session, (kind, region), shard, top)
-                    self.shards.install(kind, region, shard)
-                    self._failed.pop((kind, region), None)
-                if len(shard):  # an empty shard is cheaper to rebuild than to save
-                    self._write(self.shards, [(kind, region)])
-                with self._lock:  # done means searchable and on disk, so a restart right after finds the file
-                    self._rebuilding.pop((kind, region), None)
-                    self._rebuilt.notify_all()
-                count, done = count + len(shard), done + 1
-                if progress:
-                    progress(done, len(keys))
+                if epoch == self._epoch:
+                    for key in keys:
+                        self._rebuilding.pop(key, None)
+                self._rebuilt.notify_all()
         return count
+
+    def _failed(self, keys: list[tuple], step: str, exc: BaseException, epoch: int) -> None:
+        with self._lock:
+            if epoch != self._epoch:
+                return
+            for key in keys:
+                fault = self.faults.record(key, step, exc)
+                self._rebuilding.pop(key, None)
+                log.warning("shard %s/%s: %s failed (%s); try %d in %.0f s", *key, step, fault.reason,
+                            fault.failures + 1, fault.delay)
+            self._wake()
 
     def _replay(self, session: Session, key: tuple, shard: VectorShard, top: int) -> None:
         """Bring a shard built as of change `top` up to what this process has applied since."""
@@ -240,24 +304,66 @@ class ShardReplica:
     def save(self, keys: Iterable[tuple] | None = None) -> int:
         """Write changed shards (not stand-ins) to INDEX_DIR; one process of a host at a time, others skip."""
         with self._lock:
-            shards, keys = self.shards, list(keys if keys is not None else self.keys)
-            keys = [key for key in keys if key not in self._rebuilding and key not in self._failed]
-        if shards is None:
-            return 0
-        saved = self._write(shards, keys)
+            keys = [key for key in (keys if keys is not None else self.keys)
+                    if key not in self._rebuilding and self.faults.step(key) != BUILD]
+        saved = self._write(keys)
         self._saved_at = time.monotonic()
         return saved
 
-    def _write(self, shards: ShardSet, keys: list[tuple]) -> int:
-        with shard_files.save_lock(self.dir) as mine:
-            return sum(shards.save(kind, region) for kind, region in keys) if mine else 0
+    def _write(self, keys: list[tuple], *, wait: bool = False) -> int:
+        """Save these shards' files. One that cannot be written (a full disk) keeps serving from memory, and is
+        reported and retried until a save succeeds."""
+        with self._lock:
+            shards, epoch = self.shards, self._epoch
+        if shards is None or not keys:
+            return 0
+        saved, failed = 0, []
+        try:
+            with shard_files.save_lock(self.dir, wait=wait) as mine:
+                for key in keys if mine else ():
+                    try:
+                        saved += shards.save(*key)
+                    except Exception as exc:  # noqa: BLE001 - a cache file: whatever stops it, retry later
+                        failed.append((key, exc))
+                        continue
+                    with self._lock:
+                        if epoch == self._epoch:
+                            self.faults.clear(key, SAVE)
+        except OSError as exc:  # not even the lock file could be made
+            failed = [(key, exc) for key in keys]
+        for key, exc in failed:
+            self._failed([key], SAVE, exc, epoch)
+        return saved
+
+    def drop_files(self, keys: Iterable[tuple]) -> None:
+        """Erasure: remove these shards' files now, waiting for a save in progress. Every process holding one of
+        them applies the removal before its next save, so no file written afterwards holds the erased vector."""
+        try:
+            with shard_files.save_lock(self.dir, wait=True):
+                for kind, region in keys:
+                    shard_files.drop(self.dir, shard_name(kind, region))
+        except OSError:
+            log.exception("could not remove the files of shards %s after an erasure", sorted(keys))
+
+    def whole(self, kind: str, region_ids: Iterable[int]) -> bool:
+        """Whether these shards hold all their members (none is a stand-in being built or failing to build).
+        On the search path: a few dict lookups, no lock."""
+        rebuilding, faults = self._rebuilding, self.faults
+        return not any((kind, region) in rebuilding or faults.step((kind, region)) == BUILD
+                       for region in region_ids)
 
     def status(self) -> dict:
+        """Per shard that is not whole in memory or on disk: what failed, why, and when it is tried again."""
         with self._lock:
-            degraded = [f"{kind}/{region}: {why}" for (kind, region), why in
-                        sorted({**self._rebuilding, **self._failed}.items()) if why != "building"]
+            faults = self.faults.report()
+            failing = {item["shard"] for item in faults}
+            set_aside = [{"shard": f"{kind}/{region}", "kind": kind, "region": region, "step": "set_aside",
+                          "reason": why, "failures": 0, "retry_in_s": None}
+                         for (kind, region), why in sorted(self._rebuilding.items(), key=lambda item: str(item[0]))
+                         if why != "building" and f"{kind}/{region}" not in failing]
             building = "building" in self._rebuilding.values()
             counts = self.shards.status() if self.loaded else {"shards": 0, "vectors": 0}
+        degraded = set_aside + faults
         return {"status": "degraded" if degraded else "rebuilding" if building else "ok",
                 "shards": counts["shards"], "vectors": counts["vectors"], "generation": self.cursor.last,
                 "degraded": degraded}

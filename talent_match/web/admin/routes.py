@@ -17,7 +17,9 @@ from ...services.errors import ValidationFailed
 from ...services.hiring import companies
 from ...services.mail import outbox
 from ...services.outcomes import regional_stats
+from ...services.reference.regions import all_regions
 from ..access import gate
+from ..engine import search_engine
 from ..figures import as_of_from_request, install
 from ..forms import saved
 from ..regional import context
@@ -67,9 +69,14 @@ def company_verify(company_id: int):
 
 @bp.get("/jobs", endpoint="jobs")
 def jobs_list():
+    """Background jobs, and the search index of this process: shards failing to build or save, and why."""
     recent = background.recent(db.session, limit=50)
-    running = any(job.status in ("queued", "running") for job in recent)
-    return render_template("admin/jobs.html", jobs=recent, running=running)
+    engine = search_engine()
+    health = engine.health() if engine is not None else None
+    running = any(job.status in ("queued", "running") for job in recent) or \
+        (health is not None and health["index"]["status"] != "ok")
+    regions = {region.id: region for region in all_regions(db.session)}
+    return render_template("admin/jobs.html", jobs=recent, running=running, health=health, regions=regions)
 
 
 @bp.get("/outbox", endpoint="outbox")

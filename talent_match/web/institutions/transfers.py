@@ -77,7 +77,13 @@ def import_preview():
     inst = institution()
     plan = imports.preview(db.session, inst, form.kind.data, raw)
     db.session.rollback()
-    token = uploads.keep(raw, form.kind.data, upload.filename, inst.id) if plan.ok else None
+    try:
+        token = uploads.keep(raw, form.kind.data, upload.filename, inst.id) if plan.ok else None
+    except uploads.NotKept:
+        form.file.errors = [_("The file is fine, but the server has no room to keep it for confirmation just now. "
+                              "Nothing was imported or kept; please try again in a few minutes.")]
+        page, status = _import_page(form, 503)
+        return page, status, {"Retry-After": "120"}
     return render_template("institutions/import_preview.html", plan=plan, filename=upload.filename, token=token,
                            rows=plan.rows[:PREVIEW_ROWS], columns=imports.COLUMNS[form.kind.data]), \
         200 if plan.ok else 422

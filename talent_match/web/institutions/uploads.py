@@ -2,7 +2,8 @@
 
 The bytes go to a server-side file named by a random token; only the session that uploaded it holds the token
 (with the kind and the institution), so another user cannot confirm it. Files expire after an hour and are removed
-once imported or replaced.
+once imported or replaced. A file is written under a temporary name and renamed when complete: a write that fails
+(a full disk) leaves nothing behind, since even part of a file holds trainees' names and emails.
 """
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ SESSION_KEY = "pending_import"
 MAX_AGE_S = 3600
 
 
+class NotKept(Exception):
+    """The file could not be written to the server's disk (full, or not writable); nothing of it was left."""
+
+
 def _folder() -> Path:
     folder = Path(current_app.config.get("IMPORT_UPLOAD_DIR") or Path(current_app.instance_path) / "import-uploads")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -27,15 +32,26 @@ def _folder() -> Path:
 
 
 def keep(raw: bytes, kind: str, filename: str, institution_id: int) -> str:
-    """Store the file for this session (replacing any earlier one) and return its token."""
+    """Store the file for this session (replacing any earlier one) and return its token. Raises NotKept."""
     if len(raw) > MAX_BYTES:
         raise ValueError("file too large to keep")
-    discard()
-    _sweep()
     token = secrets.token_urlsafe(24)
-    descriptor = os.open(_folder() / f"{token}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as fh:
-        fh.write(raw)
+    temporary = None
+    try:
+        discard()
+        _sweep()
+        folder = _folder()
+        temporary = folder / f".{token}.part"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, folder / f"{token}.csv")
+    except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise NotKept(str(exc)) from exc
     session[SESSION_KEY] = {"token": token, "kind": kind, "filename": (filename or "")[:200],
                             "institution_id": institution_id, "size": len(raw)}
     return token
@@ -68,7 +84,7 @@ def discard() -> None:
 def _sweep() -> None:
     """Remove files older than MAX_AGE_S left by sessions that never confirmed."""
     limit = time.time() - MAX_AGE_S
-    for path in _folder().glob("*.csv"):
+    for path in _folder().iterdir():  # *.csv, and *.part left by a process killed while writing
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()

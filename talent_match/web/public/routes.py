@@ -1,4 +1,5 @@
 """Pages anyone may see: the front page, the language switch, the health check."""
+import hmac
 from importlib.metadata import version
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
@@ -34,7 +35,9 @@ def set_language(code: str):
 
 @bp.route("/healthz")
 def healthz():
-    """Machine-readable health: the database, the model and the indexes."""
+    """Machine-readable health: the database, the model and the indexes. Everyone sees each part's status; admins
+    and monitors presenting HEALTH_TOKEN also see the details (model path, shards failing and why), which name
+    files and errors that are nobody else's business."""
     try:
         db.session.execute(text("SELECT 1"))
         database = {"status": "ok"}
@@ -47,5 +50,16 @@ def healthz():
     # A model not loaded yet is not a fault: each worker loads it on its first search.
     degraded = database["status"] != "ok" or any(part.get("status") not in ("ok", "not_loaded")
                                                  for part in search.values())
-    body = {"status": "degraded" if degraded else "ok", "version": version("talent-match"), "database": database, **search}
+    parts = {"database": database, **search}
+    if not _may_see_health_details():
+        parts = {name: {"status": part.get("status")} for name, part in parts.items()}
+    body = {"status": "degraded" if degraded else "ok", "version": version("talent-match"), **parts}
     return jsonify(body), 200 if database["status"] == "ok" else 503
+
+
+def _may_see_health_details() -> bool:
+    if current_user.is_authenticated and current_user.role == "admin":
+        return True
+    token = current_app.config.get("HEALTH_TOKEN")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
