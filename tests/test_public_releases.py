@@ -87,7 +87,7 @@ def attack(published: list) -> list:
                         hidden.append(key)
                     elif isinstance(metric.get(part), int):
                         knowledge.shown(key, metric[part])
-    known = set(knowledge.low)
+    known = set(knowledge.number)
     for day, rows in rows_by_date.items():
         for name in GROWING:
             for part in disclosure.COUNTS:
@@ -106,8 +106,8 @@ def attack(published: list) -> list:
         for (_, row_key, name, part) in [key for key in known if key[0] == before]:
             if (after, row_key, name, part) in known and name != "unknown_12":
                 knowledge.order((before, row_key, name, part), (after, row_key, name, part))
-    low, high = knowledge.solve()
-    return [(key, low[key]) for key in hidden if low[key] == high[key]]
+    solution = knowledge.solve()
+    return [(key, solution.interval(key)[0]) for key in solution.given_away(hidden)]
 
 
 def published_over(dates) -> list:

@@ -6,40 +6,80 @@ open postings, only shrink). An outsider who knows these relations narrows every
 `Knowledge` does the same by interval propagation to a fixed point: every relation is an equation
 `whole = part + part + ...` (inclusion gets an unpublished remainder as one more part) or an order `a <= b`. A
 hidden count whose interval closes on one value is given away, and disclosure hides more until none is.
+
+Counts are numbered as they are declared and bounds kept in lists: the public release chain propagates over tens of
+thousands of counts, and plain lists are several times faster than dictionaries keyed by tuples.
 """
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
 from typing import Hashable
 
 UNBOUNDED = 10 ** 12
 
 
-@dataclass
+@dataclass(frozen=True)
+class Solution:
+    """The bounds a solve found, by count number (see Knowledge.number)."""
+
+    knowledge: "Knowledge"
+    low: list
+    high: list
+
+    def interval(self, key: Hashable) -> tuple[int, int]:
+        number = self.knowledge.number[key]
+        return self.low[number], self.high[number]
+
+    def given_away(self, keys) -> list:
+        """Those of `keys` (hidden counts) whose interval closes on one value."""
+        number, low, high = self.knowledge.number, self.low, self.high
+        return [key for key in keys if low[number[key]] == high[number[key]]]
+
+
 class Knowledge:
     """Counts (any hashable key), the relations between them, and what is published of each."""
 
-    low: dict = field(default_factory=dict)
-    high: dict = field(default_factory=dict)
-    equations: list = field(default_factory=list)     # (whole, (parts...))
-    orders: list = field(default_factory=list)        # (smaller, larger)
-    _remainders: int = 0
+    def __init__(self):
+        self.number: dict = {}
+        self.low: list[int] = []
+        self.high: list[int] = []
+        self.equations: list[tuple[int, tuple[int, ...]]] = []   # (whole, parts), by count number
+        self.orders: list[tuple[int, int]] = []                  # (smaller, larger)
+        self.uses: list[list[int]] = []                          # per count: relations, as 2*index (+1: order)
+
+    def _declare(self, key: Hashable, low: int, high: int) -> int:
+        number = self.number.get(key)
+        if number is None:
+            number = self.number[key] = len(self.low)
+            self.low.append(low)
+            self.high.append(high)
+            self.uses.append([])
+        else:
+            self.low[number], self.high[number] = low, high
+        return number
 
     def shown(self, key: Hashable, value: int) -> None:
-        self.low[key] = self.high[key] = value
+        self._declare(key, value, value)
 
     def hidden(self, key: Hashable, low: int, high: int = UNBOUNDED) -> None:
         """A hidden count, with what its label says: "<5" is [0, 4], "hidden" is [5, unbounded)."""
-        self.low[key], self.high[key] = low, high
+        self._declare(key, low, high)
 
     def unpublished(self, key: Hashable) -> None:
-        self.low.setdefault(key, 0)
-        self.high.setdefault(key, UNBOUNDED)
+        if key not in self.number:
+            self._declare(key, 0, UNBOUNDED)
+
+    def known(self, key: Hashable) -> bool:
+        return key in self.number
 
     def total(self, whole: Hashable, parts) -> None:
         """whole = sum(parts); every count named must be declared (shown, hidden or unpublished) first."""
-        self.equations.append((whole, tuple(parts)))
+        whole_n, part_ns = self.number[whole], tuple(self.number[part] for part in parts)
+        use = 2 * len(self.equations)
+        self.equations.append((whole_n, part_ns))
+        for n in (whole_n, *part_ns):
+            self.uses[n].append(use)
 
     def within(self, inner: Hashable, outer: Hashable) -> None:
         """inner is part of outer: outer = inner + an unpublished remainder."""
@@ -47,100 +87,95 @@ class Knowledge:
 
     def within_all(self, inners, outer: Hashable) -> None:
         """Disjoint counts inside outer: outer = sum(inners) + an unpublished remainder."""
-        self._remainders += 1
-        remainder = ("remainder", self._remainders)
+        remainder = ("remainder", len(self.low))
         self.unpublished(remainder)
         self.total(outer, (*inners, remainder))
 
     def order(self, smaller: Hashable, larger: Hashable) -> None:
-        self.orders.append((smaller, larger))
+        a, b = self.number[smaller], self.number[larger]
+        use = 2 * len(self.orders) + 1
+        self.orders.append((a, b))
+        self.uses[a].append(use)
+        self.uses[b].append(use)
 
-    def solve(self, start: tuple[dict, dict] | None = None, changed=None) -> tuple[dict, dict]:
-        """The tightest (low, high) of every count that the relations give, by propagation to a fixed point.
+    def relations_of(self, key: Hashable) -> list[list]:
+        """The keys of each equation `key` is in (whole first)."""
+        keys = list(self.number)
+        found = []
+        for use in self.uses[self.number[key]]:
+            if use % 2 == 0:
+                whole, parts = self.equations[use // 2]
+                found.append([keys[n] for n in (whole, *parts)])
+        return found
 
-        `start` may give bounds already solved for some counts (from an earlier solve of a subset of these
-        relations: they stay valid), and `changed` the counts declared or re-declared since, whose relations are
-        the only ones looked at first; without them, every relation is.
+    def solve(self, start: Solution | None = None, changed=None) -> Solution:
+        """The tightest bounds of every count that the relations give, by propagation to a fixed point.
+
+        `start` may be an earlier solve, when only counts and relations were added since: its bounds stay valid
+        for the counts it knew, and the relations of `changed` (the counts declared or re-declared since) are the
+        only ones looked at first. Without it, every relation is.
         """
-        low, high = dict(self.low), dict(self.high)
+        low, high = list(self.low), list(self.high)
         if start is not None:
-            low.update(start[0])
-            high.update(start[1])
-        uses = self._uses()
-        if changed is None:
-            first = [("total", i) for i in range(len(self.equations))] + \
-                    [("order", i) for i in range(len(self.orders))]
+            known = len(start.low)
+            low[:known], high[:known] = start.low, start.high
+            first = list(dict.fromkeys(use for key in changed for use in self.uses[self.number[key]]))
         else:
-            first = list(dict.fromkeys(use for key in changed for use in uses.get(key, ())))
+            first = [2 * i for i in range(len(self.equations))] + [2 * i + 1 for i in range(len(self.orders))]
+        equations, orders, uses = self.equations, self.orders, self.uses
         queue, queued = deque(first), set(first)
         while queue:
-            item = queue.popleft()
-            queued.discard(item)
-            narrowed = self._narrow_total(item[1], low, high) if item[0] == "total" else \
-                self._narrow_order(item[1], low, high)
-            for key in narrowed:
-                for use in uses[key]:
-                    if use not in queued:
-                        queued.add(use)
-                        queue.append(use)
-        return low, high
-
-    def _uses(self) -> dict:
-        """For each count, the relations it is in (kept up to date as relations are added)."""
-        cache = self.__dict__.setdefault("_use_cache", [0, 0, defaultdict(list)])
-        for index in range(cache[0], len(self.equations)):
-            whole, parts = self.equations[index]
-            for key in (whole, *parts):
-                cache[2][key].append(("total", index))
-        for index in range(cache[1], len(self.orders)):
-            smaller, larger = self.orders[index]
-            cache[2][smaller].append(("order", index))
-            cache[2][larger].append(("order", index))
-        cache[0], cache[1] = len(self.equations), len(self.orders)
-        return cache[2]
-
-    def given_away(self, keys) -> list:
-        """Those of `keys` (hidden counts) whose interval closes on one value."""
-        low, high = self.solve()
-        return [key for key in keys if low[key] == high[key]]
-
-    def _narrow_total(self, index: int, low: dict, high: dict) -> list:
-        whole, parts = self.equations[index]
-        changed = []
-        low_sum = sum(low[p] for p in parts)
-        high_sum = sum(min(high[p], UNBOUNDED) for p in parts)
-        _raise(low, high, whole, low_sum, changed)
-        _lower(high, low, whole, high_sum, changed)
-        for part in parts:
-            others_low = low_sum - low[part]
-            others_high = high_sum - min(high[part], UNBOUNDED)
-            before = (low[part], high[part])
-            _raise(low, high, part, low[whole] - others_high, changed)
-            _lower(high, low, part, high[whole] - others_low, changed)
-            if (low[part], high[part]) != before:
-                low_sum += low[part] - before[0]
-                high_sum += min(high[part], UNBOUNDED) - min(before[1], UNBOUNDED)
-        return changed
-
-    def _narrow_order(self, index: int, low: dict, high: dict) -> list:
-        smaller, larger = self.orders[index]
-        changed: list = []
-        _lower(high, low, smaller, high[larger], changed)
-        _raise(low, high, larger, low[smaller], changed)
-        return changed
+            use = queue.popleft()
+            queued.discard(use)
+            if use % 2:
+                narrowed = _narrow_order(orders[use // 2], low, high)
+            else:
+                narrowed = _narrow_total(equations[use // 2], low, high)
+            for n in narrowed:
+                for following in uses[n]:
+                    if following not in queued:
+                        queued.add(following)
+                        queue.append(following)
+        return Solution(self, low, high)
 
 
-def _raise(low: dict, high: dict, key, value: int, changed: list) -> bool:
-    if value > low[key]:
-        low[key] = min(value, high[key])   # never cross: contradictory figures leave the interval a point
-        changed.append(key)
-        return True
-    return False
+def _narrow_total(equation, low: list, high: list) -> list:
+    whole, parts = equation
+    changed = []
+    low_sum = high_sum = 0
+    for n in parts:
+        low_sum += low[n]
+        high_sum += high[n]
+    if low_sum > low[whole]:
+        low[whole] = min(low_sum, high[whole])   # contradictory figures never cross: the interval becomes a point
+        changed.append(whole)
+    if high_sum < high[whole]:
+        high[whole] = max(high_sum, low[whole])
+        changed.append(whole)
+    whole_low, whole_high = low[whole], high[whole]
+    for n in parts:
+        part_low, part_high = low[n], high[n]
+        floor = whole_low - (high_sum - part_high)
+        ceiling = whole_high - (low_sum - part_low)
+        if floor > part_low:
+            low[n] = min(floor, part_high)
+            changed.append(n)
+        if ceiling < high[n]:
+            high[n] = max(ceiling, low[n])
+            changed.append(n)
+        if (low[n], high[n]) != (part_low, part_high):
+            low_sum += low[n] - part_low
+            high_sum += high[n] - part_high
+    return changed
 
 
-def _lower(high: dict, low: dict, key, value: int, changed: list) -> bool:
-    if value < high[key]:
-        high[key] = max(value, low[key])
-        changed.append(key)
-        return True
-    return False
+def _narrow_order(order, low: list, high: list) -> list:
+    smaller, larger = order
+    changed = []
+    if high[larger] < high[smaller]:
+        high[smaller] = max(high[larger], low[smaller])
+        changed.append(smaller)
+    if low[smaller] > low[larger]:
+        low[larger] = min(low[smaller], high[larger])
+        changed.append(larger)
+    return changed

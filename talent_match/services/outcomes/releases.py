@@ -201,7 +201,7 @@ class _Audit:
         self.cells: dict = {}
         self.newest = -1
         self.threshold = disclosure.THRESHOLD
-        self.solved: tuple[dict, dict] | None = None
+        self.solved = None     # the Solution of the releases before the newest
         self.fresh: set = set()
 
     def add(self, current: Release) -> None:
@@ -239,16 +239,17 @@ class _Audit:
 
     def given_away(self) -> list:
         """Hidden counts, of any release so far, whose interval closes on one value."""
-        low, high = self.knowledge.solve(self.solved, self.fresh)
-        return [key for key, cell in self.cells.items() if cell.hidden and low[key] == high[key]]
+        solution = self.knowledge.solve(self.solved, self.fresh)
+        return solution.given_away([key for key, cell in self.cells.items() if cell.hidden])
 
     def neighbours(self) -> dict:
         """For each count of the newest release, the counts of it in the same relation."""
         found: dict = {}
+        keys = list(self.knowledge.number)
         for whole, parts in self.knowledge.equations:
-            if whole[0] != self.newest:
+            if keys[whole][0] != self.newest:
                 continue
-            members = [key for key in (whole, *parts) if key in self.cells]
+            members = [keys[n] for n in (whole, *parts) if keys[n] in self.cells]
             for key in members:
                 found.setdefault(key, set()).update(members)
         return found
@@ -304,7 +305,7 @@ def _quantities(raw: dict):
 def _relate_inside(knowledge: Knowledge, t: int, row_key: tuple) -> None:
     """What lies inside what within one row (see QUANTITIES)."""
     def has(*names) -> bool:
-        return all((t, row_key, name) in knowledge.low for name in names)
+        return all(knowledge.known((t, row_key, name)) for name in names)
 
     def at(name):
         return (t, row_key, name)
