@@ -9,13 +9,15 @@ import os
 import sys
 import threading
 
-# Inherited by every worker; torch and faiss read them when first imported.
+# Inherited by every worker; torch and faiss read them when first imported, the app reads WEB_CONCURRENCY (its
+# rate limits are shared out between the workers while they count apart: talent_match.config).
 for name, value in (("OMP_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1"), ("OMP_WAIT_POLICY", "PASSIVE"),
-                    ("TOKENIZERS_PARALLELISM", "false"), ("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1")):
+                    ("TOKENIZERS_PARALLELISM", "false"), ("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
+                    ("WEB_CONCURRENCY", "2")):
     os.environ.setdefault(name, value)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+workers = int(os.environ["WEB_CONCURRENCY"])
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 preload_app = False
 # The first request of a worker may wait for the model; do not kill it for that.

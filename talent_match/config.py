@@ -80,10 +80,21 @@ def from_environment(instance_path: str | Path) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM") or Defaults.MAIL_FROM,
         "PUBLIC_BASE_URL": (os.environ.get("PUBLIC_BASE_URL") or Defaults.PUBLIC_BASE_URL).rstrip("/"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "WEB_PROCESSES": _processes(os.environ.get("WEB_CONCURRENCY")),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }
+
+
+def _processes(value: str | None) -> int:
+    """How many processes serve the site: gunicorn's workers (scripts/gunicorn.conf.py sets WEB_CONCURRENCY for
+    them), one for anything else."""
+    if value is None or not value.strip():
+        return Defaults.WEB_PROCESSES
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigError(f"WEB_CONCURRENCY must be a whole number of processes, at least 1, not {value!r}.")
+    return int(value)
 
 
 class Defaults:
@@ -99,15 +110,24 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "ko"
     BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
     LANGUAGES = ("ko", "en")
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Rate limits, per client address unless said otherwise, counted in Redis (REDIS_URL) so every process shares
+    # them. Without REDIS_URL, or while Redis is unreachable (Flask-Limiter's in-memory fallback, below), each
+    # process counts alone in its memory, which would let up to WEB_PROCESSES times the limit through, so then
+    # each process allows its share: limit / WEB_PROCESSES, at least one a period (extensions.configured_limit).
+    LOGIN_RATE_LIMIT = "10 per minute"  # also asking for and using password resets
+    # A bootcamp classroom behind one address may register together; the address asked about is limited apart
+    # (MAIL_LINK_RATE_LIMIT), since each try mails it.
+    REGISTRATION_RATE_LIMIT = "30 per hour"
     ANSWER_RATE_LIMIT = "20 per minute"  # posted answers to emailed follow-up questions, per address
-    # Account mail asked for from a page (a new confirmation link, an address change, a reset): per person or
-    # per address asked about, so nobody floods an inbox.
+    # Account mail asked for from a page (a new confirmation link, an address change, a reset, a registration):
+    # per person or per address asked about, so nobody floods an inbox.
     MAIL_LINK_RATE_LIMIT = "5 per hour"
     API_RATE_LIMIT = "300 per minute"
     RATELIMIT_HEADERS_ENABLED = True
-    # Redis down: count in this process's memory until it is back, rather than failing every request.
+    # Redis down: count in this process's memory until it answers again (Flask-Limiter asks it again within half a
+    # minute), rather than failing every request. Each process counts alone meanwhile: see the limits above.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    WEB_PROCESSES = 1  # WEB_CONCURRENCY: how many processes serve the site, each counting alone without Redis
     # Matching: weights of the hybrid score (see services/matching.py).
     # dense:lexical = 0.75:0.25 (ranking.dense_trust drops dense for Korean queries); measured with the
     # title-weighted stored vectors (documents.embed_documents): ESCO titles dev nDCG@10 0.366 at 0.70, 0.368 at

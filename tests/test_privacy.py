@@ -85,7 +85,7 @@ def test_consents_are_recorded_with_item_version_and_time_required_apart_from_op
     response = client.post("/auth/register", data={
         "role": "seeker", "name": "새사람", "email": "new@example.kr", "password": PASSWORD, "confirm": PASSWORD,
         "region": "gyeongnam", "privacy": "y"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and login(client, "new@example.kr").status_code == 302
     with app.app_context():
         row = db.session.scalar(select(Consent))
         assert (row.item, row.granted, row.version) == ("privacy_required", True, app.config["CONSENT_VERSION"])

@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from ..errors import problem
+from ..extensions import configured_limit
 from ..models import User
 from ..web.access import PUBLIC, audience_of
 
@@ -58,8 +59,7 @@ def announce_bearer_scheme(response):
     return response
 
 
-def rate_limit() -> str:
-    return current_app.config["API_RATE_LIMIT"]
+rate_limit = configured_limit("API_RATE_LIMIT")
 
 
 def rate_limit_key() -> str:

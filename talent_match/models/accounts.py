@@ -20,6 +20,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
+def password_matches(password_hash: str, password: str) -> bool:
+    """The one way passwords are checked, an account's or a stand-in's (services.accounts.users.authenticate)."""
+    return check_password_hash(password_hash, password)
+
+
 class User(UserMixin, Timestamped, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
@@ -32,7 +37,7 @@ class User(UserMixin, Timestamped, db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
-    # Bumped on password change so every other session and remember-me cookie ends.
+    # Bumped by a new password and by signing out, so every session and remember-me cookie made before ends.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # Null until the person follows the link mailed to the address: unconfirmed seekers are not discoverable and
     # unconfirmed employers cannot post (accounts made by operators and the demo count as confirmed).
@@ -51,7 +56,7 @@ class User(UserMixin, Timestamped, db.Model):
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return password_matches(self.password_hash, password)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version or 0}"

@@ -40,7 +40,8 @@ def submit(page, form_selector: str = "main form") -> None:
 
 def register(page, role: str, *, name: str, email: str, region: str, company: str = "", institution: str = "",
              institution_name: str = "") -> None:
-    """Fill and send the registration form (by field names, so it works whatever the labels' language)."""
+    """Fill and send the registration form (by field names, so it works whatever the labels' language), then sign
+    in: registering answers "check your email" on the sign-in page, the same whether or not the address is new."""
     page.goto("/auth/register")
     page.select_option("#role", role)
     page.fill("#name", name)
@@ -56,7 +57,9 @@ def register(page, role: str, *, name: str, email: str, region: str, company: st
         page.fill("#institution_name", institution_name)
     page.check("#privacy")
     submit(page, "main form")
-    assert "/auth/register" not in page.url, page.locator("main").inner_text()
+    assert page.url.endswith("/auth/login") and page.locator(".flash-info").count() == 1, \
+        page.locator("main").inner_text()
+    sign_in(page, email, PASSWORD)
 
 
 def confirm_email(page, server, email: str) -> None:

@@ -46,6 +46,14 @@ def revoke(session: Session, user: User, token_id: int) -> ApiToken:
     return token
 
 
+def revoke_all(session: Session, user: User) -> int:
+    """Revoke every live token of the user (a new password); returns how many there were."""
+    live = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    for token in live:
+        token.revoked_at = datetime.now(timezone.utc)
+    return len(live)
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -11,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ... import mailer
-from ...extensions import csrf, db, limiter
+from ...extensions import configured_limit, csrf, db, limiter
 from ...i18n import page_locale
 from ...security import log_security_event
 from ...services.accounts import addresses, notifications
@@ -30,8 +30,7 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def mail_limit() -> str:
-    return current_app.config["MAIL_LINK_RATE_LIMIT"]
+mail_limit = configured_limit("MAIL_LINK_RATE_LIMIT")
 
 
 def _per_user() -> str:

@@ -5,7 +5,7 @@ altered or expired link gets a page saying which, and changes nothing.
 """
 from flask import Blueprint, current_app, g, render_template
 
-from ...extensions import db, limiter
+from ...extensions import configured_limit, db, limiter
 from ...services.hiring.postings import today_in_korea
 from ...services.training import answers
 from ...services.training.outreach import ANSWER_PATH, LINK_DAYS, Links
@@ -18,8 +18,7 @@ bp = gate(Blueprint("answers", __name__), PUBLIC)
 REFUSED_STATUS = {"invalid": 404, "used": 410, "expired": 410}
 
 
-def _answer_limit() -> str:
-    return current_app.config["ANSWER_RATE_LIMIT"]
+_answer_limit = configured_limit("ANSWER_RATE_LIMIT")
 
 
 @bp.route(f"{ANSWER_PATH}<token>", methods=["GET", "POST"])
