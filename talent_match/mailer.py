@@ -22,10 +22,11 @@ QUEUED_DELIVERY = "talent_match.cli.worker.deliver_mail"
 
 def send(template: str, to: str | None, locale: str, *, unsubscribe_url: str | None = None, **context) -> None:
     """Queue templates/mail/<template>.txt written in `locale` (its first line is the subject, the rest after a
-    blank line the body) in the current transaction; the caller commits. Digests pass `unsubscribe_url`. With no
-    `to` the message is written and dropped, for callers that must do the same work whether or not anyone exists."""
+    blank line the body) in the current transaction; the caller commits. Digests pass `unsubscribe_url` (the body
+    may show it too). With no `to` the message is written and dropped, for callers that must do the same work
+    whether or not anyone exists."""
     with written_in(locale):
-        text = render_template(f"mail/{template}.txt", **context)
+        text = render_template(f"mail/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
     subject, _, body = text.strip().partition("\n\n")
     if to is None:
         return
