@@ -134,6 +134,8 @@ class Defaults:
     # 0.75 and 0.80; the Korean sets do not move (their queries are scored on words).
     MATCH_WEIGHTS = {"dense": 0.49, "lexical": 0.16, "skills": 0.25, "experience": 0.05, "salary": 0.05}
     MATCH_PAGE_SIZE = 20
+    # Digests (`flask digests`) and the notification page list the best this many new items of each list.
+    DIGEST_SIZE = 10
     # Vector shards: exact search below this many vectors, approximate above.
     INDEX_EXACT_MAX = 50_000
     # Outcomes: checkpoint months and the disclosure threshold.

@@ -22,9 +22,10 @@ QUEUED_DELIVERY = "talent_match.cli.worker.deliver_mail"
 
 def send(template: str, to: str, locale: str, *, unsubscribe_url: str | None = None, **context) -> None:
     """Queue templates/mail/<template>.txt written in `locale` (its first line is the subject, the rest after a
-    blank line the body) in the current transaction; the caller commits. Digests pass `unsubscribe_url`."""
+    blank line the body) in the current transaction; the caller commits. Digests pass `unsubscribe_url` (the body
+    may show it too)."""
     with written_in(locale):
-        text = render_template(f"mail/{template}.txt", **context)
+        text = render_template(f"mail/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
     subject, _, body = text.strip().partition("\n\n")
     outbox.queue(db.session, kind=template, to=to, subject=subject.strip(), body=body.strip() + "\n",
                  unsubscribe_url=unsubscribe_url)

@@ -73,6 +73,8 @@ POLICY: dict[str, Rule] = {
     "account.resend_confirmation": rule(SIGNED_IN),          # confirmed already: nothing sent
     "account.change_email": rule(SIGNED_IN),                 # an empty form: refused
     "account.preferences": rule(SIGNED_IN),
+    "account.notifications": rule(SEEKER, EMPLOYER, INSTITUTION),
+    "account.notifications_seen": rule(SEEKER, EMPLOYER, INSTITUTION),   # no `until`: nothing marked
     "privacy.overview": rule(SIGNED_IN),
     "privacy.consent": rule(SIGNED_IN, args={"item": "share_outcomes"}, body={"granted": "0"}),
     "privacy.download": rule(SIGNED_IN),

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("talent_match", "embeddings")
 # Domains of talent_match.services, lowest first: a module may import its own folder or any folder before it.
 SERVICE_LAYERS = ["<kernel>", "mail", "reference", "accounts", "search", "hiring", "matching", "outcomes", "training",
-                  "transfers", "privacy", "demo"]
+                  "digests", "transfers", "privacy", "demo"]
 WEB_ONLY = ("flask", "flask_login", "flask_wtf", "flask_babel", "flask_limiter", "flask_migrate", "wtforms")
 
 

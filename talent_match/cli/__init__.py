@@ -4,7 +4,8 @@ from importlib import import_module
 from flask import Flask
 
 # Each module exposes COMMANDS, a list of click commands.
-MODULES = ["accounts", "api", "postings", "demo", "training", "indexing", "worker", "mail", "matching", "privacy"]
+MODULES = ["accounts", "api", "postings", "demo", "training", "indexing", "worker", "mail", "digests", "matching",
+           "privacy"]
 
 
 def register_commands(app: Flask) -> None:

@@ -46,6 +46,9 @@ class User(UserMixin, Timestamped, db.Model):
     # employers), the weekly list of follow-ups due (institutions).
     notify_matches: Mapped[str] = mapped_column(String(10), nullable=False, default="off", server_default="off")
     notify_followups: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    # What is new for the person (services.digests) counts from here: the instant their last digest covered, or
+    # when they marked their notifications seen. Null: nothing shown yet.
+    notified_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     company = relationship("Company", back_populates="users")
     institution = relationship("Institution", back_populates="users")

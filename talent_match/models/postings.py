@@ -42,6 +42,9 @@ class Posting(Timestamped, db.Model):
     openings: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     deadline: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="draft", index=True)
+    # When it last became open (services.hiring.postings): seekers' digests list it as new from then. Null for
+    # postings opened before revision 0008 or written directly as open, whose creation time stands in.
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     company = relationship("Company", back_populates="postings")
     region = relationship("Region")

@@ -7,14 +7,15 @@ from .access import enforce
 # Navigation per role; a link appears once its blueprint is registered.
 NAV = {
     "seeker": [("seekers.matches", _l("My matches")), ("seekers.profile", _l("My profile")),
-               ("seekers.applications", _l("Applications")), ("account.overview", _l("Account")),
-               ("privacy.overview", _l("Privacy"))],
+               ("seekers.applications", _l("Applications")), ("account.notifications", _l("Notifications")),
+               ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
     "employer": [("employers.dashboard", _l("Postings")), ("employers.company", _l("Company")),
-                 ("confirmations.due", _l("Follow-ups")), ("account.overview", _l("Account")),
-                 ("privacy.overview", _l("Privacy"))],
+                 ("confirmations.due", _l("Follow-ups")), ("account.notifications", _l("Notifications")),
+                 ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
     "institution": [("institutions.dashboard", _l("Cohorts")), ("institutions.imports", _l("Import")),
                     ("institutions.report", _l("Outcomes")), ("institutions.followups_due", _l("Follow-ups")),
-                    ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
+                    ("account.notifications", _l("Notifications")), ("account.overview", _l("Account")),
+                    ("privacy.overview", _l("Privacy"))],
     "admin": [("admin.dashboard", _l("Regions")), ("admin.skills", _l("Skills")), ("admin.jobs", _l("Jobs")),
               ("admin.outbox", _l("Outbox")),
               ("admin.audit", _l("Audit log")), ("privacy.overview", _l("Privacy"))],
@@ -35,7 +36,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.before_request(enforce)
     app.jinja_env.globals["nav_links"] = nav_links
-    app.extensions["nav_counters"] = {"confirmations.due": confirmations.waiting_count}
+    app.extensions["nav_counters"] = {"confirmations.due": confirmations.waiting_count,
+                                      "account.notifications": account.new_count}
     for blueprint in (public.bp, auth.bp, account.bp, seekers.bp, employers.bp, institutions.bp, admin.bp,
                       regional.bp, confirmations.bp, answers.bp, privacy.bp):
         app.register_blueprint(blueprint)

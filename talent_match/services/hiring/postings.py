@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import APPLICATION_STATUSES, EMPLOYMENT_TYPES, POSTING_STATUSES, WORK_MODES, Application, Posting, User
+from ...models.base import utcnow
 from .. import validation as v
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..messages import msg
@@ -197,6 +198,8 @@ def _apply(session: Session, posting: Posting, data: dict, *, today: date, creat
                                                       today=today.isoformat())]}))
     errors.raise_if_any()
 
+    if status == "open" and posting.status != "open":  # (re)published: new to seekers from now (digests)
+        posting.opened_at = utcnow()
     for field, value in values.items():
         setattr(posting, field, value)
     if required is not None or preferred is not None:

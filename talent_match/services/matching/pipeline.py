@@ -9,6 +9,8 @@ Pipeline: eligible ids from SQL (regions, status, filters) -> one catch-up of th
 candidates (every eligible one when few, else the union of dense top-K, lexical top-K and skill overlaps) ->
 `ranking.rank` on dense, lexical, skills, experience and salary evidence -> sort and page. Without the model the
 dense part drops out and the page says `degraded`; so it does while a searched shard is a stand-in being rebuilt.
+The filter `new_between` (since, until) keeps only what joined the lists in that window (services.digests);
+`count_for_*` count what a search would rank without ranking it.
 """
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ...models import HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill
+from ...models import (Consent, HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill,
+                       User)
 from .. import validation as v
 from ..hiring.postings import open_filter, today_in_korea
 from ..messages import msg
@@ -63,16 +66,7 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     given) and not hidden, ranked for this profile."""
     filters, sort, taxonomy = dict(filters or {}), _sort(sort), taxonomy or Taxonomy.from_session(session)
     regions = profile.region_ids()
-    conditions = [POSTING.in_regions(regions), open_filter(today or today_in_korea()),
-                  Posting.id.not_in(select(HiddenPosting.posting_id).where(HiddenPosting.profile_id == profile.id))]
-    if filters.get("employment_type"):
-        conditions.append(Posting.employment_type == filters["employment_type"])
-    if filters.get("work_mode"):
-        conditions.append(Posting.work_mode == filters["work_mode"])
-    if filters.get("salary_min"):
-        conditions.append(Posting.salary_max >= int(filters["salary_min"]))
-    for label in filters.get("skills") or ():
-        conditions.append(Posting.id.in_(_having_skill(PostingSkill, PostingSkill.posting_id, label, taxonomy)))
+    conditions = _posting_conditions(session, profile, filters, today, taxonomy)
     held = _slugs(profile.skills, taxonomy)
     overlap = select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(_implied(held, taxonomy)))
     document = PROFILE.document(profile, taxonomy)
@@ -89,13 +83,7 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
     """Discoverable seekers who will work in the posting's region, ranked for this posting."""
     filters, sort, taxonomy = dict(filters or {}), _sort(sort), taxonomy or Taxonomy.from_session(session)
     region = posting.region_id
-    conditions = [PROFILE.in_regions([region])]
-    if filters.get("work_mode"):
-        conditions.append(or_(SeekerProfile.work_mode == filters["work_mode"], SeekerProfile.work_mode.is_(None)))
-    if filters.get("min_years"):
-        conditions.append(SeekerProfile.years_experience >= int(filters["min_years"]))
-    for label in filters.get("skills") or ():
-        conditions.append(SeekerProfile.id.in_(_having_skill(ProfileSkill, ProfileSkill.profile_id, label, taxonomy)))
+    conditions = _profile_conditions(session, posting, filters, taxonomy)
     wanted = _slugs(posting.skills, taxonomy)
     overlap = (select(ProfileSkill.profile_id).join(Skill)
                .where(Skill.slug.in_(_implying(wanted, taxonomy))))
@@ -106,6 +94,20 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
                               taxonomy)
     return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector, PROFILE, [region]),
                  lambda p: _explain_profile(posting, p, taxonomy), _profile_sort_key)
+
+
+def count_for_profile(session: Session, profile: SeekerProfile, *, filters: dict | None = None,
+                      today: date | None = None) -> int:
+    """How many postings `for_profile` would rank with these filters, in one COUNT and no ranking: cheap enough
+    for a number in the navigation."""
+    conditions = _posting_conditions(session, profile, dict(filters or {}), today, None)
+    return session.scalar(select(func.count(Posting.id)).where(and_(*conditions))) or 0
+
+
+def count_for_posting(session: Session, posting: Posting, *, filters: dict | None = None) -> int:
+    """How many seekers `for_posting` would rank with these filters, in one COUNT and no ranking."""
+    conditions = _profile_conditions(session, posting, dict(filters or {}), None)
+    return session.scalar(select(func.count(SeekerProfile.id)).where(and_(*conditions))) or 0
 
 
 def hide_posting(session: Session, profile: SeekerProfile, posting: Posting) -> None:
@@ -130,6 +132,50 @@ def rate_match(session: Session, profile: SeekerProfile, posting: Posting, ratin
     feedback.rating, feedback.score = rating, score
     session.flush()
     return feedback
+
+
+# --- who is eligible --------------------------------------------------------------------------------------------
+
+def _posting_conditions(session, profile: SeekerProfile, filters: dict, today, taxonomy) -> list:
+    conditions = [POSTING.in_regions(profile.region_ids()), open_filter(today or today_in_korea()),
+                  Posting.id.not_in(select(HiddenPosting.posting_id).where(HiddenPosting.profile_id == profile.id))]
+    if filters.get("employment_type"):
+        conditions.append(Posting.employment_type == filters["employment_type"])
+    if filters.get("work_mode"):
+        conditions.append(Posting.work_mode == filters["work_mode"])
+    if filters.get("salary_min"):
+        conditions.append(Posting.salary_max >= int(filters["salary_min"]))
+    for label in filters.get("skills") or ():
+        taxonomy = taxonomy or Taxonomy.from_session(session)
+        conditions.append(Posting.id.in_(_having_skill(PostingSkill, PostingSkill.posting_id, label, taxonomy)))
+    if filters.get("new_between"):  # published in the window: opened then (or created open then)
+        conditions.append(_between(func.coalesce(Posting.opened_at, Posting.created_at), filters["new_between"]))
+    return conditions
+
+
+def _profile_conditions(session, posting: Posting, filters: dict, taxonomy) -> list:
+    conditions = [PROFILE.in_regions([posting.region_id])]
+    if filters.get("work_mode"):
+        conditions.append(or_(SeekerProfile.work_mode == filters["work_mode"], SeekerProfile.work_mode.is_(None)))
+    if filters.get("min_years"):
+        conditions.append(SeekerProfile.years_experience >= int(filters["min_years"]))
+    for label in filters.get("skills") or ():
+        taxonomy = taxonomy or Taxonomy.from_session(session)
+        conditions.append(SeekerProfile.id.in_(_having_skill(ProfileSkill, ProfileSkill.profile_id, label, taxonomy)))
+    if filters.get("new_between"):  # became findable in the window: made, address confirmed, or consent given
+        window = filters["new_between"]
+        conditions.append(or_(_between(SeekerProfile.created_at, window),
+                              SeekerProfile.user.has(_between(User.email_verified_at, window)),
+                              SeekerProfile.user_id.in_(select(Consent.user_id).where(
+                                  Consent.item == "discoverable", Consent.granted.is_(True),
+                                  _between(Consent.created_at, window)))))
+    return conditions
+
+
+def _between(column, window):
+    """After the first instant, up to and including the second: consecutive windows never share an item."""
+    since, until = window
+    return (column > since) & (column <= until)
 
 
 # --- the shared pipeline --------------------------------------------------------------------------------------

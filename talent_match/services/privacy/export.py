@@ -26,6 +26,7 @@ def export_data(session: Session, user: User) -> dict:
                     "locale": user.locale, "active": user.active, "created_at": _instant(user.created_at),
                     "last_seen_at": _instant(user.last_seen_at), "email_verified_at": _instant(user.email_verified_at),
                     "notify_matches": user.notify_matches, "notify_followups": user.notify_followups,
+                    "notified_until": _instant(user.notified_until),
                     "company": user.company.name if user.company else None,
                     "institution": user.institution.name if user.institution else None},
         "consents": [{"item": c.item, "granted": c.granted, "version": c.version, "at": _instant(c.created_at),

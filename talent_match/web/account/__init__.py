@@ -1,4 +1,5 @@
 from . import mail  # noqa: F401  - registers its views on bp
+from .notifications import new_count
 from .routes import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "new_count"]
