@@ -269,7 +269,7 @@ def test_an_institution_gets_a_weekly_list_of_follow_ups_that_fell_due(app, make
     body = message.get_content()
     assert "MY-new" in body and "MYnew훈련생" in body and "/institutions/followups" in body
     assert "MY-old" not in body and "MY-soon" not in body and "TH-" not in body
-    assert re.search(r": 2\b", body)  # due in all: the new one and the old one
+    assert re.search(r": 2(?!\d)", body)  # due in all: the new one and the old one (Korean writes "2건")
     [other] = digests.take(their_email)
     assert "TH-new" in other.get_content() and "MY-" not in other.get_content()
 
