@@ -7,10 +7,12 @@ recovered hidden counts before releases were checked against each other.
 """
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import Institution
@@ -151,3 +153,26 @@ def test_a_hidden_count_reads_hidden_unless_it_is_small(country):
                     small = row.raw[name][part] < disclosure.THRESHOLD
                     labels[small] = disclosure.display(metric, part)
     assert labels == {True: "<5", False: disclosure.HIDDEN}
+
+
+def test_a_published_release_never_changes_and_later_ones_are_checked_against_it(country, runner):
+    printed = runner.invoke(args=["publish-figures", "--as-of", "2025-12-31", "--json"])
+    assert printed.exit_code == 0, printed.output
+    published = json.loads(printed.output)["published"]
+    assert published[-1] == "2025-12-31" and len(published) >= 4
+    assert json.loads(runner.invoke(args=["publish-figures", "--as-of", "2026-02-01", "--json"]).output) == {
+        "published": []}                                 # nothing new until the next quarter end
+    before = releases.release(db.session, date(2025, 12, 31))
+    inst = db.session.scalar(select(Institution).where(Institution.slug == "busan-0"))
+    cohort(db.session, inst, "LATE", region="busan", start="2025-01-06", end="2025-06-27")
+    for number in range(12):
+        trainee(db.session, inst, "LATE", f"L{number}", completed="2025-06-27")
+    db.session.commit()
+    after = releases.release(db.session, date(2025, 12, 31))
+    assert after.national.shown == before.national.shown            # frozen: the late records do not change it
+    fresh = releases.release(db.session, date(2026, 6, 30))          # not published yet: shown as it would be
+    assert fresh.national.raw["completion_rate"]["denominator"] > before.national.raw["completion_rate"][
+        "denominator"]
+    assert json.loads(runner.invoke(args=["publish-figures", "--as-of", "2026-07-01", "--json"]).output) == {
+        "published": ["2026-03-31", "2026-06-30"]}
+    assert attack(published_over(ATTACK_DATES)) == []

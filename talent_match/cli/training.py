@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..services.errors import DomainError, NotFound
-from ..services.outcomes import disclosure
+from ..services.outcomes import disclosure, releases
 from ..services.outcomes import ledger as outcomes
 from ..services.training import outreach
 from ..services.training import records as training
@@ -145,4 +145,21 @@ def outreach_command(as_of, slug, as_json):
                    f"{counts['trainee_requests']} trainee request(s), {counts['reminders']} reminder(s) queued")
 
 
-COMMANDS.extend([import_csv, export_csv, outcomes_command, outreach_command])
+@click.command("publish-figures")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to act for (default: today in Korea).")
+@click.option("--json", "as_json", is_flag=True, help="Print the dates published as JSON.")
+@with_appcontext
+def publish_figures(as_of, as_json):
+    """Publish the public regional figures of every quarter end passed and not yet published; run it daily.
+    A published release never changes; the pages show it for any date up to the next quarter end."""
+    day = as_of.date() if as_of else _today()
+    dates = releases.publish(db.session, day, current_app.config["SUPPRESSION_THRESHOLD"])
+    db.session.commit()
+    if as_json:
+        click.echo(json.dumps({"published": [d.isoformat() for d in dates]}))
+    else:
+        click.echo(f"published {len(dates)} release(s)" + (f": {dates[0]} to {dates[-1]}" if dates else ""))
+
+
+COMMANDS.extend([import_csv, export_csv, outcomes_command, outreach_command, publish_figures])

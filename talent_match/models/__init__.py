@@ -4,7 +4,7 @@ from .applications import APPLICATION_STATUSES, Application, ApplicationEvent
 from .indexing import ENTITY_KINDS, BackgroundJob, IndexChange, LexicalTokens, StoredVector
 from .mail import OUTBOX_STATUSES, OutboxMessage
 from .outcomes import (FOLLOW_UP_AUDIENCES, FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, PLACEMENT_SOURCES,
-                       VERIFYING_EVIDENCE, FollowUp, FollowUpRequest, Placement)
+                       VERIFYING_EVIDENCE, FollowUp, FollowUpRequest, Placement, PublicRelease)
 from .postings import (COMPANY_SIZES, EMPLOYMENT_TYPES, POSTING_STATUSES, Company, HiddenPosting, MatchFeedback,
                        Posting, PostingSkill)
 from .profiles import SEEKER_KINDS, WORK_MODES, ProfileSkill, SeekerProfile, profile_accepted_region

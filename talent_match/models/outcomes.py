@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -90,3 +90,15 @@ class FollowUpRequest(Timestamped, db.Model):
 
     enrollment = relationship("Enrollment")
     placement = relationship("Placement")
+
+
+class PublicRelease(Timestamped, db.Model):
+    """The public regional figures as published for one reporting date (services.outcomes.releases): frozen once
+    written, so a later correction of the records never changes what the public saw, and every later release is
+    checked against what was published."""
+
+    __table_args__ = (UniqueConstraint("as_of", "threshold"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date, nullable=False)
+    threshold: Mapped[int] = mapped_column(Integer, nullable=False)
+    body: Mapped[dict] = mapped_column(JSON, nullable=False)

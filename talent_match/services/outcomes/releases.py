@@ -9,8 +9,12 @@ services.intervals. The outsider's knowledge is modelled in full: rows add up to
 counts from the outcome ledger only grow from one reporting date to the next (placements too; open postings only
 shrink, discoverable seekers do not change with the date), "<5" means 0 to 4 and "hidden" 5 or more. While a
 hidden count is given away, one more count of the newest release is hidden: the same count when the giveaway
-comes from an earlier date, else the smallest shown count related to it. The chain is computed afresh from the
-records (and memoised for a while), so each reporting date always shows the same release for the same records.
+comes from an earlier date, else the smallest shown count related to it.
+
+`publish` stores each release once its quarter end has passed (PublicRelease, daily from cron): a stored release
+never changes, so a later correction of the records cannot be read off as the difference of two views of the same
+date, and every later release is checked against what was published. A quarter not stored yet is computed after
+the stored ones (memoised for a while), as it would be published; pages never write.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from datetime import date
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from ...models import Company, Placement, Posting, Region, SeekerProfile
+from ...models import Company, Placement, Posting, PublicRelease, Region, SeekerProfile
 from .. import figure_cache
 from ..hiring.postings import open_filter
 from . import disclosure
@@ -103,10 +107,30 @@ class Release:
 
 
 def release(session: Session, as_of: date, threshold: int = disclosure.THRESHOLD) -> Release:
-    """The release a page asked for `as_of` shows: the one of the last reporting date on or before it."""
+    """The release a page asked for `as_of` shows: the one of the last reporting date on or before it, as
+    published (stored by `publish`), or else as it would be published now, after those that were."""
     last = reporting_date(as_of)
     return figure_cache.cached(session, ("public_release", last, threshold),
-                               lambda: _chain(session, last, threshold)[-1])
+                               lambda: _release(session, last, threshold))
+
+
+def publish(session: Session, today: date, threshold: int = disclosure.THRESHOLD) -> list[date]:
+    """Store every release due by `today` that is not stored yet (the caller commits); their dates. Run daily:
+    a quarter end's release is written once it has passed, and never changes afterwards."""
+    last = reporting_date(today)
+    stored = _stored(session, threshold, last)
+    chain = _chain(session, last, threshold, stored)
+    for current in chain[len(stored):]:
+        session.add(PublicRelease(as_of=current.as_of, threshold=threshold, body=_body(current)))
+    session.flush()
+    return [current.as_of for current in chain[len(stored):]]
+
+
+def _release(session: Session, last: date, threshold: int) -> Release:
+    stored = _stored(session, threshold, last)
+    if stored and stored[-1].as_of == last:
+        return stored[-1]
+    return _chain(session, last, threshold, stored)[-1]
 
 
 def institutions_table(published: Release, slug: str) -> outcomes.OutcomeTable:
@@ -118,19 +142,48 @@ def institutions_table(published: Release, slug: str) -> outcomes.OutcomeTable:
     return outcomes.OutcomeTable("institution", published.as_of, rows, total)
 
 
-def _chain(session: Session, last: date, threshold: int) -> list[Release]:
+def _chain(session: Session, last: date, threshold: int, stored: list[Release]) -> list[Release]:
+    """The stored releases, then one per reporting date after them up to `last`, each checked against all before."""
     cohorts = outcomes.load_cohorts(session)
-    first = min((cohort.end_date for cohort in cohorts), default=last)
     regions = list(session.scalars(select(Region).order_by(Region.admin_code)))
     capital = outcomes.capital_region_ids(session)
-    releases: list[Release] = []
     audit = _Audit()
-    for day in reporting_dates(min(first, last), last):
+    for published in stored:
+        audit.add(published)
+    if stored:
+        days = [day for day in reporting_dates(stored[-1].as_of, last) if day > stored[-1].as_of]
+    else:
+        first = min((cohort.end_date for cohort in cohorts), default=last)
+        days = reporting_dates(min(first, last), last)
+    chain = list(stored)
+    for day in days:
         current = _suppressed(_raw_release(session, day, threshold, regions, cohorts, capital))
         audit.add(current)
         _protect_across(audit, current)
-        releases.append(current)
-    return releases
+        chain.append(current)
+    return chain
+
+
+def _stored(session: Session, threshold: int, last: date) -> list[Release]:
+    rows = session.scalars(select(PublicRelease).where(PublicRelease.threshold == threshold,
+                                                       PublicRelease.as_of <= last).order_by(PublicRelease.as_of))
+    return [_from_body(row.as_of, threshold, row.body) for row in rows]
+
+
+def _body(current: Release) -> dict:
+    def row(r: Row) -> dict:
+        return {"key": list(r.key), "label": r.label, "raw": r.raw, "shown": r.shown}
+
+    return {"national": row(current.national), "regions": [row(r) for r in current.regions],
+            "institutions": {slug: [row(r) for r in rows] for slug, rows in current.institutions.items()}}
+
+
+def _from_body(as_of: date, threshold: int, body: dict) -> Release:
+    def row(data: dict) -> Row:
+        return Row(tuple(data["key"]), data["label"], data["raw"], data["shown"])
+
+    return Release(as_of, threshold, row(body["national"]), [row(r) for r in body["regions"]],
+                   {slug: [row(r) for r in rows] for slug, rows in body["institutions"].items()})
 
 
 def _raw_release(session, day, threshold, regions, cohorts, capital) -> Release:
