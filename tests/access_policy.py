@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from talent_match.web.access import PUBLIC, SIGNED_IN
 
-SEEKER, EMPLOYER, INSTITUTION, ADMIN = "seeker", "employer", "institution", "admin"
+SEEKER, EMPLOYER, INSTITUTION, OPERATOR, ADMIN = "seeker", "employer", "institution", "operator", "admin"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,12 @@ VISIBLE = {"posting_id": "visible_posting"}       # published, or a draft of one
 COHORT = {"cohort_id": "cohort"}
 TRAINEE = {"enrollment_id": "enrollment"}
 JOB = {"placement_id": "trainee_placement"}       # a placement of the institution's trainee
+# The programme office's shared pages: an operator's own region and its objects (the admin may name any region's).
+OFFICE = (ADMIN, OPERATOR)
+REGION = {"slug": {OPERATOR: "region"}}
+ASKED_REGION = {"region": {OPERATOR: "region"}}
+REGION_COMPANY = {"company_id": {OPERATOR: "region_company"}}
+REGION_INSTITUTION = {"institution_id": {OPERATOR: "region_institution"}}
 
 POLICY: dict[str, Rule] = {
     # --- anyone --------------------------------------------------------------------------------------------------
@@ -149,14 +155,27 @@ POLICY: dict[str, Rule] = {
     "api.list_followups": rule(INSTITUTION),
     "api.get_outcomes": rule(INSTITUTION, owns={"cohort": "cohort_code"}, query={"cohort": "{cohort}"}),
     "api.import_csv": rule(INSTITUTION, args={"kind": "cohorts"}, raw=("text/csv", b"")),
-    # --- the programme office --------------------------------------------------------------------------------------
+    # --- the programme office: the admin's own pages, and those shared with each region's operator ----------------
+    "api.list_companies": rule(*OFFICE, owns=ASKED_REGION, query={"region": "{region}"}),
+    "api.verify_company": rule(*OFFICE, owns=REGION_COMPANY, body={"verified": True}),
     "admin.dashboard": rule(ADMIN),
-    "admin.region": rule(ADMIN, args={"slug": "gyeongnam"}),
-    "admin.company_list": rule(ADMIN),
-    "admin.company_verify": rule(ADMIN, args={"company_id": "{company}"}),
+    "admin.home": rule(*OFFICE),
+    "admin.region": rule(*OFFICE, owns=REGION),
+    "admin.region_print": rule(*OFFICE, owns=REGION),
+    "admin.region_export": rule(*OFFICE, owns=REGION, args={"file_format": "csv"}),
+    "admin.watch_add": rule(*OFFICE, owns=REGION, body={"skill": "PyTorch"}),
+    "admin.watch_remove": rule(*OFFICE, owns=REGION, body={"skill": "pytorch"}),
+    "admin.company_list": rule(*OFFICE, owns=ASKED_REGION, query={"region": "{region}"}),
+    "admin.company_verify": rule(*OFFICE, owns=REGION_COMPANY),
+    "admin.institutions": rule(*OFFICE, owns=ASKED_REGION, query={"region": "{region}"}),
+    "admin.institution_add": rule(*OFFICE, owns=ASKED_REGION, body={"region": "{region}"}),   # no name: refused
+    "admin.institution_edit": rule(*OFFICE, owns=REGION_INSTITUTION),  # empty form: refused, nothing renamed
+    "admin.audit": rule(*OFFICE, owns=ASKED_REGION, query={"region": "{region}"}),
+    "admin.operator_list": rule(ADMIN),
+    "admin.operator_add": rule(ADMIN),                       # empty form: refused, nobody appointed
+    "admin.operator_active": rule(ADMIN, args={"user_id": "{operator}"}, body={"active": "true"}),
     "admin.jobs": rule(ADMIN),
     "admin.outbox": rule(ADMIN),
-    "admin.audit": rule(ADMIN),
     "admin.skills": rule(ADMIN),
     "admin.skill_add": rule(ADMIN),                          # empty form: refused, the taxonomy is untouched
     "admin.skill": rule(ADMIN, args={"slug": "python"}),

@@ -1,12 +1,13 @@
 """The access-control matrix: every URL rule of the app, for every kind of caller, on their own and others' objects.
 
-The world holds two of each owner (seekers A and B, employers X and Y, institutions I and J) and an admin, each
-with one object of every kind. Each endpoint is called by everyone: those outside its declared audience get
-401/403; those inside get their own objects, and 403/404 when any owned argument names another owner's object.
+The world holds two of each owner (seekers A and B, employers X and Y, institutions I and J), the operators of two
+regions (A of Gyeongnam, the world's region, and B of Busan) and an admin, each with one object of every kind. Each
+endpoint is called by everyone: those outside its declared audience get 401/403; those inside get their own
+objects, and 403/404 when any owned argument names another owner's object (for an operator: another region's).
 No response may contain another person's identifying strings (names, emails, phones, drafts, cohort codes,
-trainees), and a refused request changes nothing. tests/access_policy.py declares what is expected. And no GET, by anyone,
-writes to the database beyond the activity trail (the audit log of who saw what, when an account or token was
-last used): a page that reads never writes.
+trainees), and a refused request changes nothing. tests/access_policy.py declares what is expected. And no GET, by
+anyone, writes to the database beyond the activity trail (the audit log of who saw what, when an account or token
+was last used): a page that reads never writes.
 """
 from __future__ import annotations
 
@@ -50,15 +51,17 @@ from .access_policy import POLICY
 from .indexing_support import make_engine
 
 PASSWORD = "correct-horse-battery"
-ACTORS = ("anonymous", "seeker_a", "seeker_b", "employer_x", "employer_y", "institution_i", "institution_j", "admin")
+ACTORS = ("anonymous", "seeker_a", "seeker_b", "employer_x", "employer_y", "institution_i", "institution_j",
+          "operator_a", "operator_b", "admin")
 PEER = {"seeker_a": "seeker_b", "seeker_b": "seeker_a", "employer_x": "employer_y", "employer_y": "employer_x",
-        "institution_i": "institution_j", "institution_j": "institution_i", "admin": "seeker_a"}
+        "institution_i": "institution_j", "institution_j": "institution_i", "operator_a": "operator_b",
+        "operator_b": "operator_a", "admin": "seeker_a"}
 HIRED_BY = {"institution_i": "employer_x", "institution_j": "employer_y"}  # whose trainee each employer hired
 # Whose identifying strings each caller may legitimately see besides their own: an employer sees the seeker who
-# applied to it (and whom it hired).
-CIRCLE = {"employer_x": {"seeker_a"}, "employer_y": {"seeker_b"}}
+# applied to it (and whom it hired); the admin, who appoints operators, sees their names and addresses.
+CIRCLE = {"employer_x": {"seeker_a"}, "employer_y": {"seeker_b"}, "admin": {"operator_a", "operator_b"}}
 MUTABLE = (Application.status, ApiToken.revoked_at, Enrollment.seeker_user_id, Company.verified, Posting.status,
-           Posting.title, Posting.city, SeekerProfile.headline, User.password_hash)
+           Posting.title, Posting.city, SeekerProfile.headline, User.password_hash, User.active, Institution.name)
 
 
 @dataclass
@@ -97,7 +100,8 @@ def build_world(app) -> World:
 
         def person(actor, role, **extra):
             letter = actor[-1].upper()
-            name, email = f"비밀{letter}사람{tag}", f"{actor}-{tag}@example.kr"
+            name = f"운영{letter}담당{tag}" if role == "operator" else f"비밀{letter}사람{tag}"
+            email = f"{actor}-{tag}@example.kr"
             users[actor] = _user(s, role, name, email, **extra)
             secrets[actor] = [name, email]
             return users[actor]
@@ -158,6 +162,10 @@ def build_world(app) -> World:
             s.add_all([programme, cohorts[actor], enrollments[actor], placements[hired_by], follow_ups[actor]])
             secrets[actor] += [programme.name, cohorts[actor].code,  # its name is public
                                enrollments[actor].trainee_ref, enrollments[actor].name, enrollments[actor].email]
+        person("operator_a", "operator", region=gn)
+        person("operator_b", "operator", region=bs)
+        busan_institution = Institution(slug=f"inst-k-{tag}", name=f"K아카데미{tag}", region=bs)
+        s.add(busan_institution)
         person("admin", "admin")
         s.flush()
         for actor, user in users.items():
@@ -190,6 +198,11 @@ def build_world(app) -> World:
                 "cohort": cohorts[inst].id, "enrollment": enrollments[inst].id, "cohort_code": cohorts[inst].code,
                 "trainee_placement": placements[HIRED_BY[inst]].id, "follow_up": follow_ups[inst].id,
                 "token": victims.get(actor, victims["seeker_a"]),
+                # the programme office's: Busan's for its operator, Gyeongnam's for everyone else
+                "region": "busan" if actor == "operator_b" else "gyeongnam",
+                "region_company": companies["employer_y" if actor == "operator_b" else "employer_x"].id,
+                "region_institution": (busan_institution if actor == "operator_b"
+                                       else institutions["institution_i"]).id,
             }
             return mine
 
@@ -201,8 +214,8 @@ def build_world(app) -> World:
             theirs["visible_posting"] = drafts["employer_x" if actor == "employer_y" else "employer_y"].id
             theirs["token"] = victims[peer]
             other[actor] = theirs
-        fixed = {"company": companies["employer_x"].id, "answer_token": _asked(s, institutions["institution_i"],
-                                                                              cohorts["institution_i"], gn, tag)}
+        fixed = {"company": companies["employer_x"].id, "operator": users["operator_b"].id,
+                 "answer_token": _asked(s, institutions["institution_i"], cohorts["institution_i"], gn, tag)}
         s.commit()
         db.session.remove()
     return World(actors, own, other, fixed, secrets)
@@ -288,7 +301,7 @@ def _request(app, world, identifier, endpoint, url_rule, method, actor, swapped=
     client, headers = _client(app, world, actor, api, identifier)
     kwargs = {"headers": headers}
     body = rule.body
-    if isinstance(body, dict) and body and set(body) <= {"seeker", "employer", "institution", "admin"}:
+    if isinstance(body, dict) and body and set(body) <= {"seeker", "employer", "institution", "operator", "admin"}:
         body = body.get(who.role) or next(iter(body.values()))
     body = _fill(body, values)
     if method in ("POST", "PUT", "PATCH"):

@@ -1,6 +1,6 @@
 """The OpenAPI document describes what the API does: schemathesis sends generated requests to every operation, as
-nobody and as a seeker, an employer and an institution with real tokens, and checks each answer against the
-document (status, content type, body schema, headers) and that none is a server error."""
+nobody and as a seeker, an employer, an institution and the operator of their region with real tokens, and checks
+each answer against the document (status, content type, body schema, headers) and that none is a server error."""
 from __future__ import annotations
 
 import re
@@ -22,7 +22,7 @@ from .jobs_support import posting_data
 OPERATIONS = [(route, method) for route, item in document()["paths"].items() for method in item]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
-ROLES = ("seeker", "employer", "institution")
+ROLES = ("seeker", "employer", "institution", "operator")
 
 
 @pytest.fixture
@@ -31,11 +31,12 @@ def world(api):
     clients = {role: api(role) for role in ROLES}
     seeker, employer = clients["seeker"], clients["employer"]
     seeker.put("/api/v1/profile", json={"headline": "ML 엔지니어", "skills": ["Python"], "discoverable": True})
-    posting_id = employer.post("/api/v1/postings", json=posting_data()).json["id"]
+    posting = employer.post("/api/v1/postings", json=posting_data()).json
     employer.post("/api/v1/postings", json=posting_data(status="draft"))
-    application_id = seeker.post("/api/v1/applications", json={"posting_id": posting_id}).json["id"]
+    application_id = seeker.post("/api/v1/applications", json={"posting_id": posting["id"]}).json["id"]
     load(clients["institution"])
-    known = {"posting_id": posting_id, "application_id": application_id, "code": "GN-2025-1"}
+    known = {"posting_id": posting["id"], "application_id": application_id, "code": "GN-2025-1",
+             "company_id": posting["company"]["id"]}
     return {"tokens": [None, *(clients[role].token for role in ROLES)], "known": known}
 
 

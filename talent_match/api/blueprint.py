@@ -18,5 +18,5 @@ limiter.limit(auth.rate_limit, key_func=auth.rate_limit_key)(bp)
 csrf.exempt(bp)  # bearer tokens, not cookies, authenticate the API
 
 # One module per resource, each documenting its own paths in PATHS (collected by openapi.document).
-RESOURCES = ("regions", "skills", "profile", "postings", "matches", "applications", "institutions", "stats",
-             "openapi")
+RESOURCES = ("regions", "skills", "profile", "postings", "matches", "applications", "institutions", "companies",
+             "stats", "openapi")

@@ -16,7 +16,7 @@ from ..web.access import PUBLIC, allow, gate
 from .blueprint import RESOURCES, bp
 from .schemas import MAX_ID, SCHEMAS, integer, ref, text
 
-SEEKER, EMPLOYER, INSTITUTION = "seeker", "employer", "institution"
+SEEKER, EMPLOYER, INSTITUTION, OPERATOR, ADMIN = "seeker", "employer", "institution", "operator", "admin"
 
 PROBLEMS = {
     400: "The body is not valid JSON.",
@@ -54,7 +54,8 @@ ID = "id"  # the URL converter of ids (payloads.IdConverter): a number beyond MA
 POSTING_ID = path("posting_id", integer(1, MAX_ID), "The posting's id.")
 
 AUDIENCES = {PUBLIC: "Anyone; a token is optional.", SEEKER: "Job seekers.", EMPLOYER: "Employers.",
-             INSTITUTION: "Training institutions."}
+             INSTITUTION: "Training institutions.", OPERATOR: "Regional operators, for their own region.",
+             ADMIN: "The programme office (administrators)."}
 
 
 def op(summary: str, *, audience: tuple[str, ...], ok: tuple[int, str | dict | None], params=(), body=None,

@@ -213,7 +213,13 @@ SCHEMAS["RegionalStats"] = obj({
     "regions": array(ref("RegionFigures")), "national": ref("NationalFigures"),
 }, ("as_of", "threshold", "definitions", "regions", "national"))
 
-for _name in ("Region", "Skill", "Posting", "Application", "Cohort", "Trainee", "Placement", "FollowUp"):
+SCHEMAS["Company"] = obj({"id": integer(), "name": text(), "region": text(), "industry": text(), "size": text(),
+                         "verified": {"type": "boolean"}, "updated_at": DATETIME},
+                        ("id", "name", "region", "industry", "size", "verified", "updated_at"))
+SCHEMAS["VerificationInput"] = obj({"verified": {"type": "boolean"}}, ("verified",),
+                                   description="Whether the company is confirmed to be who it says it is.")
+
+for _name in ("Region", "Skill", "Posting", "Application", "Cohort", "Trainee", "Placement", "FollowUp", "Company"):
     SCHEMAS[f"{_name}Page"] = page(_name)
 for _name in ("Match", "Candidate"):
     SCHEMAS[f"{_name}Page"] = page(_name, degraded={

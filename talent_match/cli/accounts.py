@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from ..models import ROLES
 from ..services.accounts import consent
 from ..services.accounts import users as accounts
 from ..services.errors import ValidationFailed
@@ -23,10 +24,11 @@ def fail_with(error: ValidationFailed) -> None:
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["seeker", "employer", "institution", "admin"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--name", default="", help="Display name.")
-@click.option("--region", default=None, help="Region slug or name (seekers, new companies and institutions).")
+@click.option("--region", default=None,
+              help="Region slug or name (seekers, operators, new companies and institutions).")
 @click.option("--company", default=None, help="Employers: the company, created when it does not exist.")
 @click.option("--institution", default=None, help="Institution users: the institution's slug, created if new.")
 @click.option("--kind", "institution_kind", default="bootcamp", show_default=True,

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from .base import Timestamped, utcnow
 
-ROLES = ("seeker", "employer", "institution", "admin")
+ROLES = ("seeker", "employer", "institution", "operator", "admin")
 MATCH_DIGESTS = ("off", "daily", "weekly")
 
 
@@ -37,6 +37,8 @@ class User(UserMixin, Timestamped, db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
+    # Operators only: the one region they act for as the programme office does (services.accounts.operators).
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     # Bumped by a new password and by signing out, so every session and remember-me cookie made before ends.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # Null until the person follows the link mailed to the address: unconfirmed seekers are not discoverable and
@@ -52,6 +54,7 @@ class User(UserMixin, Timestamped, db.Model):
 
     company = relationship("Company", back_populates="users")
     institution = relationship("Institution", back_populates="users")
+    region = relationship("Region")
     profile = relationship("SeekerProfile", back_populates="user", uselist=False)
 
     def set_password(self, password: str) -> None:

@@ -1,6 +1,7 @@
-"""The 17 first-level regions (시·도): the unit every match and metric is scoped by."""
-from sqlalchemy import Boolean, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+"""The 17 first-level regions (시·도): the unit every match and metric is scoped by; the skills each region's
+operator watches."""
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 
@@ -22,3 +23,14 @@ class Region(db.Model):
 
     def __repr__(self) -> str:
         return f"<Region {self.slug}>"
+
+
+class WatchedSkill(db.Model):
+    """A skill a region's office follows: its skill gap shows it whether or not postings ask for it much."""
+
+    __table_args__ = (UniqueConstraint("region_id", "skill_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), nullable=False, index=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), nullable=False)
+
+    skill = relationship("Skill")

@@ -11,12 +11,14 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, User
+from ..models import AuditEvent, Company, Institution, Posting, Region, User
 
 PER_PAGE = 50
+# What a region's audit log covers besides the region itself (its watch-list, its exports): events about these.
+REGIONAL_OBJECTS = {"company": Company, "posting": Posting, "institution": Institution}
 security_log = logging.getLogger("talent_match.security")  # the same log as security.log_security_event
 
 
@@ -32,15 +34,28 @@ class AuditPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def actions(session: Session) -> list[str]:
-    """Every action recorded so far, for the filter."""
-    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+def actions(session: Session, region: Region | None = None) -> list[str]:
+    """Every action recorded so far (in the region's log, with one), for the filter."""
+    scope = [of_region(region)] if region is not None else []
+    return list(session.scalars(select(AuditEvent.action).where(*scope).distinct().order_by(AuditEvent.action)))
 
 
-def page_of_events(session: Session, *, action: str | None = None, page: int = 1,
+def of_region(region: Region):
+    """The events a region's operator reads: about the region itself and its companies, postings and institutions
+    (by where they are, as the office's other pages count them)."""
+    def ids(model):
+        return select(cast(model.id, String)).where(model.region_id == region.id)
+
+    return or_(and_(AuditEvent.object_type == "region", AuditEvent.object_id == str(region.id)),
+               *(and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids(model)))
+                 for kind, model in REGIONAL_OBJECTS.items()))
+
+
+def page_of_events(session: Session, *, action: str | None = None, region: Region | None = None, page: int = 1,
                    per_page: int = PER_PAGE) -> AuditPage:
-    """Newest first, optionally one action only; a page past the end is the last page."""
-    scope = [AuditEvent.action == action] if action else []
+    """Newest first, optionally one action only, one region's only (`of_region`); a page past the end is the
+    last page."""
+    scope = ([AuditEvent.action == action] if action else []) + ([of_region(region)] if region is not None else [])
     total = session.scalar(select(func.count()).select_from(AuditEvent).where(*scope)) or 0
     page = min(max(page, 1), max(1, math.ceil(total / per_page)))
     events = list(session.scalars(select(AuditEvent).where(*scope)

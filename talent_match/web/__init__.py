@@ -16,8 +16,11 @@ NAV = {
                     ("institutions.report", _l("Outcomes")), ("institutions.followups_due", _l("Follow-ups")),
                     ("account.notifications", _l("Notifications")), ("account.overview", _l("Account")),
                     ("privacy.overview", _l("Privacy"))],
+    "operator": [("admin.home", _l("My region")), ("admin.company_list", _l("Companies")),
+                 ("admin.institutions", _l("Institutions")), ("admin.audit", _l("Audit log")),
+                 ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
     "admin": [("admin.dashboard", _l("Regions")), ("admin.skills", _l("Skills")), ("admin.jobs", _l("Jobs")),
-              ("admin.outbox", _l("Outbox")),
+              ("admin.outbox", _l("Outbox")), ("admin.operator_list", _l("Operators")),
               ("admin.audit", _l("Audit log")), ("privacy.overview", _l("Privacy"))],
 }
 

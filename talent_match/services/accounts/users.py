@@ -53,7 +53,8 @@ def _stand_in_hash() -> str:
 def register(session: Session, *, role: str, email: str, password: str, name: str = "", region: str | None = None,
              company: str | None = None, institution: str | None = None, institution_name: str | None = None,
              institution_kind: str = "bootcamp", join_existing: bool = False, email_verified: bool = False) -> User:
-    """Create a user of one role. Employers found a company, institution users an institution.
+    """Create a user of one role. Employers found a company, institution users an institution; operators act for
+    `region` (services.accounts.operators).
 
     Joining an existing company or institution gives access to its candidates and trainees, so only operators
     may do it (`join_existing=True`, the create-user command); self-registration with a taken name is refused.
@@ -77,6 +78,8 @@ def register(session: Session, *, role: str, email: str, password: str, name: st
     elif role == "institution":
         user.institution = _institution(session, institution, institution_name, region, institution_kind,
                                         join_existing)
+    elif role == "operator":
+        user.region = region_by_handle(session, region or "")
     if taken:
         raise AddressTaken()
     session.add(user)
@@ -99,9 +102,7 @@ def _company(session: Session, name: str | None, region: str | None, join_existi
 
 def _institution(session: Session, slug: str | None, name: str | None, region: str | None, kind: str,
                  join_existing: bool) -> Institution:
-    slug = v.clean_text(slug, "institution", max_length=60, required=True).lower()
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,59}", slug):
-        raise ValidationFailed({"institution": [msg("must be a slug: lowercase letters, digits and hyphens")]})
+    slug = clean_institution_slug(slug, "institution")
     existing = session.scalar(select(Institution).where(Institution.slug == slug))
     if existing is not None:
         if not join_existing:
@@ -116,6 +117,14 @@ def _institution(session: Session, slug: str | None, name: str | None, region: s
     )
     session.add(institution)
     return institution
+
+
+def clean_institution_slug(value, field: str) -> str:
+    """An institution's slug, its name in addresses and imports: lowercase letters, digits and hyphens."""
+    slug = v.clean_text(value, field, max_length=60, required=True).lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,59}", slug):
+        raise ValidationFailed({field: [msg("must be a slug: lowercase letters, digits and hyphens")]})
+    return slug
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> int:

@@ -1,12 +1,16 @@
-"""Companies: the profile an SME's own users keep, and the verified mark only admins set."""
+"""Companies: the profile an SME's own users keep, and the verified mark the programme office sets (the admin, or
+the operator of the company's region)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
 
-from ...models import COMPANY_SIZES, AuditEvent, Company, User
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ...models import COMPANY_SIZES, AuditEvent, Company, Region, User
 from .. import validation as v
-from ..errors import Forbidden, NotFound, ValidationFailed
+from ..accounts import operators
+from ..errors import NotFound, ValidationFailed
 from ..messages import msg
 from ..reference.regions import region_by_handle
 
@@ -65,25 +69,41 @@ def update(session: Session, actor: User, data: dict) -> Company:
     return company
 
 
-def set_verified(session: Session, admin: User, company: Company, value: bool) -> Company:
-    """Admins confirm (or withdraw) that a company is who it says it is; the change is audited."""
-    if admin is None or admin.role != "admin":
-        raise Forbidden(msg("Only administrators can verify companies."))
+def for_office(session: Session, actor: User, company_id) -> Company:
+    """A company the actor may verify: any for the admin, their region's for an operator (another region's, like a
+    company that does not exist, is NotFound); Forbidden for anyone else."""
+    return operators.in_charge_of(actor, session.get(Company, company_id), msg("no company {id}", id=company_id))
+
+
+def set_verified(session: Session, actor: User, company: Company, value: bool) -> Company:
+    """The programme office confirms (or withdraws) that a company is who it says it is: the admin anywhere, an
+    operator in their region (services.accounts.operators); the change is audited."""
+    for_office(session, actor, company.id)
     company.verified = v.clean_bool(value, "verified")
-    session.add(AuditEvent(actor_id=admin.id, actor_role=admin.role, action="company_verified",
+    session.add(AuditEvent(actor_id=actor.id, actor_role=actor.role, action="company_verified",
                            object_type="company", object_id=str(company.id), details={"verified": company.verified}))
     session.flush()
     return company
 
 
-# ---- listing for the programme office's verification page (added with the admin pages) ---------------------------
+@dataclass
+class CompanyPage:
+    items: list[Company]
+    total: int
 
-def list_for_review(session: Session, query: str = "", *, unverified_only: bool = False,
-                    limit: int = 100) -> list[Company]:
-    """Companies by name (containing `query`, case-insensitive), unverified first, at most `limit`."""
+
+def list_for_review(session: Session, query: str = "", *, region: Region | None = None, unverified_only: bool = False,
+                    page: int = 1, per_page: int = 100) -> CompanyPage:
+    """Companies by name (containing `query`, case-insensitive), of one region or all, unverified first."""
     scope = []
     if query and query.strip():
         scope.append(func.lower(Company.name).contains(query.strip().lower(), autoescape=True))
+    if region is not None:
+        scope.append(Company.region_id == region.id)
     if unverified_only:
         scope.append(Company.verified.is_(False))
-    return list(session.scalars(select(Company).where(*scope).order_by(Company.verified, Company.name).limit(limit)))
+    total = session.scalar(select(func.count()).select_from(Company).where(*scope)) or 0
+    items = session.scalars(select(Company).where(*scope).options(selectinload(Company.region))
+                            .order_by(Company.verified, Company.name, Company.id)
+                            .offset((page - 1) * per_page).limit(per_page))
+    return CompanyPage(list(items), total)

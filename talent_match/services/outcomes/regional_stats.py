@@ -107,8 +107,10 @@ def _flatten(shown: dict) -> dict:
 # ---- skill gap (added for the regional dashboards) ---------------------------------------------------------------
 
 def skill_gap(session: Session, region: Region | None = None, as_of: date | None = None, limit: int = 10,
-              threshold: int = disclosure.THRESHOLD) -> list[dict]:
+              threshold: int = disclosure.THRESHOLD, watched=()) -> list[dict]:
     """The skills open postings ask for most, beside how many people hold them; the whole country without a region.
+    The `watched` skills (ids: services.outcomes.watch_list) follow the top ones, however few postings name them;
+    each row says whether it is watched.
 
     Demand counts the open postings located in the region that name the skill (required or preferred). Supply
     counts people once each: the region's discoverable seekers (home region) and the trainees of the region's
@@ -117,25 +119,28 @@ def skill_gap(session: Session, region: Region | None = None, as_of: date | None
     """
     as_of = as_of or today_in_korea()
     postings = func.count(distinct(PostingSkill.posting_id)).label("postings")
-    demand = session.execute(
-        select(PostingSkill.skill_id, postings).join(Posting, PostingSkill.posting_id == Posting.id)
-        .where(open_filter(as_of), PostingSkill.skill_id.is_not(None),
-               *([Posting.region_id == region.id] if region is not None else []))
-        .group_by(PostingSkill.skill_id).order_by(desc(postings), PostingSkill.skill_id).limit(limit)).all()
-    skill_ids = [row.skill_id for row in demand]
+    asked = (select(PostingSkill.skill_id, postings).join(Posting, PostingSkill.posting_id == Posting.id)
+             .where(open_filter(as_of), PostingSkill.skill_id.is_not(None),
+                    *([Posting.region_id == region.id] if region is not None else []))
+             .group_by(PostingSkill.skill_id))
+    demand = dict(session.execute(asked.order_by(desc(postings), PostingSkill.skill_id).limit(limit)).all())
+    extra = [skill_id for skill_id in dict.fromkeys(watched) if skill_id not in demand]
+    if extra:
+        demand.update(session.execute(asked.where(PostingSkill.skill_id.in_(extra))).all())
+    skill_ids = [*(skill_id for skill_id in demand if skill_id not in extra), *extra]
     supply = dict(session.execute(
         select(ProfileSkill.skill_id, func.count(distinct(ProfileSkill.profile_id)))
         .where(ProfileSkill.skill_id.in_(skill_ids), ProfileSkill.profile_id.in_(_people(region)))
         .group_by(ProfileSkill.skill_id)).all()) if skill_ids else {}
     skills = {skill.id: skill for skill in session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))}
     rows = []
-    for row in demand:
-        skill = skills[row.skill_id]
-        counts = {"postings": row.postings, "people": supply.get(row.skill_id, 0)}
+    for skill_id in skill_ids:
+        skill = skills[skill_id]
+        counts = {"postings": demand.get(skill_id, 0), "people": supply.get(skill_id, 0)}
         hidden = sorted(name for name, value in counts.items() if value < threshold)
         rows.append({"skill": skill.slug, "name_ko": skill.name_ko, "name_en": skill.name_en,
                      **{name: None if name in hidden else value for name, value in counts.items()},
-                     "suppressed": hidden})
+                     "suppressed": hidden, "watched": skill_id in watched})
     return rows
 
 

@@ -134,11 +134,13 @@ def _release(session: Session, last: date, threshold: int) -> Release:
 
 
 def institutions_table(published: Release, slug: str) -> outcomes.OutcomeTable:
-    """A region's institutions as a table of reports whose total is the region's own published row."""
+    """A region's institutions as a table of reports whose total is the region's own published row (its outcome
+    figures, the ones the institutions' rows have)."""
     region = next(row for row in published.regions if row.key[1] == slug)
     rows = [outcomes.OutcomeReport("institution", row.key[2], row.label, published.as_of, row.shown)
             for row in published.institutions[slug]]
-    total = outcomes.OutcomeReport("region", slug, region.label, published.as_of, region.shown)
+    total = outcomes.OutcomeReport("region", slug, region.label, published.as_of,
+                                   {name: region.shown[name] for name in PUBLIC_METRICS})
     return outcomes.OutcomeTable("institution", published.as_of, rows, total)
 
 

@@ -1,4 +1,4 @@
-from . import skills  # noqa: F401  - registers the taxonomy editor's views on bp
+from . import institutions, operators, regions, skills  # noqa: F401  - register their views on bp
 from .routes import bp
 
 __all__ = ["bp"]

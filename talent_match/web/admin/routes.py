@@ -1,31 +1,39 @@
-"""The programme office (admin): regional dashboard and drill-down, company verification, jobs, outgoing mail,
-the audit log.
+"""The programme office. The admin's own pages (every region, jobs, outgoing mail, operators, the taxonomy), and
+the pages the admin shares with each region's operator: company verification, the region's page and exports, its
+institutions and watched skills, the audit log.
 
-Outcome figures of institutions are shown here as others see them (services.disclosure), never exact.
+The blueprint admits the admin only; a shared view widens that with `@allow(*OFFICE)` and reads through
+services.accounts.operators, where another region's object is NotFound, so an operator sees nothing of another
+region beyond the public pages. Outcome figures of institutions are shown here as others see them
+(services.disclosure), never exact.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...models import OUTBOX_STATUSES, Company
+from ...models import OUTBOX_STATUSES
 from ...services import audit, background
 from ...services import validation as v
+from ...services.accounts import operators
 from ...services.errors import ValidationFailed
 from ...services.hiring import companies
 from ...services.mail import outbox
 from ...services.outcomes import regional_stats
 from ...services.reference.regions import all_regions
-from ..access import gate
+from ..access import allow, gate
 from ..engine import search_engine
 from ..figures import as_of_from_request, install
 from ..forms import saved
 from ..regional import context
 from .forms import VerifyForm
 
-bp = gate(Blueprint("admin", __name__, url_prefix="/admin"), "admin")
+ADMIN, OPERATOR = "admin", "operator"
+OFFICE = (ADMIN, OPERATOR)
+
+bp = gate(Blueprint("admin", __name__, url_prefix="/admin"), ADMIN)
 bp.record_once(install)
 
 
@@ -38,24 +46,36 @@ def dashboard():
     return render_template("admin/dashboard.html", gap=gap, gap_chart=context.gap_chart(gap), **data)
 
 
-@bp.get("/regions/<slug>")
-def region(slug: str):
-    return render_template("admin/region.html",
-                           **context.region(slug, as_of_from_request(), with_unknowns=True))
+@bp.get("/home")
+@allow(*OFFICE)
+def home():
+    """Where the office's work starts: every region for the admin, their own region for an operator."""
+    if current_user.role == OPERATOR:
+        return redirect(url_for(".region", slug=current_user.region.slug))
+    return redirect(url_for(".dashboard"))
+
+
+def region_asked():
+    """The region of `?region=`, when the reader acts there; without one the operator's own, or every region (None)
+    for the admin."""
+    return operators.region_or_own(db.session, current_user, request.args.get("region"))
 
 
 @bp.get("/companies")
+@allow(*OFFICE)
 def company_list():
+    region = region_asked()
     query = (request.args.get("q") or "").strip()[:100]
     unverified = request.args.get("unverified") == "1"
-    found = companies.list_for_review(db.session, query, unverified_only=unverified)
-    return render_template("admin/companies.html", companies=found, q=query, unverified=unverified,
-                           form=VerifyForm())
+    found = companies.list_for_review(db.session, query, region=region, unverified_only=unverified)
+    return render_template("admin/companies.html", companies=found.items, q=query, unverified=unverified,
+                           region=region, form=VerifyForm())
 
 
 @bp.post("/companies/<int:company_id>/verified")
+@allow(*OFFICE)
 def company_verify(company_id: int):
-    company = db.session.get(Company, company_id) or abort(404)
+    company = companies.for_office(db.session, current_user, company_id)
     form = VerifyForm()
     if form.validate_on_submit():
         ok, _company = saved(None, lambda: companies.set_verified(db.session, current_user, company,
@@ -92,13 +112,16 @@ def outbox_list():
 
 
 @bp.get("/audit", endpoint="audit")
+@allow(*OFFICE)
 def audit_log():
-    """Who did what: candidate views, exports, imports, verifications; filter by action, newest first."""
+    """Who did what: candidate views, exports, imports, verifications; filter by action, newest first. An
+    operator reads their region's part of it (services.audit.of_region)."""
+    region = region_asked()
     action = (request.args.get("action") or "").strip()[:60] or None
     try:
         page = v.clean_int(request.args.get("page") or 1, "page", minimum=1, maximum=1_000_000)
     except ValidationFailed:
         page = 1
-    result = audit.page_of_events(db.session, action=action, page=page)
-    return render_template("admin/audit.html", result=result, action=action, actions=audit.actions(db.session))
-
+    result = audit.page_of_events(db.session, action=action, region=region, page=page)
+    return render_template("admin/audit.html", result=result, action=action, region=region,
+                           actions=audit.actions(db.session, region))

@@ -21,7 +21,7 @@ from .forms import ForgotPasswordForm, LoginForm, PasswordChangeForm, Registrati
 bp = gate(Blueprint("auth", __name__, url_prefix="/auth"), PUBLIC)
 
 HOME_BY_ROLE = {"seeker": "seekers.matches", "employer": "employers.dashboard",
-                "institution": "institutions.dashboard", "admin": "admin.dashboard"}
+                "institution": "institutions.dashboard", "operator": "admin.home", "admin": "admin.dashboard"}
 
 
 def home_for(user) -> str:

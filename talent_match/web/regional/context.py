@@ -1,7 +1,8 @@
-"""What the regional pages show, built once for the public dashboard and the programme office's (admin) pages.
+"""What the regional pages show, built once for the public dashboard and the programme office's pages (the admin's
+and the regional operators').
 
-Every figure here comes from services.regional_stats and services.disclosure, so both audiences see the same
-suppressed numbers; the admin pages only add tools around them.
+Every figure here comes from services.regional_stats and services.disclosure, so every audience sees the same
+suppressed numbers; the office's pages only add tools around them.
 """
 from __future__ import annotations
 
@@ -45,9 +46,10 @@ def overview(metric: str | None, as_of: date, region_endpoint: str) -> dict:
             "as_of": figures.as_of, "requested_as_of": as_of, "region_endpoint": region_endpoint}
 
 
-def region(slug: str, as_of: date, *, with_unknowns: bool = False) -> dict:
+def region(slug: str, as_of: date, *, with_unknowns: bool = False, watched=()) -> dict:
     """One region's figures, its skill gap and its institutions' outcome figures (suppressed); `with_unknowns`
-    adds the share of 12-month answers still unknown (the programme office chases those).
+    adds the share of 12-month answers still unknown (the programme office chases those), `watched` the skills
+    the office watches (ids) to the skill gap.
 
     The institutions' table is part of the same public release as the regional table, and its total is the
     region's own row, so the two views never show different things of the same count.
@@ -57,7 +59,7 @@ def region(slug: str, as_of: date, *, with_unknowns: bool = False) -> dict:
         abort(404)
     figures = regional_stats.regional_figures(db.session, as_of)
     row = next(r for r in figures.regions if r["region"] == slug)
-    gap = regional_stats.skill_gap(db.session, found, figures.as_of)
+    gap = regional_stats.skill_gap(db.session, found, figures.as_of, watched=watched)
     table = releases.institutions_table(releases.release(db.session, as_of), slug)
     names = list(HEADLINE_METRICS) + (["unknown_12"] if with_unknowns else [])
     retention_chart = charts.bar_chart(
