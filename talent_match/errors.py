@@ -12,6 +12,7 @@ from .security import request_id
 from .services.errors import DomainError, ValidationFailed
 
 log = logging.getLogger("talent_match.errors")
+PROBLEM_TYPES = "/api/docs#problem-"  # + a DomainError's `problem`: the docs page has a section for each
 
 
 def wants_json() -> bool:
@@ -21,9 +22,11 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def problem(status: int, title: str, detail: str | None = None, **extra):
-    body = {"type": "about:blank", "title": title, "status": status, "instance": request.path,
-            "request_id": request_id()}
+def problem(status: int, title: str, detail: str | None = None, *, kind: str | None = None, **extra):
+    """An RFC 9457 problem object; `kind` (a DomainError's `problem`) picks its type, explained on the API's docs
+    page, else the type is the status alone (about:blank)."""
+    body = {"type": PROBLEM_TYPES + kind if kind else "about:blank", "title": title, "status": status,
+            "instance": request.path, "request_id": request_id()}
     if detail:
         body["detail"] = detail
     body.update(extra)
@@ -36,11 +39,13 @@ def problem(status: int, title: str, detail: str | None = None, **extra):
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        errors = getattr(exc, "errors", None)  # a refusal that names fields (security.ControlCharacter)
         if wants_json():
-            response = problem(exc.code or 500, exc.name, exc.description)
+            response = problem(exc.code or 500, exc.name, exc.description, **({"errors": errors} if errors else {}))
         else:
+            detail = translate(exc.description) if errors else None
             response = app.make_response(
-                (render_template("errors/error.html", code=exc.code, title=exc.name), exc.code))
+                (render_template("errors/error.html", code=exc.code, title=exc.name, detail=detail), exc.code))
         if exc.code == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         if exc.code == 429:
@@ -52,7 +57,7 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else {}
-            return problem(exc.status, _TITLES.get(exc.status, "Bad Request"), exc.message, **extra)
+            return problem(exc.status, _TITLES.get(exc.status, "Bad Request"), exc.message, kind=exc.problem, **extra)
         return render_template("errors/error.html", code=exc.status, title=translate(exc.message)), exc.status
 
     @app.errorhandler(Exception)

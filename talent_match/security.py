@@ -9,15 +9,19 @@ from datetime import datetime, timezone
 from flask import Flask, g, request
 from flask_login import current_user, user_logged_in
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 
 from .extensions import db, login_manager
 from .models import ApiToken, User
 from .services.accounts.api_tokens import hash_token
 from .services.accounts.users import touch_last_seen
+from .services.messages import msg
 
 security_log = logging.getLogger("talent_match.security")
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 but tab, LF and CR: text may hold those
+_CONTROL_IN_PATH = re.compile("[\x00-\x1f]")
 CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
 
@@ -28,6 +32,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.user_loader(_load_user)
     login_manager.request_loader(_load_user_from_bearer)
+    app.before_request(refuse_control_characters)  # first: before any hook or view reads the request
 
     @app.before_request
     def _request_id():
@@ -67,6 +72,46 @@ def request_id() -> str:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
     return g.request_id
+
+
+class ControlCharacter(BadRequest):
+    """400 for a request holding a control character; `errors` names where, as a 422 would."""
+
+    def __init__(self, where: str, character: str):
+        super().__init__(msg("contains a control character (U+{code}); send text without control characters",
+                             code=f"{ord(character):04X}"))
+        self.errors = {where: [self.description]}
+
+
+def refuse_control_characters() -> None:
+    """A NUL byte or another C0 control (tab, LF and CR aside) in a path segment, a query argument, a form field or
+    a JSON string is never text anyone typed, and PostgreSQL cannot even compare it: refuse the request with 400
+    before any view or database sees it. File uploads and CSV bodies are files, checked by their readers."""
+    found = _CONTROL_IN_PATH.search(request.path)
+    if found:
+        raise ControlCharacter("path", found.group())
+    fields = [*request.args.items(multi=True)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += request.form.items(multi=True)
+    elif request.is_json:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # nested deeper than the parser goes: the view refuses it as not JSON
+            body = None
+        fields += body.items() if isinstance(body, dict) else [("_", body)]
+    for name, value in fields:
+        pending = [name, value]
+        while pending:  # by hand, not recursively: JSON may nest deeper than the stack left here
+            item = pending.pop()
+            if isinstance(item, str):
+                found = _CONTROL.search(item)
+                if found:
+                    raise ControlCharacter(name, found.group())
+            elif isinstance(item, dict):
+                pending.extend(item)
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
 
 
 def _load_user(user_id: str) -> User | None:

@@ -86,9 +86,9 @@ def test_invitations_need_a_discoverable_seeker_and_the_right_fields(api):
     response = employer.post("/api/v1/applications", json={"posting_id": posting_id, "profile_id": hidden_profile})
     assert response.status_code == 404
     response = employer.post("/api/v1/applications", json={"posting_id": posting_id})
-    assert response.status_code == 422 and "profile_id" in response.json["errors"]
+    assert response.status_code == 403 and "profile_id" in response.json["detail"]  # employers do not apply
     response = hidden.post("/api/v1/applications", json={"posting_id": posting_id, "profile_id": hidden_profile})
-    assert response.status_code == 422 and "profile_id" in response.json["errors"]  # seekers do not invite
+    assert response.status_code == 403 and "profile_id" in response.json["detail"]  # seekers do not invite
     response = hidden.post("/api/v1/applications", json={"posting_id": "first"})
     assert response.status_code == 422 and "posting_id" in response.json["errors"]
     assert hidden.post("/api/v1/applications", json={"posting_id": 999999}).status_code == 404

@@ -9,7 +9,7 @@ from talent_match.models import Consent, SeekerProfile, User
 from .api_support import api, cheap_password_hashes, token_for  # noqa: F401  (fixtures)
 
 PROFILE = {"headline": "AI 부트캠프 수료생", "summary": "불량 검출 모델을 만들었습니다.", "skills": ["Python", "PyTorch"],
-           "home_region": "gyeongnam", "accepted_regions": ["busan", "울산광역시"], "years_experience": 2,
+           "home_region": "gyeongnam", "accepted_regions": ["busan", "ulsan"], "years_experience": 2,
            "discoverable": True, "desired_salary_min": 36_000_000, "desired_salary_max": 45_000_000}
 
 
@@ -48,12 +48,21 @@ def test_role_owner_and_ids_cannot_be_assigned(app, api):
 
 
 def test_every_wrong_value_is_named(api):
-    response = api("seeker").put("/api/v1/profile", json={
-        "home_region": "Atlantis", "years_experience": -1, "desired_salary_min": 50_000_000,
-        "desired_salary_max": 30_000_000, "kind": "overlord", "skills": ["a" * 121]})
-    assert response.status_code == 422
-    assert set(response.json["errors"]) == {"home_region", "years_experience", "desired_salary_max", "kind",
-                                            "skills"}
+    seeker = api("seeker")
+    response = seeker.put("/api/v1/profile", json={
+        "home_region": "Atlantis", "years_experience": -1, "kind": "overlord", "skills": ["a" * 121]})
+    assert response.status_code == 422 and response.json["type"] == "about:blank"
+    assert set(response.json["errors"]) == {"home_region", "years_experience", "kind", "skills"}
+    response = seeker.put("/api/v1/profile", json={"desired_salary_min": 50_000_000, "desired_salary_max": 30_000_000})
+    assert response.status_code == 422 and set(response.json["errors"]) == {"desired_salary_max"}
+    assert response.json["type"] == "/api/docs#problem-conflicting-values"  # each value is valid, not together
+
+
+def test_regions_are_their_slugs(api):
+    """The document lists the 17 slugs; the names the web forms and CSV imports read are not API values."""
+    response = api("seeker").put("/api/v1/profile", json={"home_region": "경상남도", "accepted_regions": ["Busan"]})
+    assert response.status_code == 422 and set(response.json["errors"]) == {"home_region", "accepted_regions"}
+    assert response.json["errors"]["home_region"][0].startswith("must be one of seoul, busan, daegu")
 
 
 def test_every_value_of_the_wrong_json_type_is_named_before_any_value_is_judged(api):

@@ -2,13 +2,15 @@
 ids that name rows, 401s that say why, audited candidate lists, and request ids on every problem."""
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from sqlalchemy import func, select
 
 from talent_match.api import auth
-from talent_match.api.schemas import SCHEMAS, json_type, type_errors
+from talent_match.api.conformance import json_type, type_errors
+from talent_match.api.schemas import SCHEMAS
 from talent_match.extensions import db
 from talent_match.models import Application, AuditEvent, SeekerProfile, User
 from talent_match.services.hiring import postings, profiles
@@ -276,3 +278,87 @@ def test_a_method_the_resource_lacks_is_405_whatever_the_id(api):
 def test_an_unknown_id_is_still_refused_to_those_who_may_not_ask(api):
     assert api().patch(f"/api/v1/postings/{HUGE}", json={"title": "x"}).status_code == 401
     assert api("seeker").patch(f"/api/v1/postings/{HUGE}", json={"title": "x"}).status_code == 403
+
+
+# --- 7. what the document bounds, the server refuses -------------------------------------------------------------
+# Each of these was accepted, or refused for a reason the document did not give (schemathesis, issue 12).
+
+@pytest.mark.parametrize("body", [{"skills": ["Python"] * 5000}, {"skills": [f"skill {n}" for n in range(51)]},
+                                  {"accepted_regions": ["busan"] * 18}, {"certifications": ["정보처리기사"] * 21}],
+                         ids=["5000-skills", "51-skills", "18-regions", "21-certifications"])
+def test_every_list_in_a_profile_is_bounded_before_repeats_drop_out(api, body):
+    seeker = api("seeker")
+    before = seeker.get(PROFILE).json
+    response = seeker.put(PROFILE, json=body)
+    assert response.status_code == 422 and set(response.json["errors"]) == set(body)
+    assert response.json["errors"][next(iter(body))][0].startswith("has too many entries")
+    assert seeker.get(PROFILE).json == before
+
+
+def test_every_list_in_a_posting_is_bounded(api):
+    response = api("employer").post("/api/v1/postings", json=posting_data(preferred_skills=["PyTorch"] * 31))
+    assert response.status_code == 422 and response.json["errors"] == {
+        "preferred_skills": ["has too many entries (31; at most 30)"]}
+
+
+@pytest.mark.parametrize("url, name", [("/api/v1/stats/regions?as_of=", "as_of"),
+                                       ("/api/v1/stats/regions?as_of=2101-01-01", "as_of"),
+                                       ("/api/v1/outcomes?as_of=", "as_of"),
+                                       ("/api/v1/outcomes?public=yes", "public"),
+                                       ("/api/v1/postings?region=", "region"),
+                                       ("/api/v1/postings?region=경남", "region"),
+                                       ("/api/v1/postings?page=1&page=2", "page"),
+                                       ("/api/v1/skills?q=%7F", "q"),
+                                       ("/api/v1/skills?q=" + "x" * 121, "q"),
+                                       ("/api/v1/matches?skills=Python;Docker", "skills"),
+                                       ("/api/v1/matches?skills=" + ",".join(f"s{n}" for n in range(21)), "skills"),
+                                       ("/api/v1/cohorts/GN%7F1/trainees", "code")])
+def test_an_argument_the_document_does_not_take_is_named_in_a_422(api, url, name):
+    role = "institution" if "/outcomes" in url or "/cohorts" in url else "seeker"
+    response = api(role).get(url)
+    assert response.status_code == 422 and list(response.json["errors"]) == [name], response.json
+    assert response.json["type"] == "about:blank"
+
+
+def test_an_empty_date_is_not_a_date(api):
+    response = api("employer").post("/api/v1/postings", json=posting_data(deadline=""))
+    assert response.status_code == 422 and response.json["errors"] == {"deadline": ["must be a date as YYYY-MM-DD"]}
+    assert api("employer").post("/api/v1/postings", json=posting_data(deadline=None)).status_code == 201
+
+
+def test_a_hire_below_an_annual_wage_is_refused_by_the_document(api):
+    employer, seeker = api("employer"), api("seeker")
+    application_id = seeker.post("/api/v1/applications", json={"posting_id": open_posting(employer)}).json["id"]
+    response = employer.patch(f"/api/v1/applications/{application_id}", json={"status": "reviewing", "wage": 3600})
+    assert response.status_code == 422 and response.json["errors"] == {"wage": ["must be at least 1000000"]}
+
+
+def test_refusals_beyond_the_document_carry_their_problem_type(api):
+    employer, seeker = api("employer"), api("seeker")
+    posting_id = open_posting(employer)
+    application_id = seeker.post("/api/v1/applications", json={"posting_id": posting_id}).json["id"]
+    twice = seeker.post("/api/v1/applications", json={"posting_id": posting_id})
+    assert twice.status_code == 409 and twice.json["type"] == "/api/docs#problem-already-applied"
+    moved = employer.patch(f"/api/v1/applications/{application_id}", json={"status": "hired"})
+    assert moved.status_code == 409 and moved.json["type"] == "/api/docs#problem-status-change-not-allowed"
+    decimal = seeker.put(PROFILE, json={"years_experience": 3.0})
+    assert decimal.status_code == 422 and decimal.json["type"] == "/api/docs#problem-whole-number-as-decimal"
+    mixed = seeker.put(PROFILE, json={"years_experience": 3.0, "headline": 4})
+    assert mixed.json["type"] == "about:blank"  # a string field given a number breaks the document itself
+    resident = seeker.put(PROFILE, json={"summary": "900101-1234567"})
+    assert resident.json["type"] == "/api/docs#problem-resident-registration-number"
+
+
+def test_a_choice_that_may_be_null_says_so(api):  # once a 500: null among the choices
+    assert api("seeker").put(PROFILE, json={"work_mode": "AAA"}).json["errors"] == {
+        "work_mode": ["must be one of onsite, hybrid, remote, null"]}
+
+
+def test_a_csv_upload_is_one_file_part_and_nothing_else(api):
+    institution = api("institution")
+    empty = institution.post("/api/v1/imports/cohorts", content_type="multipart/form-data",
+                             data={"file": (io.BytesIO(b""), "cohorts.csv", "text/csv")})
+    assert empty.status_code == 422 and empty.json["type"] == "/api/docs#problem-invalid-rows"
+    extra = institution.post("/api/v1/imports/cohorts", content_type="multipart/form-data",
+                             data={"file": (io.BytesIO(b"x"), "cohorts.csv"), "note": "hello"})
+    assert extra.status_code == 422 and set(extra.json["errors"]) == {"note"}

@@ -2,19 +2,17 @@
 from flask import jsonify
 
 from ..extensions import db
-from ..models import APPLICATION_STATUSES
-from ..services import validation as v
+from ..services.errors import Forbidden
 from ..services.hiring import applications, postings
+from ..services.messages import msg
 from ..web.access import allow
 from .blueprint import bp
 from .auth import caller
-from .openapi import ID, PAGING, json_body, op, path, query
+from .openapi import ID, PAGING, json_body, link, op, path, query
 from .payloads import instant, json_object, page_args, page_of, query_int, sliced
 from .schemas import MAX_ID, integer
 
 SEEKER, EMPLOYER = "seeker", "employer"
-# What each side sends: a seeker applies to a posting, an employer invites a candidate to one.
-CREATE_FIELDS = {SEEKER: ("posting_id", "note"), EMPLOYER: ("posting_id", "profile_id", "note")}
 
 
 def application_json(application) -> dict:
@@ -49,13 +47,16 @@ def list_applications():
 @allow(SEEKER, EMPLOYER)
 def create_application():
     user = caller()
-    data = json_object("ApplicationInput", CREATE_FIELDS[user.role])
-    posting_id = v.clean_int(data.get("posting_id"), "posting_id", minimum=1, maximum=MAX_ID, required=True)
+    data = json_object("ApplicationInput")
+    if user.role == SEEKER and "profile_id" in data:
+        raise Forbidden(msg("Seekers apply to a posting; only employers invite a candidate (profile_id)."))
+    if user.role == EMPLOYER and "profile_id" not in data:
+        raise Forbidden(msg("Employers invite a candidate with profile_id; only seekers apply."))
     if user.role == SEEKER:
-        application = applications.apply(db.session, user, posting_id, data.get("note", ""))
+        application = applications.apply(db.session, user, data["posting_id"], data.get("note", ""))
     else:
-        profile_id = v.clean_int(data.get("profile_id"), "profile_id", minimum=1, maximum=MAX_ID, required=True)
-        application = applications.invite(db.session, user, posting_id, profile_id, data.get("note", ""))
+        application = applications.invite(db.session, user, data["posting_id"], data["profile_id"],
+                                          data.get("note", ""))
     db.session.commit()
     return jsonify(application_json(application)), 201
 
@@ -64,8 +65,7 @@ def create_application():
 @allow(SEEKER, EMPLOYER)
 def patch_application(application_id: int):
     data = json_object("ApplicationPatch")
-    status = v.clean_choice(data.get("status"), "status", APPLICATION_STATUSES)
-    application = applications.transition(db.session, caller(), application_id, status,
+    application = applications.transition(db.session, caller(), application_id, data["status"],
                                           start_date=data.get("start_date"), wage=data.get("wage"))
     db.session.commit()
     return jsonify(application_json(application))
@@ -74,19 +74,26 @@ def patch_application(application_id: int):
 APPLICATION_ID = path("application_id", integer(1, MAX_ID), "The application's id.")
 PATHS = {
     "/applications": {
-        "get": op("Your applications", audience=(SEEKER, EMPLOYER), ok=(200, "ApplicationPage"),
+        "get": op("Your applications", id="list_applications", audience=(SEEKER, EMPLOYER),
+                  ok=(200, "ApplicationPage"), refusals=(404,),
                   params=[query("posting_id", integer(1, MAX_ID), "Only this posting's applications."), *PAGING],
-                  refusals=(404,),
+                  links={"MoveApplication": link("patch_application", application_id="$response.body#/items/0/id"),
+                         "GetPosting": link("get_posting", posting_id="$response.body#/items/0/posting_id")},
                   description="A seeker's applications and invitations, or the applications to an employer's "
                               "postings (404 for a `posting_id` that is not theirs)."),
-        "post": op("Apply, or invite a candidate", audience=(SEEKER, EMPLOYER), ok=(201, "Application"),
-                   body=json_body("ApplicationInput"), refusals=(404, 409),
-                   description="409 when an application already exists or the posting is closed."),
+        "post": op("Apply, or invite a candidate", id="create_application", audience=(SEEKER, EMPLOYER),
+                   ok=(201, "Application"), body=json_body("ApplicationInput"), refusals=(404,),
+                   problems=("already-applied", "posting-not-open"),
+                   links={"MoveApplication": link("patch_application", application_id="$response.body#/id"),
+                          "GetPosting": link("get_posting", posting_id="$response.body#/posting_id")},
+                   description="404 for a posting you cannot see, or a candidate who is not discoverable in its "
+                               "region."),
     },
     "/applications/{application_id}": {
-        "patch": op("Move an application on", audience=(SEEKER, EMPLOYER), ok=(200, "Application"),
-                    params=[APPLICATION_ID], body=json_body("ApplicationPatch"), refusals=(404, 409),
-                    description="403 when the move belongs to the other side; 409 when the status does not "
-                                "allow it."),
+        "patch": op("Move an application on", id="patch_application", audience=(SEEKER, EMPLOYER),
+                    ok=(200, "Application"), params=[APPLICATION_ID], body=json_body("ApplicationPatch"),
+                    refusals=(404,), problems=("status-change-not-allowed",),
+                    links={"GetPosting": link("get_posting", posting_id="$response.body#/posting_id")},
+                    description="403 when the move belongs to the other side."),
     },
 }

@@ -1,7 +1,8 @@
 """The /api/v1 blueprint: bearer tokens in, JSON and RFC 9457 problems out.
 
 Deny by default: the blueprint declares no audience, so every view carries its own `@allow(...)`. The resource
-modules attach their views to `bp`; `talent_match.api.register_api` imports them and registers it.
+modules attach their views to `bp`; `talent_match.api.register_api` imports them and registers it. Once the caller
+and ids are known, openapi.py holds each request's arguments to the document (conformance.py).
 """
 from flask import Blueprint
 from werkzeug.exceptions import Unauthorized

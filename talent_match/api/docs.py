@@ -20,6 +20,8 @@ def type_of(schema: dict) -> str:
     """A short description of a schema's type: `Region`, `list of text`, `one of draft, open`, `integer ≥ 1`."""
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
+    if "allOf" in schema:  # a Problem narrowed to the types this operation answers
+        return type_of(schema["allOf"][0])
     kinds = schema.get("type", "any")
     kinds = [k for k in (kinds if isinstance(kinds, list) else [kinds]) if k != "null"]
     nullable = isinstance(schema.get("type"), list) and "null" in schema["type"]
@@ -76,6 +78,12 @@ def operations(doc: dict) -> list[dict]:
                               for status, response in operation["responses"].items()],
             })
     return rows
+
+
+def problem_types(doc: dict) -> list[dict]:
+    """The problem types beyond about:blank, each with the anchor its `type` URI points at."""
+    return [{"anchor": uri.partition("#")[2], "uri": uri, "status": kind["status"],
+             "description": inline(kind["description"])} for uri, kind in doc["x-problem-types"].items()]
 
 
 def schemas(doc: dict) -> list[dict]:

@@ -15,15 +15,16 @@ from ..services import audit
 from ..services import validation as v
 from ..services.errors import NotFound, ValidationFailed
 from ..services.hiring.postings import today_in_korea
+from ..services.messages import msg
 from ..services.outcomes import disclosure
 from ..services.training import records as training
 from ..services.transfers import exports, imports
 from ..web.access import allow
 from .blueprint import bp
 from .auth import caller
-from .openapi import PAGING, op, path, query
+from .openapi import PAGING, link, op, path, query
 from .payloads import page_args, page_of, query_text, sliced
-from .schemas import enum, text
+from .schemas import DATE, IN_PATH, enum, text, text_in
 
 INSTITUTION = "institution"
 
@@ -70,7 +71,6 @@ def list_cohorts():
 @bp.get("/cohorts/<code>/trainees")
 @allow(INSTITUTION)
 def list_trainees(code: str):
-    code = v.clean_text(code, "code", max_length=60)  # a NUL byte would reach PostgreSQL
     cohort = training.cohort_by_code(db.session, _institution(), code)
     return _records("trainees", lambda row: row["cohort_code"] == cohort.code)
 
@@ -91,8 +91,6 @@ def list_followups():
 @allow(INSTITUTION)
 def import_csv(kind: str):
     """A CSV body (text/csv) or a multipart upload (field `file`); `dry_run=true` checks without writing."""
-    if kind not in imports.KINDS:
-        raise NotFound(f"No import of {kind!r}; the kinds are {', '.join(imports.KINDS)}.")
     dry_run = v.clean_bool(request.args.get("dry_run", "false"), "dry_run")
     institution = _institution()
     raw = _csv_bytes()
@@ -111,8 +109,12 @@ def _csv_bytes() -> bytes:
         return request.get_data()
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
+        errors = {name: [msg("is not a part you can send here; send the file as the part 'file'")]
+                  for name in sorted({*request.form, *request.files} - {"file"})}
         if upload is None:
-            raise ValidationFailed({"file": ["is required: the CSV file, as the multipart field 'file'"]})
+            errors["file"] = [msg("is required: the CSV file, as the multipart field 'file'")]
+        if errors:
+            raise ValidationFailed(errors)
         return upload.read()
     raise UnsupportedMediaType("Send the CSV as the body with 'Content-Type: text/csv', or upload it as the "
                                "multipart/form-data field 'file'.")
@@ -133,32 +135,37 @@ def get_outcomes():
 
 OWN = "Your institution's own records, with the columns the CSV import reads."
 CSV_BODY = {"text/csv": {"schema": text()},
-            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-                "file": {"type": "string", "contentMediaType": "text/csv"}}}}}
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "additionalProperties": False,
+                                               "properties": {"file": {
+                                                   "type": "string", "contentMediaType": "application/octet-stream",
+                                                   "description": "The CSV file, as a file part."}}},
+                "encoding": {"file": {"contentType": "text/csv"}}}}
+COHORT = {"Trainees": link("list_trainees", code="$response.body#/items/0/cohort_code"),
+          "Outcomes": link("get_outcomes", cohort="$response.body#/items/0/cohort_code")}
 PATHS = {
-    "/cohorts": {"get": op("Your cohorts", audience=(INSTITUTION,), ok=(200, "CohortPage"), params=PAGING,
-                           description=OWN)},
+    "/cohorts": {"get": op("Your cohorts", id="list_cohorts", audience=(INSTITUTION,), ok=(200, "CohortPage"),
+                           params=PAGING, links=COHORT, description=OWN)},
     "/cohorts/{code}/trainees": {"get": op(
-        "A cohort's trainees", audience=(INSTITUTION,), ok=(200, "TraineePage"), refusals=(404,),
-        params=[path("code", text(60), "The cohort's code."), *PAGING], description=OWN)},
-    "/placements": {"get": op("Your trainees' placements", audience=(INSTITUTION,), ok=(200, "PlacementPage"),
-                              params=PAGING, description=OWN)},
-    "/followups": {"get": op("Your trainees' follow-ups", audience=(INSTITUTION,), ok=(200, "FollowUpPage"),
-                             params=PAGING, description=OWN)},
+        "A cohort's trainees", id="list_trainees", audience=(INSTITUTION,), ok=(200, "TraineePage"),
+        refusals=(404,), params=[path("code", text_in(60, IN_PATH), "The cohort's code."), *PAGING],
+        links={"Outcomes": link("get_outcomes", cohort="$request.path.code")}, description=OWN)},
+    "/placements": {"get": op("Your trainees' placements", id="list_placements", audience=(INSTITUTION,),
+                              ok=(200, "PlacementPage"), params=PAGING, description=OWN)},
+    "/followups": {"get": op("Your trainees' follow-ups", id="list_followups", audience=(INSTITUTION,),
+                             ok=(200, "FollowUpPage"), params=PAGING, description=OWN)},
     "/imports/{kind}": {"post": op(
-        "Import a CSV file", audience=(INSTITUTION,), ok=(200, "ImportResult"), body=CSV_BODY,
+        "Import a CSV file", id="import_csv", audience=(INSTITUTION,), ok=(200, "ImportResult"), body=CSV_BODY,
         params=[path("kind", enum(imports.KINDS), "What the file holds."),
                 query("dry_run", {"type": "boolean"}, "Check the file and count what would change; write nothing.")],
-        refusals=(404, 409),
+        refusals=(404,), problems=("invalid-rows", "changed-meanwhile"),
         description="The same rules as the import page: UTF-8 or CP949, columns by name in any order, each row "
-                    "upserted by its natural key; every row valid or nothing is written (422 with an error per "
-                    "row and column in `errors`)."),
+                    "upserted by its natural key; every row valid or nothing is written."),
     },
     "/outcomes": {"get": op(
-        "Outcome figures", audience=(INSTITUTION,), ok=(200, "Outcomes"), refusals=(404,), params=[
-            query("cohort", text(60), "One cohort's code; the whole institution when left out."),
-            query("as_of", {"type": "string", "format": "date"}, "The date that decides which follow-ups are "
-                                                                 "due; today in Korea when left out."),
-            query("public", {"type": "boolean"}, "Hide counts below the disclosure threshold, as others see them.")],
+        "Outcome figures", id="get_outcomes", audience=(INSTITUTION,), ok=(200, "Outcomes"), refusals=(404,),
+        params=[query("cohort", text_in(60), "One cohort's code; the whole institution when left out."),
+                query("as_of", DATE, "The date that decides which follow-ups are due; today in Korea when left out."),
+                query("public", {"type": "boolean"}, "Hide counts below the disclosure threshold, as others see "
+                                                     "them.")],
         description="The same JSON as `flask outcomes --json`: numerator, denominator and rate per metric.")},
 }

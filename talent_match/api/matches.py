@@ -11,9 +11,9 @@ from ..web.access import allow
 from ..web.engine import search_engine
 from .blueprint import bp
 from .auth import caller
-from .openapi import ID, PAGING, POSTING_ID, op, query
+from .openapi import ID, PAGING, POSTING_ID, link, op, query
 from .payloads import page_args, page_of
-from .schemas import enum, integer, text
+from .schemas import IN_LIST, array, enum, integer, text_in
 
 SEEKER, EMPLOYER = "seeker", "employer"
 
@@ -101,22 +101,29 @@ def posting_matches(posting_id: int):
 
 
 SORT = query("sort", enum(matching.SORTS), "`score` (the default), or `salary`, `deadline`, `newest`.")
-SKILLS = query("skills", text(2000), "Only those with every one of these skills (comma-separated).")
+SKILLS = query("skills", array(text_in(120, IN_LIST), maxItems=20),
+               "Only those with every one of these skills (comma-separated).")
 WORK_MODE = query("work_mode", enum(WORK_MODES), "Only this work mode.")
 PATHS = {
     "/matches": {"get": op(
-        "Your matches", audience=(SEEKER,), ok=(200, "MatchPage"), params=[
+        "Your matches", id="seeker_matches", audience=(SEEKER,), ok=(200, "MatchPage"), params=[
             query("employment_type", enum(EMPLOYMENT_TYPES), "Only this employment type."), WORK_MODE,
             query("salary_min", integer(0, v.MAX_SALARY_KRW), "Only postings paying up to at least this (KRW a year)."),
             SKILLS, SORT, *PAGING],
+        links={"GetPosting": link("get_posting", posting_id="$response.body#/items/0/posting_id"),
+               "Apply": link("create_application", {"posting_id": "$response.body#/items/0/posting_id"})},
         description="Open postings in your home and accepted regions, ranked for your profile, each with its "
                     "score, the parts and weights that make it, and the skills it matched and missed. `degraded` "
                     "is true while matching runs without the language model or on an index being rebuilt.")},
     "/postings/{posting_id}/matches": {"get": op(
-        "Candidates for your posting", audience=(EMPLOYER,), ok=(200, "CandidatePage"),
+        "Candidates for your posting", id="posting_matches", audience=(EMPLOYER,), ok=(200, "CandidatePage"),
         params=[POSTING_ID, WORK_MODE, query("min_years", integer(0, 60), "Only seekers with this many years of "
                                                                            "experience or more."),
                 SKILLS, SORT, *PAGING], refusals=(404,),
+        links={"Invite": link("create_application", {"posting_id": "$request.path.posting_id",
+                                                     "profile_id": "$response.body#/items/0/profile_id"}),
+               "MoveApplication": link("patch_application",
+                                       application_id="$response.body#/items/0/application/id")},
         description="Discoverable seekers who will work in the posting's region, ranked. `contact` stays null "
                     "until the seeker applied or accepted an invitation to one of your postings.")},
 }

@@ -1,12 +1,12 @@
 """Reading requests and shaping answers: JSON bodies, ids in paths, query arguments, pages of items.
 
 Refusals raise: werkzeug's 400/404/415 and the domain's ValidationFailed (422 with `errors`), which errors.py turns
-into problem+json. The API holds bodies to the JSON types its OpenAPI document gives (schemas.type_errors); rules
-about the values themselves stay in services.validation.
+into problem+json. The API holds bodies to its OpenAPI document (conformance.py); the domain's rules stay in the
+services.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask import jsonify, request, url_for
@@ -16,16 +16,17 @@ from werkzeug.routing import BaseConverter
 from ..models.base import as_utc
 from ..services import validation as v
 from ..services.errors import ValidationFailed
-from .schemas import MAX_ID, SCHEMAS, type_errors
+from . import conformance
+from .schemas import MAX_ID, SCHEMAS
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 NOT_TEXT = "holds characters that are not text (a lone surrogate such as \\ud800); send UTF-8 text"
 
 
-def json_object(body: str, fields: Iterable[str] | None = None) -> dict:
-    """The request body as the JSON object SCHEMAS[body] documents (or only its `fields`), each field of the JSON
-    type the document gives; anything else is refused with every wrong field named, never ignored or coerced."""
+def json_object(body: str) -> dict:
+    """The request body as the JSON object SCHEMAS[body] documents, each field of the JSON type and within the
+    rules the document gives; anything else is refused with every wrong field named, never ignored or coerced."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("Send the body as JSON with 'Content-Type: application/json'.")
     try:
@@ -39,10 +40,15 @@ def json_object(body: str, fields: Iterable[str] | None = None) -> dict:
     broken = not_text(data)
     if broken:  # before any name is repeated back in a message
         raise ValidationFailed(broken)
-    fields = set(SCHEMAS[body]["properties"] if fields is None else fields)
+    fields = set(SCHEMAS[body]["properties"])
     accepted = ", ".join(sorted(fields))
     errors = {name: [f"is not a field you can set here; accepted: {accepted}"] for name in sorted(set(data) - fields)}
-    errors.update(type_errors(body, {name: value for name, value in data.items() if name in fields}))
+    errors.update(conformance.type_errors(body, {name: value for name, value in data.items() if name in fields}))
+    if errors:
+        decimals = conformance.decimal_integers(body, data)
+        raise ValidationFailed(errors, problem=conformance.WHOLE_NUMBER_AS_DECIMAL if set(errors) <= decimals
+                               else None)
+    errors = conformance.body_errors(body, data)
     if errors:
         raise ValidationFailed(errors)
     return data

@@ -8,9 +8,9 @@ from ..web.access import PUBLIC, allow
 from ..web.engine import search_engine
 from .blueprint import bp
 from .auth import caller
-from .openapi import ID, PAGING, POSTING_ID, json_body, op, query
+from .openapi import ID, PAGING, POSTING_ID, json_body, link, op, query
 from .payloads import instant, json_object, page_args, page_of, query_text
-from .schemas import REGION_SLUG, enum, text
+from .schemas import REGION_SLUG, enum, text_in
 
 EMPLOYER = "employer"
 
@@ -64,25 +64,41 @@ def patch_posting(posting_id: int):
     return jsonify(posting_json(posting))
 
 
+def follow(expression: str, *names: str) -> dict:
+    """Links from an answer holding a posting's id at `expression` to what a client can do with that posting."""
+    links = {"GetPosting": link("get_posting", posting_id=expression),
+             "ChangePosting": link("patch_posting", posting_id=expression),
+             "Candidates": link("posting_matches", posting_id=expression),
+             "Applications": link("list_applications", posting_id=expression),
+             "Apply": link("create_application", {"posting_id": expression})}
+    return {name: links[name] for name in names}
+
+
+EDITS = ("conflicting-values",)
 PATHS = {
     "/postings": {
-        "get": op("Postings", audience=(PUBLIC,), ok=(200, "PostingPage"), params=[
+        "get": op("Postings", id="list_postings", audience=(PUBLIC,), ok=(200, "PostingPage"), params=[
             query("region", REGION_SLUG, "Only postings in this region."),
-            query("skill", text(120), "Only postings asking for this skill (required or preferred)."),
+            query("skill", text_in(120), "Only postings asking for this skill (required or preferred)."),
             query("status", enum(POSTING_STATUSES), "Employers: their own postings in this status. "
                   "Everyone else sees open postings only."),
             *PAGING],
+                  links=follow("$response.body#/items/0/id", "GetPosting", "ChangePosting", "Candidates", "Apply"),
                   description="Open postings, newest first. An employer's token also lists their own company's "
                               "drafts, closed and filled postings."),
-        "post": op("Create a posting", audience=(EMPLOYER,), ok=(201, "Posting"), body=json_body("PostingInput"),
+        "post": op("Create a posting", id="create_posting", audience=(EMPLOYER,), ok=(201, "Posting"),
+                   body=json_body("PostingInput"), problems=EDITS,
+                   links=follow("$response.body#/id", "GetPosting", "ChangePosting", "Candidates", "Applications"),
                    description="Refused (403) until the employer has confirmed their email address."),
     },
     "/postings/{posting_id}": {
-        "get": op("One posting", audience=(PUBLIC,), ok=(200, "Posting"), params=[POSTING_ID], refusals=(404,),
+        "get": op("One posting", id="get_posting", audience=(PUBLIC,), ok=(200, "Posting"), params=[POSTING_ID],
+                  refusals=(404,), links=follow("$response.body#/id", "ChangePosting", "Candidates", "Apply"),
                   description="Published postings (open, closed or filled) for anyone; drafts only for their own "
                               "company."),
-        "patch": op("Change your company's posting", audience=(EMPLOYER,), ok=(200, "Posting"),
-                    params=[POSTING_ID], body=json_body("PostingPatch"), refusals=(404,),
+        "patch": op("Change your company's posting", id="patch_posting", audience=(EMPLOYER,), ok=(200, "Posting"),
+                    params=[POSTING_ID], body=json_body("PostingPatch"), refusals=(404,), problems=EDITS,
+                    links=follow("$response.body#/id", "GetPosting", "Candidates"),
                     description="Refused (403) until the employer has confirmed their email address."),
     },
 }

@@ -48,8 +48,9 @@ def put_profile():
 
 
 PATHS = {"/profile": {
-    "get": op("Your profile", audience=(SEEKER,), ok=(200, "Profile")),
-    "put": op("Change your profile", audience=(SEEKER,), ok=(200, "Profile"), body=json_body("ProfileInput"),
+    "get": op("Your profile", id="get_profile", audience=(SEEKER,), ok=(200, "Profile")),
+    "put": op("Change your profile", id="put_profile", audience=(SEEKER,), ok=(200, "Profile"),
+              body=json_body("ProfileInput"), problems=("conflicting-values",),
               description="Sets the fields given; the others keep their values. Role, owner and ids cannot be "
                           "set: unknown fields are refused with 422."),
 }}

@@ -6,7 +6,8 @@ from .blueprint import bp
 from .openapi import PAGING, op
 from .payloads import page_args, page_of, sliced
 
-PATHS = {"/regions": {"get": op("The 17 regions", audience=(PUBLIC,), ok=(200, "RegionPage"), params=PAGING)}}
+PATHS = {"/regions": {"get": op("The 17 regions", id="list_regions", audience=(PUBLIC,), ok=(200, "RegionPage"),
+                                 params=PAGING)}}
 
 
 def region_json(region) -> dict:

@@ -1,11 +1,15 @@
 """JSON Schemas of what the API reads and writes: the components of the OpenAPI document.
 
-Request bodies are closed (`additionalProperties: false`) because the API refuses unknown fields.
+They say exactly what the server takes (api/conformance.py holds every request to them before a view runs): closed
+bodies (`additionalProperties: false`), the 17 region slugs and every status and kind as enums, and text as
+services.validation.clean_text keeps it: no control characters but tab, LF and CR; dates within 1950-2100.
 """
 from __future__ import annotations
 
 from ..models import (APPLICATION_STATUSES, EMPLOYMENT_TYPES, ENROLLMENT_STATUSES, EXCLUSION_REASONS,
                       FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, POSTING_STATUSES, SEEKER_KINDS, WORK_MODES)
+from ..services import validation as v
+from ..services.reference.regions import reference_rows
 
 
 def ref(name: str) -> dict:
@@ -25,11 +29,29 @@ def obj(properties: dict, required=(), *, closed: bool = True, description: str 
 
 def nullable(schema: dict) -> dict:
     kind = schema["type"]
-    return {**schema, "type": [kind, "null"]}
+    choices = {"enum": [*schema["enum"], None]} if "enum" in schema else {}
+    return {**schema, "type": [kind, "null"], **choices}
+
+
+# Patterns (ECMA-262, as JSON Schema reads them) of the text services.validation.clean_text accepts.
+_CONTROL = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f"
+_BLANK = (r"\t\n\u000b\u000c\r\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064"
+          r"\u2066-\u2069\u00ad\u061c\u180e\u3000\ufeff")  # what str.strip() and clean_text's invisibles take away
+TEXT = f"^[^{_CONTROL}]*$"
+FILLED = f"^[^{_CONTROL}]*[^{_CONTROL}{_BLANK}][^{_CONTROL}]*$"  # text left once the blanks are stripped
+IN_PATH = r"^[^\u0000-\u001f\u007f/]*$"  # not even tab or a line break in a path, nor a slash
+IN_LIST = r"^[^\u0000-\u001f\u007f,;\u3001\uff0c]*$"  # a label in a comma-separated list: no separators either
+PHONE = r"^(?:\+?(?:[ ().-]*[0-9]){8,15}[ ().-]*)?$"
+DAY = r"^(?:19[5-9][0-9]|20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 
 
 def text(max_length: int | None = None, **extra) -> dict:
     return {"type": "string", **({"maxLength": max_length} if max_length else {}), **extra}
+
+
+def text_in(max_length: int, pattern: str = TEXT, **extra) -> dict:
+    """Text a client sends: within a length, without the control characters the API refuses."""
+    return text(max_length, pattern=pattern, **extra)
 
 
 def integer(minimum: int | None = None, maximum: int | None = None, **extra) -> dict:
@@ -46,11 +68,12 @@ def array(items: dict, **extra) -> dict:
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database: a larger one names nothing
-DATE = {"type": "string", "format": "date"}
+REGIONS = tuple(row["slug"] for row in reference_rows())
+DATE = {"type": "string", "format": "date", "pattern": DAY, "description": "From 1950-01-01 to 2100-12-31."}
 DATETIME = {"type": "string", "format": "date-time"}
-SALARY = nullable(integer(0, 2_000_000_000, description="Annual amount in KRW."))
-LABELS = array(text(120), maxItems=30, description="Skill labels, Korean or English; known skills are recognised.")
-REGION_SLUG = text(20, description="A region slug such as `gyeongnam` (a Korean or English name is accepted too).")
+SALARY = nullable(integer(0, v.MAX_SALARY_KRW, description="Annual amount in KRW."))
+LABELS = array(text_in(120), maxItems=30, description="Skill labels, Korean or English; known skills are recognised.")
+REGION_SLUG = enum(REGIONS, description="A region's slug (`GET /regions`).")
 NUMBER = {"type": "number"}
 
 
@@ -75,7 +98,7 @@ SCHEMAS = {
         "errors": {"type": "object", "additionalProperties": array(text()),
                    "description": "On 422: messages by field (`_` for the body as a whole, `row N` for CSV rows)."},
     }, ("type", "title", "status"), closed=False, description="An RFC 9457 problem object."),
-    "Region": obj({"slug": text(), "name_ko": text(), "name_en": text(), "admin_code": text(),
+    "Region": obj({"slug": enum(REGIONS), "name_ko": text(), "name_en": text(), "admin_code": text(),
                    "iso_3166_2": text(), "mega_region": text(), "capital_area": {"type": "boolean"}},
                   ("slug", "name_ko", "name_en", "admin_code", "iso_3166_2", "mega_region", "capital_area")),
     "Skill": obj({"slug": text(), "name_en": text(), "name_ko": text(), "category": text(),
@@ -83,7 +106,7 @@ SCHEMAS = {
                  ("slug", "name_en", "name_ko", "category", "parent")),
     "Profile": obj({
         "id": integer(), "kind": enum(SEEKER_KINDS), "headline": text(), "summary": text(),
-        "skills": array(text()), "home_region": text(), "accepted_regions": array(text()),
+        "skills": array(text()), "home_region": enum(REGIONS), "accepted_regions": array(enum(REGIONS)),
         "years_experience": integer(0), "education": text(), "certifications": array(text()),
         "desired_roles": array(text()), "desired_salary_min": SALARY, "desired_salary_max": SALARY,
         "work_mode": nullable(enum(WORK_MODES)), "discoverable": {"type": "boolean"}, "phone": nullable(text()),
@@ -91,17 +114,21 @@ SCHEMAS = {
     }, ("id", "kind", "headline", "summary", "skills", "home_region", "accepted_regions", "years_experience",
         "desired_salary_min", "desired_salary_max", "discoverable")),
     "ProfileInput": obj({
-        "kind": enum(SEEKER_KINDS), "headline": text(200), "summary": text(5000),
-        "skills": array(text(120), maxItems=50), "home_region": REGION_SLUG,
+        "kind": enum(SEEKER_KINDS), "headline": text_in(200), "summary": text_in(5000),
+        "skills": array(text_in(120), maxItems=50), "home_region": REGION_SLUG,
         "accepted_regions": array(REGION_SLUG, maxItems=17), "years_experience": integer(0, 60),
-        "education": text(300), "certifications": array(text(100), maxItems=20),
-        "desired_roles": array(text(100), maxItems=20), "desired_salary_min": SALARY, "desired_salary_max": SALARY,
-        "work_mode": nullable(enum(WORK_MODES)), "discoverable": {"type": "boolean"}, "phone": text(40),
+        "education": text_in(300),
+        "certifications": array(text_in(100), maxItems=20, description="At most 500 characters together."),
+        "desired_roles": array(text_in(100), maxItems=20, description="At most 300 characters together."),
+        "desired_salary_min": SALARY, "desired_salary_max": {**SALARY, "description": "Not below the minimum."},
+        "work_mode": nullable(enum(WORK_MODES)), "discoverable": {"type": "boolean"},
+        "phone": text_in(40, PHONE, description="8 to 15 digits, with +, spaces, hyphens, dots or brackets; "
+                                                "empty to remove it."),
     }, description="The fields to set; fields left out keep their values. Turning `discoverable` on records "
                    "your consent to be found by employers in your regions; turning it off withdraws it."),
     "Posting": obj({
         "id": integer(), "title": text(), "description": text(), "company": obj({"id": integer(), "name": text()}),
-        "required_skills": array(text()), "preferred_skills": array(text()), "region": text(), "city": text(),
+        "required_skills": array(text()), "preferred_skills": array(text()), "region": enum(REGIONS), "city": text(),
         "salary_min": SALARY, "salary_max": SALARY, "employment_type": enum(EMPLOYMENT_TYPES),
         "work_mode": enum(WORK_MODES), "status": enum(POSTING_STATUSES), "min_experience": integer(0),
         "openings": integer(1), "deadline": nullable(DATE), "created_at": DATETIME, "updated_at": DATETIME,
@@ -109,10 +136,12 @@ SCHEMAS = {
 }
 
 POSTING_FIELDS = {
-    "title": text(200, minLength=1), "description": text(20_000), "required_skills": LABELS,
-    "preferred_skills": LABELS, "region": REGION_SLUG, "city": text(80), "salary_min": SALARY, "salary_max": SALARY,
+    "title": text_in(200, FILLED, description="Not blank."), "description": text_in(20_000),
+    "required_skills": LABELS, "preferred_skills": LABELS, "region": REGION_SLUG, "city": text_in(80),
+    "salary_min": SALARY, "salary_max": {**SALARY, "description": "Not below the minimum."},
     "employment_type": enum(EMPLOYMENT_TYPES), "work_mode": enum(WORK_MODES), "status": enum(POSTING_STATUSES),
-    "min_experience": integer(0, 60), "openings": integer(1, 999), "deadline": nullable(DATE),
+    "min_experience": integer(0, 60), "openings": integer(1, 999),
+    "deadline": nullable({**DATE, "description": "From 1950-01-01 to 2100-12-31; an open posting's not past."}),
 }
 SCHEMAS["PostingInput"] = obj(POSTING_FIELDS, ("title",), description=(
     "A new posting of your company: a draft unless `status` says `open`; the region defaults to the company's."))
@@ -120,13 +149,13 @@ SCHEMAS["PostingPatch"] = obj(POSTING_FIELDS, description="The fields to change;
 
 SCHEMAS.update({
     "Match": obj({
-        "posting_id": integer(), "title": text(), "company": text(), "region": text(), "city": text(),
+        "posting_id": integer(), "title": text(), "company": text(), "region": enum(REGIONS), "city": text(),
         "salary_min": SALARY, "salary_max": SALARY, **EXPLANATION,
-        "region_reason": nullable(obj({"kind": enum(("home", "accepted")), "region": text()}, closed=False,
+        "region_reason": nullable(obj({"kind": enum(("home", "accepted")), "region": enum(REGIONS)}, closed=False,
                                       description="Why the posting's region is yours: your home or accepted.")),
     }, ("posting_id", "region", *EXPLANATION)),
     "Candidate": obj({
-        "profile_id": integer(), "headline": text(), "home_region": text(), "years_experience": integer(0),
+        "profile_id": integer(), "headline": text(), "home_region": enum(REGIONS), "years_experience": integer(0),
         **EXPLANATION,
         "application": nullable(obj({"id": integer(), "status": enum(APPLICATION_STATUSES)})),
         "contact": nullable(obj({"name": text(), "email": text(), "phone": nullable(text())},
@@ -138,18 +167,19 @@ SCHEMAS.update({
         "created_at": DATETIME, "updated_at": DATETIME,
     }, ("id", "posting_id", "profile_id", "status", "initiated_by")),
     "ApplicationInput": obj({
-        "posting_id": integer(1, MAX_ID), "profile_id": integer(1, MAX_ID), "note": text(2000),
+        "posting_id": integer(1, MAX_ID), "profile_id": integer(1, MAX_ID), "note": text_in(2000),
     }, ("posting_id",), description="A seeker applies with `posting_id` (and a `note`); an employer invites a "
-                                    "candidate to their own posting with `posting_id` and `profile_id`."),
+                                    "candidate to their own posting with `posting_id` and `profile_id`. A seeker "
+                                    "who sends `profile_id`, or an employer who leaves it out, is refused (403)."),
     "ApplicationPatch": obj({
         "status": enum(APPLICATION_STATUSES), "start_date": nullable(DATE),
-        "wage": nullable(integer(0, 2_000_000_000, description="Annual KRW.")),
+        "wage": nullable(integer(v.MIN_ANNUAL_WAGE_KRW, v.MAX_SALARY_KRW, description="Annual KRW.")),
     }, ("status",), description=(
         "Seekers accept an invitation (`applied`) or withdraw; employers move an application through "
         "`reviewing`, `interview`, `offer` and `hired`, or `rejected`. A hire may give its `start_date` (default "
         "today) and `wage` (default the posting's salary): it enters the outcome ledger as a placement.")),
     "Cohort": obj({
-        "cohort_code": text(), "programme_name": text(), "region": text(), "start_date": DATE, "end_date": DATE,
+        "cohort_code": text(), "programme_name": text(), "region": enum(REGIONS), "start_date": DATE, "end_date": DATE,
         "capacity": nullable(integer(1, 10_000)),
     }, ("cohort_code", "programme_name", "region", "start_date", "end_date", "capacity")),
     "Trainee": obj({
@@ -161,7 +191,7 @@ SCHEMAS.update({
     }, ("cohort_code", "trainee_ref", "name", "email", "status", "completion_date", "excluded_reason",
         "contact_consent")),
     "Placement": obj({
-        "trainee_ref": text(), "employer_name": text(), "job_title": nullable(text()), "region": text(),
+        "trainee_ref": text(), "employer_name": text(), "job_title": nullable(text()), "region": enum(REGIONS),
         "start_date": DATE, "annual_wage_krw": nullable(integer(0)), "employment_type": enum(EMPLOYMENT_TYPES),
         "in_field": {"type": "boolean"},
         "employer_email": nullable(text(description="Whom the platform asks whether the person is still employed.")),
@@ -169,7 +199,7 @@ SCHEMAS.update({
         "in_field", "employer_email")),
     "FollowUp": obj({
         "trainee_ref": text(), "checkpoint_month": integer(1), "status": enum(FOLLOW_UP_STATUSES),
-        "region": nullable(text()), "checked_on": DATE, "evidence": enum(FOLLOW_UP_EVIDENCE),
+        "region": nullable(enum(REGIONS)), "checked_on": DATE, "evidence": enum(FOLLOW_UP_EVIDENCE),
     }, ("trainee_ref", "checkpoint_month", "status", "region", "checked_on", "evidence")),
     "ImportResult": obj({
         "kind": text(), "dry_run": {"type": "boolean"},
@@ -204,7 +234,7 @@ SCHEMAS["Outcomes"] = obj({
 }, ("institution", "cohort", "as_of", "public", "metrics", "unknowns"), description=(
     "The figures as `flask outcomes --json` prints them: per metric its numerator, denominator and rate (the "
     "median wage in `value`). With `public`, counts below the threshold are null and named in `suppressed`."))
-SCHEMAS["RegionFigures"] = obj({"region": text(), "name_ko": text(), "name_en": text(),
+SCHEMAS["RegionFigures"] = obj({"region": enum(REGIONS), "name_ko": text(), "name_en": text(),
                                 "capital_area": {"type": "boolean"}, **FIGURES},
                                ("region", "name_ko", "name_en", "capital_area", *FIGURES))
 SCHEMAS["NationalFigures"] = obj(FIGURES, tuple(FIGURES))
@@ -226,71 +256,3 @@ for _name in ("Match", "Candidate"):
         "type": "boolean", "description": "True while matching runs without the language model or while a region's "
                                       "index is being rebuilt (less precise)."})
 
-
-# --- JSON types: a request body's fields are held to the types above before any service sees them ---------------
-# The services' cleaners are lenient on purpose (web forms send every value as text), so "yes", "61" or 1e2 would
-# pass them; the API is held to its document instead.
-
-_EXPECTED = {"string": "text (a JSON string)", "integer": "a whole number (a JSON integer such as 42, without "
-             "quotes or a decimal point)", "number": "a number", "boolean": "true or false (a JSON boolean, "
-             "without quotes)", "array": "a list (a JSON array)", "object": "an object", "null": "null"}
-_ITEMS = {"string": "text (a JSON array of strings)", "integer": "whole numbers (a JSON array of integers)",
-          "number": "numbers (a JSON array of numbers)", "boolean": "true/false values (a JSON array of booleans)",
-          "array": "lists (a JSON array of arrays)", "object": "objects (a JSON array of objects)"}
-_FOUND = {"string": "text", "integer": "a whole number", "number": "a number with a decimal point or exponent",
-          "boolean": "true/false", "array": "a list", "object": "an object", "null": "null"}
-
-
-def json_type(value) -> str:
-    """The JSON type a parsed value had: 61 is an integer; 61.0 and 1e2 are numbers; true is a boolean."""
-    if value is None:
-        return "null"
-    for kind, python in (("boolean", bool), ("integer", int), ("number", float), ("string", str), ("array", list)):
-        if isinstance(value, python):
-            return kind
-    return "object"
-
-
-def _kinds(schema: dict) -> list[str]:
-    if "$ref" in schema:
-        return ["object"]
-    kinds = schema.get("type", [])
-    return kinds if isinstance(kinds, list) else [kinds]
-
-
-def _expected(schema: dict) -> str:
-    words = []
-    for kind in _kinds(schema):
-        items = _kinds(schema.get("items", {})) if kind == "array" else []
-        words.append(f"a list of {_ITEMS[items[0]]}" if items else _EXPECTED[kind])
-    return " or ".join(words)
-
-
-def _fits(value, schema: dict) -> bool:
-    kinds = _kinds(schema)
-    found = json_type(value)
-    return not kinds or found in kinds or (found == "integer" and "number" in kinds)
-
-
-def _type_problem(schema: dict, value) -> str | None:
-    """What is wrong with the JSON type of `value` for a field of `schema`, for people; None when it fits."""
-    if not _fits(value, schema):
-        return f"must be {_expected(schema)}, not {_FOUND[json_type(value)]}"
-    if isinstance(value, list) and "items" in schema:
-        for number, item in enumerate(value, 1):
-            if not _fits(item, schema["items"]):
-                return f"must be {_expected(schema)}; item {number} is {_FOUND[json_type(item)]}"
-    return None
-
-
-def type_errors(body: str, data: dict) -> dict[str, list[str]]:
-    """Messages by field for each documented field of `data` whose JSON type is not the one SCHEMAS[body] gives.
-
-    Values within the type (lengths, ranges, choices) are left to the services' validators, one per field."""
-    properties = SCHEMAS[body]["properties"]
-    errors = {}
-    for name, value in data.items():
-        problem = _type_problem(properties[name], value) if name in properties else None
-        if problem:
-            errors[name] = [problem]
-    return errors

@@ -5,7 +5,7 @@ from ..web.access import PUBLIC, allow
 from .blueprint import bp
 from .openapi import PAGING, op, query
 from .payloads import page_args, page_of, query_text, sliced
-from .schemas import text
+from .schemas import text_in
 
 
 def skill_json(skill) -> dict:
@@ -26,7 +26,7 @@ def list_skills():
 
 
 PATHS = {"/skills": {"get": op(
-    "Skills", audience=(PUBLIC,), ok=(200, "SkillPage"),
-    params=[query("q", text(120), "Search: exact names first, then names starting with it (half-typed Hangul "
+    "Skills", id="list_skills", audience=(PUBLIC,), ok=(200, "SkillPage"),
+    params=[query("q", text_in(120), "Search: exact names first, then names starting with it (half-typed Hangul "
                                   "too), then names containing it."), *PAGING],
     description="The taxonomy that profiles and postings are matched by; every skill when `q` is left out.")}}

@@ -7,6 +7,7 @@ from ..services.outcomes import regional_stats
 from ..web.access import PUBLIC, allow
 from .blueprint import bp
 from .openapi import op, query
+from .schemas import DATE
 
 
 @bp.get("/stats/regions")
@@ -20,8 +21,8 @@ def regional_figures():
 
 
 PATHS = {"/stats/regions": {"get": op(
-    "Regional figures", audience=(PUBLIC,), ok=(200, "RegionalStats"),
-    params=[query("as_of", {"type": "string", "format": "date"},
+    "Regional figures", id="regional_figures", audience=(PUBLIC,), ok=(200, "RegionalStats"),
+    params=[query("as_of", DATE,
                   "The date that decides which postings are open and which follow-ups are due; today in Korea "
                   "when left out.")],
     description="Per region and for the country: open postings, SMEs hiring, discoverable seekers, trainees and "

@@ -9,11 +9,13 @@ class DomainError(Exception):
     and the API, translated on web pages."""
 
     status = 400
+    problem: str | None = None  # names a refusal an API client may meet with valid input (the API's problem types)
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, problem: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.problem = problem or self.problem
 
 
 class ValidationFailed(DomainError):
@@ -21,13 +23,13 @@ class ValidationFailed(DomainError):
 
     status = 422
 
-    def __init__(self, errors: dict[str, list[str]] | str, *, field: str | None = None):
+    def __init__(self, errors: dict[str, list[str]] | str, *, field: str | None = None, problem: str | None = None):
         if isinstance(errors, str):
             errors = {field or "_": [errors]}
         self.errors = errors
         first = next(iter(errors.items()))
         message = msg("{field}: {message}", field=first[0], message=first[1][0]) if first[0] != "_" else first[1][0]
-        super().__init__(message, field=first[0])
+        super().__init__(message, field=first[0], problem=problem)
 
 
 class NotFound(DomainError):

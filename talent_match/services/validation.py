@@ -23,6 +23,7 @@ _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 MAX_SALARY_KRW = 2_000_000_000
+CONFLICTING_VALUES = "conflicting-values"  # the problem type of values each valid alone but not together
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -55,7 +56,8 @@ def clean_text(value, field: str, *, max_length: int, required: bool = False, mu
 
 def refuse_resident_number(text: str, field: str) -> None:
     if text and _RRN.search(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text))):
-        raise ValidationFailed({field: [msg("looks like a resident registration number (주민등록번호); remove it")]})
+        raise ValidationFailed({field: [msg("looks like a resident registration number (주민등록번호); remove it")]},
+                               problem="resident-registration-number")
 
 
 def is_unicode_text(text: str) -> bool:
@@ -112,7 +114,8 @@ def clean_salary_range(low, high, *, low_field: str = "salary_min", high_field: 
     low = clean_int(low, low_field, minimum=0, maximum=MAX_SALARY_KRW)
     high = clean_int(high, high_field, minimum=0, maximum=MAX_SALARY_KRW)
     if low is not None and high is not None and low > high:
-        raise ValidationFailed({high_field: [msg("must not be below {field}", field=low_field)]})
+        raise ValidationFailed({high_field: [msg("must not be below {field}", field=low_field)]},
+                               problem=CONFLICTING_VALUES)
     return low, high
 
 
@@ -258,6 +261,7 @@ class ErrorCollector:
 
     def __init__(self) -> None:
         self.errors: dict[str, list[str]] = {}
+        self.problems: list[str | None] = []
 
     def check(self, validator, *args, **kwargs):
         try:
@@ -269,10 +273,12 @@ class ErrorCollector:
     def add(self, error: ValidationFailed) -> None:
         for field, messages in error.errors.items():
             self.errors.setdefault(field, []).extend(messages)
+        self.problems.append(error.problem)
 
     def raise_if_any(self) -> None:
+        """One ValidationFailed with every error, of the first one's problem type when every error has one."""
         if self.errors:
-            raise ValidationFailed(self.errors)
+            raise ValidationFailed(self.errors, problem=None if None in self.problems else self.problems[0])
 
 
 def clean_phone(value, field: str = "phone") -> str:
@@ -302,4 +308,4 @@ def clean_annual_wage(value, field: str = "annual_wage_krw") -> int | None:
 def clean_date_order(start: date | None, end: date | None, end_field: str, start_field: str) -> None:
     if start is not None and end is not None and end < start:
         raise ValidationFailed({end_field: [msg("must not be before {field} ({date})", field=start_field,
-                                                      date=start.isoformat())]})
+                                                      date=start.isoformat())]}, problem=CONFLICTING_VALUES)

@@ -28,6 +28,8 @@ EMPLOYER_MOVES = {"applied": ("reviewing", "rejected"), "reviewing": ("interview
                   "interview": ("offer", "rejected"), "offer": ("hired", "rejected")}
 FINAL = ("hired", "rejected", "withdrawn")
 MAX_NOTE = 2000
+# The problem types of the conflicts below (API clients tell them apart by these).
+ALREADY_APPLIED, NOT_OPEN, NO_SUCH_MOVE = "already-applied", "posting-not-open", "status-change-not-allowed"
 
 
 def moves_for(side: str, status: str) -> tuple[str, ...]:
@@ -48,9 +50,9 @@ def apply(session: Session, seeker_user: User, posting_id, note: str = "", *,
                 existing.note = (existing.note + "\n\n" + note).strip()
             return transition(session, seeker_user, existing.id, "applied", today=today)
         raise Conflict(msg("You already have an application for this posting (status: {status}).",
-                           status=existing.status))
+                           status=existing.status), problem=ALREADY_APPLIED)
     if not is_open(posting, today):
-        raise Conflict(msg("This posting is closed and takes no more applications."))
+        raise Conflict(msg("This posting is closed and takes no more applications."), problem=NOT_OPEN)
     application = Application(posting=posting, profile=profile, initiated_by="seeker", status="applied", note=note)
     return _created(session, application, seeker_user)
 
@@ -64,9 +66,10 @@ def invite(session: Session, employer_user: User, posting_id, profile_id, note: 
     if profile is None or posting.region_id not in PROFILE.shard_regions(profile):
         raise NotFound(msg("No such candidate."))
     if not is_open(posting, today):
-        raise Conflict(msg("Open the posting before inviting candidates to it."))
+        raise Conflict(msg("Open the posting before inviting candidates to it."), problem=NOT_OPEN)
     if _find(session, posting.id, profile.id) is not None:
-        raise Conflict(msg("This candidate already has an application or invitation for this posting."))
+        raise Conflict(msg("This candidate already has an application or invitation for this posting."),
+                       problem=ALREADY_APPLIED)
     application = Application(posting=posting, profile=profile, initiated_by="employer", status="invited", note=note)
     return _created(session, application, employer_user)
 
@@ -95,9 +98,10 @@ def transition(session: Session, actor: User, application_id, to_status: str, *,
         allowed = moves_for(side, current)
         if allowed:
             raise Conflict(msg("An application that is '{current}' cannot move to '{status}'; from here you can "
-                               "move it to: {allowed}.", current=current, status=to_status, allowed=", ".join(allowed)))
+                               "move it to: {allowed}.", current=current, status=to_status, allowed=", ".join(allowed)),
+                           problem=NO_SUCH_MOVE)
         raise Conflict(msg("An application that is '{current}' cannot move to '{status}'; it is final.",
-                           current=current, status=to_status))
+                           current=current, status=to_status), problem=NO_SUCH_MOVE)
     if to_status == "hired":
         start = v.clean_date(start_date, "start_date") or today or today_in_korea()
         wage = v.clean_annual_wage(wage, "wage")

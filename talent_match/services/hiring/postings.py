@@ -195,7 +195,7 @@ def _apply(session: Session, posting: Posting, data: dict, *, today: date, creat
     if status == "open" and deadline is not None and deadline < today and "deadline" not in errors.errors:
         errors.add(ValidationFailed({"deadline": [msg("has passed ({deadline}); set a date from {today} on, or leave "
                                                       "the posting closed", deadline=deadline.isoformat(),
-                                                      today=today.isoformat())]}))
+                                                      today=today.isoformat())]}, problem=v.CONFLICTING_VALUES))
     errors.raise_if_any()
 
     if status == "open" and posting.status != "open":  # (re)published: new to seekers from now (digests)

@@ -172,7 +172,7 @@ def _joined(labels: list[str], field: str, limit: int) -> str:
     text = ", ".join(labels)
     if len(text) > limit:
         raise ValidationFailed({field: [msg("is too long ({length} characters; at most {limit})", length=len(text),
-                                            limit=limit)]})
+                                            limit=limit)]}, problem=v.CONFLICTING_VALUES)
     return text
 
 

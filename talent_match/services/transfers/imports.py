@@ -144,6 +144,8 @@ class ImportResult:
 class ImportRefused(ValidationFailed):
     """Nothing was imported; `row_errors` says why, row by row."""
 
+    problem = "invalid-rows"
+
     def __init__(self, row_errors: list[RowError]):
         self.row_errors = row_errors
         errors: dict[str, list[str]] = {}
@@ -185,7 +187,8 @@ def commit(session: Session, institution: Institution, kind: str, raw_bytes: byt
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict(msg("the same records were changed at the same time; import the file again")) from None
+        raise Conflict(msg("the same records were changed at the same time; import the file again"),
+                       problem="changed-meanwhile") from None
     except BaseException:
         session.rollback()
         raise
