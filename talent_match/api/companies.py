@@ -12,7 +12,7 @@ from .auth import caller
 from .blueprint import bp
 from .openapi import ID, PAGING, json_body, op, path, query
 from .payloads import instant, json_object, page_args, page_of, query_text
-from .schemas import MAX_ID, REGION_SLUG, integer, text
+from .schemas import MAX_ID, REGION_SLUG, integer, text_in
 
 OFFICE = ("admin", "operator")
 
@@ -46,13 +46,13 @@ def verify_company(company_id: int):
 
 PATHS = {
     "/companies": {"get": op(
-        "Companies to verify", audience=OFFICE, ok=(200, "CompanyPage"), refusals=(404,), params=[
+        "Companies to verify", id="list_companies", audience=OFFICE, ok=(200, "CompanyPage"), refusals=(404,), params=[
             query("region", REGION_SLUG, "Only this region's companies. An operator's own region when left out; "
                                          "another region's is 404."),
-            query("q", text(100), "Only companies whose name contains this (any case)."), *PAGING],
+            query("q", text_in(100), "Only companies whose name contains this (any case)."), *PAGING],
         description="Unverified companies first, then by name. The admin sees every region's.")},
     "/companies/{company_id}/verification": {"post": op(
-        "Verify a company, or withdraw it", audience=OFFICE, ok=(200, "Company"),
+        "Verify a company, or withdraw it", id="verify_company", audience=OFFICE, ok=(200, "Company"),
         params=[path("company_id", integer(1, MAX_ID), "The company's id.")], body=json_body("VerificationInput"),
         refusals=(404,), description="`verified: true` marks the company as confirmed to be who it says it is; "
                                      "`false` withdraws the mark. Audited. An operator may verify their region's "

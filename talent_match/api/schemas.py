@@ -239,7 +239,9 @@ SCHEMAS["RegionFigures"] = obj({"region": enum(REGIONS), "name_ko": text(), "nam
                                ("region", "name_ko", "name_en", "capital_area", *FIGURES))
 SCHEMAS["NationalFigures"] = obj(FIGURES, tuple(FIGURES))
 SCHEMAS["RegionalStats"] = obj({
-    "as_of": DATE, "threshold": integer(1), "definitions": {"type": "object", "additionalProperties": text()},
+    "as_of": {"type": "string", "format": "date", "description": "The release's reporting date: the last quarter "
+              "end on or before the date asked for."},
+    "threshold": integer(1), "definitions": {"type": "object", "additionalProperties": text()},
     "regions": array(ref("RegionFigures")), "national": ref("NationalFigures"),
 }, ("as_of", "threshold", "definitions", "regions", "national"))
 

@@ -23,9 +23,10 @@ def regional_figures():
 PATHS = {"/stats/regions": {"get": op(
     "Regional figures", id="regional_figures", audience=(PUBLIC,), ok=(200, "RegionalStats"),
     params=[query("as_of", DATE,
-                  "The date that decides which postings are open and which follow-ups are due; today in Korea "
-                  "when left out.")],
-    description="Per region and for the country: open postings, SMEs hiring, discoverable seekers, trainees and "
-                "completers, placements, and 12-month local retention and capital outflow. A count below the "
-                "disclosure threshold (and any cell it could be worked out from) is null and named in "
-                "`suppressed`.")}}
+                  "Any date: the answer is the release of the last quarter end on or before it (its `as_of`); "
+                  "today in Korea when left out.")],
+    description="Per region and for the country, as published at a quarter end: open postings, SMEs hiring, "
+                "discoverable seekers, trainees and completers, placements, and 12-month local retention and "
+                "capital outflow with who answered. A count below the disclosure threshold is null and named in "
+                "`suppressed` and `small`; a count hidden because a small one could be worked out from it, in this "
+                "release or with any earlier one, is null and named in `suppressed` only.")}}
