@@ -128,10 +128,11 @@ class Defaults:
     # minute), rather than failing every request. Each process counts alone meanwhile: see the limits above.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     WEB_PROCESSES = 1  # WEB_CONCURRENCY: how many processes serve the site, each counting alone without Redis
-    # Matching: weights of the hybrid score (see services/matching.py).
-    # dense:lexical = 0.75:0.25 (ranking.dense_trust drops dense for Korean queries); measured with the
-    # title-weighted stored vectors (documents.embed_documents): ESCO titles dev nDCG@10 0.366 at 0.70, 0.368 at
-    # 0.75 and 0.80; the Korean sets do not move (their queries are scored on words).
+    # Matching: weights of the hybrid score (services/matching/ranking.py). dense + lexical (0.65) is the text's
+    # share; how it splits between the two is set per query by the query's length (services/matching/fusion.json,
+    # fitted by `flask tune-fusion` on the ESCO titles and O*NET profiles dev sets: README, matching), and
+    # ranking.dense_trust drops dense for Korean queries. The 0.49:0.16 here is the split used where no fusion is
+    # given (ranking.effective_weights without dense_share).
     MATCH_WEIGHTS = {"dense": 0.49, "lexical": 0.16, "skills": 0.25, "experience": 0.05, "salary": 0.05}
     MATCH_PAGE_SIZE = 20
     # Digests (`flask digests`) and the notification page list the best this many new items of each list.

@@ -1,52 +1,114 @@
-"""Matching commands: `eval-matching DIR` scores the ranking pipeline on a BEIR-layout benchmark."""
+"""Matching commands: `eval-matching DIR` scores the ranking pipeline on a BEIR-layout benchmark;
+`tune-fusion DIR [DIR...]` fits the fusion's dense:lexical split on judged benchmarks and writes it as JSON."""
 from __future__ import annotations
 
 import json
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..services.matching import evaluation
+from ..services.matching import evaluation, fusion, tuning
 
 COMMANDS = []
+METHODS = ("pipeline", "rrf", "rrf_plain", "bm25", "lexical", "dense", "dense_titled")
+
+
+def _encoder(no_model: bool = False):
+    """(encode, reads_hangul) of the site's model; (None, True) without one."""
+    if not no_model:
+        engine = current_app.extensions.get("search_engine")
+        encoder = engine.encoder() if engine is not None else None
+        if encoder is not None:
+            return encoder.encode, encoder.reads_hangul
+        click.echo("the embedding model is unavailable: evaluating lexical evidence only", err=True)
+    return None, True
+
+
+def _progress(started: float):
+    def say(message: str) -> None:
+        click.echo(f"[{time.monotonic() - started:6.1f}s] {message}", err=True)
+    return say
 
 
 @click.command("eval-matching")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--no-model", is_flag=True, help="Evaluate the degraded mode: lexical evidence only.")
+@click.option("--fusion", "fusion_file", type=click.Path(exists=True, dir_okay=False),
+              help="A fusion file from tune-fusion (default: the shipped services/matching/fusion.json).")
 @with_appcontext
-def eval_matching(directory: str, as_json: bool, no_model: bool) -> None:
-    """Score the matching pipeline (and BM25 and dense alone) on DIRECTORY: nDCG@10, Recall@10, MRR@10."""
+def eval_matching(directory: str, as_json: bool, no_model: bool, fusion_file: str | None) -> None:
+    """Score the matching pipeline beside reciprocal-rank fusion of its own channels, BM25 and dense alone on
+    DIRECTORY: nDCG@10, Recall@10, MRR@10."""
     started = time.monotonic()
+    try:
+        chosen = fusion.load(fusion_file)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
     bench = evaluation.load_benchmark(directory)
-    encode, reads_hangul = None, True
-    if not no_model:
-        engine = current_app.extensions.get("search_engine")
-        encoder = engine.encoder() if engine is not None else None
-        if encoder is None:
-            click.echo("the embedding model is unavailable: evaluating lexical evidence only", err=True)
-        else:
-            encode, reads_hangul = encoder.encode, encoder.reads_hangul
-
-    def progress(message: str) -> None:
-        click.echo(f"[{time.monotonic() - started:6.1f}s] {message}", err=True)
-
+    encode, reads_hangul = _encoder(no_model)
     result = evaluation.evaluate(bench, weights=current_app.config["MATCH_WEIGHTS"], encode=encode,
-                                 reads_hangul=reads_hangul, progress=progress)
+                                 reads_hangul=reads_hangul, fusion=chosen, progress=_progress(started))
     result["seconds"] = round(time.monotonic() - started, 1)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     click.echo(f"{'method':<12} {'nDCG@10':>8} {'Recall@10':>10} {'MRR@10':>8}")
-    for name in ("pipeline", "bm25", "lexical", "dense", "dense_titled"):
+    for name in METHODS:
         if name in result:
             row = result[name]
             click.echo(f"{name:<12} {row['ndcg@10']:>8.4f} {row['recall@10']:>10.4f} {row['mrr@10']:>8.4f}")
     click.echo(f"{result['queries']} queries in {result['seconds']}s", file=sys.stdout)
 
 
-COMMANDS.append(eval_matching)
+@click.command("tune-fusion")
+@click.argument("directories", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the fusion (services/matching/fusion.json is what the site reads).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@with_appcontext
+def tune_fusion(directories: tuple[str, ...], out: str, as_json: bool) -> None:
+    """Fit the dense:lexical split of the fusion on the judged benchmarks in DIRECTORIES (each counts the same) and
+    write it to --out. Also reports, per benchmark: the configured fixed ratio, the fit, the fit on the other half
+    of every set's queries (halves) and the fit on the other benchmarks alone (others only)."""
+    started = time.monotonic()
+    encode, reads_hangul = _encoder()
+    if encode is None:
+        raise click.ClickException("tuning the fusion needs the embedding model")
+    sets = []
+    for directory in directories:
+        name = Path(directory).resolve().name
+        bench = evaluation.load_benchmark(directory)
+        say = _progress(started)
+        say(f"{name}: running the channels")
+        sets.append(tuning.judged(name, bench, evaluation.channels(bench, encode=encode, reads_hangul=reads_hangul,
+                                                                  progress=say)))
+    _progress(started)(f"fitting on {', '.join(s.name for s in sets)}")
+    fitted, figures = tuning.fit(sets)
+    weights = current_app.config["MATCH_WEIGHTS"]
+    report = [{"benchmark": s.name, "queries": s.queries,
+               "fixed_ratio_ndcg@10": round(tuning.ndcg(s, tuning.fixed_shares(s, weights)), 4),
+               "ndcg@10": round(figure, 4)} for s, figure in zip(sets, figures)]
+    checks, halves = tuning.held_out(sets), tuning.halves(sets)
+    fusion.save(fitted, out, tuned_on=report, held_out=checks, halves=halves,
+                recipe=" ".join(["flask --app wsgi tune-fusion", *directories, "--out", out]))
+    if as_json:
+        click.echo(json.dumps({"fusion": fitted.to_json(), "tuned_on": report, "held_out": checks,
+                               "halves": halves}))
+        return
+    click.echo(f"dense share = sigmoid({fitted.bias:+.3f} {fitted.per_log_term:+.3f} * ln(terms)); written to {out}")
+    held = {c["benchmark"]: f"{c['ndcg@10']:.4f}" for c in checks}
+    half = {c["benchmark"]: f"{c['ndcg@10']:.4f}" for c in halves}
+    click.echo(f"{'benchmark':<28} {'queries':>7} {'fixed ratio':>11} {'fitted':>7} {'halves':>7} "
+               f"{'others only':>11}")
+    for row in report:
+        name = row["benchmark"]
+        click.echo(f"{name:<28} {row['queries']:>7} {row['fixed_ratio_ndcg@10']:>11.4f} {row['ndcg@10']:>7.4f} "
+                   f"{half[name]:>7} {held.get(name, ''):>11}")
+
+
+COMMANDS += [eval_matching, tune_fusion]

@@ -2,8 +2,9 @@
 
 The harness runs the product's own pieces: Documents as the site builds them (title + body), the same encoder,
 FieldedBM25 with the shipped taxonomy's expansion, `ranking.candidate_pool` and `ranking.rank` with the configured
-weights. Benchmark documents carry no
-region, so the whole corpus is one region and every query ranks all of it.
+weights and fusion. Benchmark documents carry no region, so the whole corpus is one region and every query ranks
+all of it. `channels` runs each channel once per query; `evaluate` ranks from it, and so does
+services.matching.tuning when it fits the fusion.
 
 Layout: corpus.jsonl ({"_id", "title", "text"}), queries.jsonl ({"_id", "text"}), qrels/test.tsv (query-id,
 corpus-id, score; graded; a header line). Metrics: nDCG@10 with gains 2^rel - 1, Recall@10 = relevant hits in the
@@ -16,7 +17,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -26,9 +27,12 @@ from ..search.documents import Document, embed_documents, model_text
 from ..search.lexical import FieldedBM25, query_for
 from ..search.tokens import tokenize_many
 from . import ranking
+from .fusion import Fusion
+from .fusion import load as load_fusion
 
 CANDIDATES_K = 100  # per signal; the site uses the same (matching.CANDIDATES_K)
 CUTOFF = 10
+RRF_K = 60  # reciprocal-rank fusion's usual constant (Cormack et al. 2009), as in the README's baselines
 
 
 @dataclass
@@ -94,13 +98,27 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     return best[np.lexsort((best, -scores[best]))]
 
 
-def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable[[list[str]], np.ndarray] | None,
-             reads_hangul: bool = True, candidates_k: int = CANDIDATES_K,
-             progress: Callable[[str], None] | None = None) -> dict:
-    """Scores of the pipeline and of its baselines: plain BM25 (one field), the fielded lexical side alone, dense
-    alone on the plain text embeddings (the model's off-the-shelf use, the README's baseline) and `dense_titled`:
-    dense alone on the title-weighted vectors the site stores (documents.embed_documents), which the pipeline uses. `encode` maps texts to L2-normalised vectors; None evaluates the model-less (degraded) mode; `reads_hangul`
-    says whether the model is shown Korean (documents.model_text)."""
+@dataclass
+class Evidence:
+    """One query's channels as the pipeline sees them: the candidate pool (document positions, in pool order),
+    the evidence over it, and each baseline's own ranking (positions, best first, up to candidates_k)."""
+    query_id: str
+    terms: int                    # the query's index terms (what the fusion's split reads)
+    trust: float                  # ranking.dense_trust of the query
+    pool: np.ndarray
+    lexical: np.ndarray           # FieldedBM25 score per pool member
+    dense: np.ndarray | None      # cosine to the stored (title-weighted) vector per pool member; None: no model
+    baselines: dict[str, list[int]]
+
+
+def channels(bench: Benchmark, *, encode: Callable[[list[str]], np.ndarray] | None, reads_hangul: bool = True,
+             candidates_k: int = CANDIDATES_K, progress: Callable[[str], None] | None = None) -> Iterator[Evidence]:
+    """Run every channel once per query: what `evaluate` ranks and `tuning` fits. Baselines: plain BM25 (one field),
+    the fielded lexical side alone, dense alone on the plain text embeddings (the model's off-the-shelf use, the
+    README's baseline) and `dense_titled`: dense alone on the title-weighted vectors the site stores
+    (documents.embed_documents), which the pipeline uses. `encode` maps texts to L2-normalised vectors; None
+    evaluates the model-less (degraded) mode; `reads_hangul` says whether the model is shown Korean
+    (documents.model_text)."""
     say = progress or (lambda message: None)
     say(f"tokenising {len(bench.docs)} documents and {len(bench.queries)} queries")
     lexical = FieldedBM25()
@@ -121,32 +139,63 @@ def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable
             plain_vectors = np.asarray(encode([d.text for d in bench.docs]), dtype=np.float32)
             plain_queries = np.asarray(encode(list(bench.queries)), dtype=np.float32)
     say("ranking")
-    runs: dict[str, dict[str, list[str]]] = {"pipeline": {}, "bm25": {}, "lexical": {}, "dense": {},
-                                             "dense_titled": {}}
-    ids = bench.doc_ids
     positions = np.asarray(lexical.score_array([])[0], dtype=np.int64)  # fixed while nothing is added
     for n, (query_id, query) in enumerate(zip(bench.query_ids, queries)):
         tokens = query.tokens
         if query_vectors is not None and n % 512 == 0:  # one matrix product per block of queries
             block = query_vectors[n:n + 512] @ doc_vectors.T
             plain_block = plain_queries[n:n + 512] @ plain_vectors.T
-        lex = np.zeros(len(ids))
+        lex = np.zeros(len(bench.docs))
         lex[positions] = lexical.score_array(query)[1]
         lexical_best = {int(i): float(lex[i]) for i in _top(lex, candidates_k) if lex[i] > 0}
-        runs["lexical"][query_id] = [ids[i] for i in list(lexical_best)[:CUTOFF]]
-        runs["bm25"][query_id] = [ids[i] for i, _ in plain.top(tokens, CUTOFF)]
+        baselines = {"lexical": list(lexical_best), "bm25": [i for i, _ in plain.top(tokens, candidates_k)]}
         dense = similarities = None
         if query_vectors is not None:
             similarities = block[n % 512]
             best = _top(similarities, candidates_k)
-            runs["dense_titled"][query_id] = [ids[i] for i in best[:CUTOFF]]
-            runs["dense"][query_id] = [ids[i] for i in _top(plain_block[n % 512], CUTOFF)]
+            baselines["dense_titled"] = best.tolist()
+            baselines["dense"] = _top(plain_block[n % 512], candidates_k).tolist()
             dense = {int(i): float(similarities[i]) for i in best}
-        pool = ranking.candidate_pool(*(s for s in (dense, lexical_best) if s is not None), k=candidates_k)
+        pool = np.asarray(ranking.candidate_pool(*(s for s in (dense, lexical_best) if s is not None),
+                                                 k=candidates_k), dtype=np.int64)
+        yield Evidence(query_id, len(tokens), ranking.dense_trust(tokens, multilingual=reads_hangul), pool,
+                       lex[pool], None if similarities is None else similarities[pool].astype(np.float64),
+                       baselines)
+
+
+def reciprocal_rank_fusion(*rankings: Sequence, k: int = RRF_K) -> list:
+    """Ids by sum of 1 / (k + rank) over the rankings (rank 1 = best); ties by first appearance."""
+    fused: dict = {}
+    for order in rankings:
+        for n, item in enumerate(order):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + n + 1)
+    return sorted(fused, key=lambda item: -fused[item])
+
+
+def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable[[list[str]], np.ndarray] | None,
+             reads_hangul: bool = True, fusion: Fusion | None = None, candidates_k: int = CANDIDATES_K,
+             progress: Callable[[str], None] | None = None) -> dict:
+    """Scores of the pipeline (with `fusion`, else the shipped one) and of its baselines (see `channels`), and
+    `rrf`: reciprocal-rank fusion (k=60) of the pipeline's own two channels, the lexical side and dense_titled,
+    the bar the fusion must clear on every kind of query; `rrf_plain` fuses plain BM25 and plain dense instead
+    (the README's reference RRF)."""
+    fusion = fusion or load_fusion()
+    runs: dict[str, dict[str, list[str]]] = {name: {} for name in ("pipeline", "bm25", "lexical", "dense",
+                                                                   "dense_titled", "rrf", "rrf_plain")}
+    ids = bench.doc_ids
+    for evidence in channels(bench, encode=encode, reads_hangul=reads_hangul, candidates_k=candidates_k,
+                             progress=progress):
+        query_id, found = evidence.query_id, evidence.baselines
+        for name, order in found.items():
+            runs[name][query_id] = [ids[i] for i in order[:CUTOFF]]
+        if "dense" in found:
+            for name, pair in (("rrf", ("lexical", "dense_titled")), ("rrf_plain", ("bm25", "dense"))):
+                runs[name][query_id] = [ids[i] for i in reciprocal_rank_fusion(*(found[p] for p in pair))[:CUTOFF]]
+        pool = evidence.pool.tolist()
         ranked, _ = ranking.rank(
-            pool, weights=weights, lexical={i: float(lex[i]) for i in pool},
-            dense=None if similarities is None else {i: float(similarities[i]) for i in pool},
-            trust=ranking.dense_trust(tokens, multilingual=reads_hangul))
+            pool, weights=weights, lexical=dict(zip(pool, evidence.lexical.tolist())),
+            dense=None if evidence.dense is None else dict(zip(pool, evidence.dense.tolist())),
+            trust=evidence.trust, dense_share=fusion.dense_share(evidence.terms))
         runs["pipeline"][query_id] = [ids[r.id] for r in ranked[:CUTOFF]]
     result = {name: metrics(run, bench.qrels) for name, run in runs.items() if run}
     result["queries"] = len(bench.query_ids)

@@ -7,8 +7,9 @@ rule is applied in SQL to the final results, whatever the shards or the lexical 
 
 Pipeline: eligible ids from SQL (regions, status, filters) -> one catch-up of the engine with the change log ->
 candidates (every eligible one when few, else the union of dense top-K, lexical top-K and skill overlaps) ->
-`ranking.rank` on dense, lexical, skills, experience and salary evidence -> sort and page. Without the model the
-dense part drops out and the page says `degraded`; so it does while a searched shard is a stand-in being rebuilt.
+`ranking.rank` on dense, lexical, skills, experience and salary evidence (the text's dense:lexical split set per
+query by services.matching.fusion) -> sort and page. Without the model the dense part drops out and the page says
+`degraded`; so it does while a searched shard is a stand-in being rebuilt.
 The filter `new_between` (since, until) keeps only what joined the lists in that window (services.digests);
 `count_for_*` count what a search would rank without ranking it.
 """
@@ -32,6 +33,8 @@ from ..search import lexical
 from ..search.kinds import POSTING, PROFILE, EntityKind
 from . import ranking
 from .fit import experience_fit, salary_fit, skill_report
+from .fusion import Fusion
+from .fusion import load as load_fusion
 
 CANDIDATES_K = 100   # per signal, as in the evaluation harness
 SCORE_ALL_MAX = 200  # eligible sets up to this size are scored in full; larger ones by candidate pool (≤ 300)
@@ -60,7 +63,7 @@ class MatchPage:
 
 
 def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: dict | None = None, sort: str = "score",
-                page: int = 1, per_page: int = 20, weights: dict | None = None,
+                page: int = 1, per_page: int = 20, weights: dict | None = None, fusion: Fusion | None = None,
                 taxonomy: Taxonomy | None = None, today: date | None = None) -> MatchPage:
     """Open postings in the seeker's home and accepted regions, not past their deadline (`today` in Korea unless
     given) and not hidden, ranked for this profile."""
@@ -72,13 +75,13 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     document = PROFILE.document(profile, taxonomy)
     query_vector = _query_vector(session, engine, PROFILE.name, profile.id, document)
     ids, ranked, used = _rank(session, engine, POSTING, regions, conditions, overlap, document, query_vector,
-                              weights, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
+                              weights, fusion, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
     return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector, POSTING, regions),
                  lambda p: _explain_posting(p, profile, held, taxonomy), _posting_sort_key)
 
 
 def for_posting(session: Session, engine, posting: Posting, *, filters: dict | None = None, sort: str = "score",
-                page: int = 1, per_page: int = 20, weights: dict | None = None,
+                page: int = 1, per_page: int = 20, weights: dict | None = None, fusion: Fusion | None = None,
                 taxonomy: Taxonomy | None = None) -> MatchPage:
     """Discoverable seekers who will work in the posting's region, ranked for this posting."""
     filters, sort, taxonomy = dict(filters or {}), _sort(sort), taxonomy or Taxonomy.from_session(session)
@@ -90,8 +93,8 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
     document = POSTING.document(posting, taxonomy)
     query_vector = _query_vector(session, engine, POSTING.name, posting.id, document)
     ids, ranked, used = _rank(session, engine, PROFILE, [region], conditions, overlap, document, query_vector,
-                              weights, lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy), taxonomy),
-                              taxonomy)
+                              weights, fusion,
+                              lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy), taxonomy), taxonomy)
     return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector, PROFILE, [region]),
                  lambda p: _explain_profile(posting, p, taxonomy), _profile_sort_key)
 
@@ -180,8 +183,8 @@ def _between(column, window):
 
 # --- the shared pipeline --------------------------------------------------------------------------------------
 
-def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, document, query_vector, weights, fits_of,
-          taxonomy):
+def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, document, query_vector, weights, fusion,
+          fits_of, taxonomy):
     model = kind.model
     eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
     if not eligible:
@@ -213,7 +216,8 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, docum
     fits = {i: fits_of(entities[i]) for i in pool}
     ranked, used = ranking.rank(pool, weights=weights or {}, dense=dense,
                                 lexical={i: lexical_scores.get(i, 0.0) for i in pool}, fits=fits,
-                                trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)))
+                                trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)),
+                                dense_share=(fusion or load_fusion()).dense_share(len(query.tokens)))
     return entities, ranked, used
 
 

@@ -4,10 +4,14 @@ Pure: no database, no model. Callers gather the evidence (dense cosine from the 
 lexical index, skill/experience/salary fit from the entities) and `rank` fuses it.
 
 Why this fusion: raw cosines and BM25 scores live on scales that differ per query, so each is rescaled to 0..1
-over this query's candidates (min-max) before the weighted sum; measured on the ESCO titles dev set this beats
-reciprocal-rank fusion, and it keeps each part readable as "how this candidate compares with the others". The
-dense weight is scaled by how much of the query the model can read (`dense_trust`): the default model is English,
-and on Korean text its similarities are close to noise, so Korean queries lean on BM25 over Korean morphemes.
+over this query's candidates (min-max) before the weighted sum, which keeps each part readable as "how this
+candidate compares with the others". The configured dense + lexical weight is the text's share of the score; how
+it splits between the two depends on the query (services.matching.fusion: the model leads on short titles, the
+words on long profiles). Measured on the ESCO titles and O*NET profiles dev sets, this beats reciprocal-rank
+fusion of the same two channels on both; rank fusion with learned channel weights, z-scores and rank features did
+no better (README, matching). The dense weight is then scaled by how much of the query the model can read
+(`dense_trust`): the default model is English, and on Korean text its similarities are close to noise, so Korean
+queries lean on BM25 over Korean morphemes.
 """
 from __future__ import annotations
 
@@ -53,11 +57,17 @@ def minmax(scores: Mapping[Hashable, float], ids: Iterable[Hashable]) -> dict[Ha
     return {i: (scores[i] - low) / (high - low) if i in scores else 0.0 for i in ids}
 
 
-def effective_weights(weights: Mapping[str, float], available: Iterable[str], trust: float = 1.0) -> dict[str, float]:
-    """The configured weights of the parts we have evidence for, the dense one scaled by trust, summing to 1."""
+def effective_weights(weights: Mapping[str, float], available: Iterable[str], trust: float = 1.0,
+                      dense_share: float | None = None) -> dict[str, float]:
+    """The configured weights of the parts we have evidence for, the dense one scaled by trust, summing to 1.
+    `dense_share` (0..1, see services.matching.fusion) splits the configured dense + lexical weight between the
+    two for this query; None keeps the configured ratio. A part configured at 0 stays off."""
     available = set(available)
-    raw = {part: max(float(weights.get(part, 0.0)), 0.0) * (trust if part == "dense" else 1.0)
-           for part in PARTS if part in available}
+    weights = {part: max(float(weights.get(part, 0.0)), 0.0) for part in PARTS}
+    if dense_share is not None and weights["dense"] > 0 and weights["lexical"] > 0:
+        text = weights["dense"] + weights["lexical"]
+        weights["dense"], weights["lexical"] = text * dense_share, text * (1.0 - dense_share)
+    raw = {part: weights[part] * (trust if part == "dense" else 1.0) for part in PARTS if part in available}
     total = sum(raw.values())
     if total <= 0:
         return {part: (1.0 / len(raw) if raw else 0.0) for part in raw}
@@ -67,13 +77,14 @@ def effective_weights(weights: Mapping[str, float], available: Iterable[str], tr
 def rank(candidates: Iterable[Hashable], *, weights: Mapping[str, float],
          dense: Mapping[Hashable, float] | None = None, lexical: Mapping[Hashable, float] | None = None,
          fits: Mapping[Hashable, Mapping[str, float]] | None = None,
-         trust: float = 1.0) -> tuple[list[Ranked], dict[str, float]]:
+         trust: float = 1.0, dense_share: float | None = None) -> tuple[list[Ranked], dict[str, float]]:
     """Score every candidate; best first (ties by candidate order). Returns the ranking and the weights used.
 
     dense: cosine per candidate (None: no model, the part drops out); lexical: BM25 per candidate (absent = 0);
     fits: per candidate, absolute parts in 0..1 ("skills", "experience", "salary"); a part missing for every
-    candidate drops out, one missing for some counts as a neutral 0.5. The score is sum(weight * part) with the
-    returned weights, which sum to 1, so the parts explain the score exactly.
+    candidate drops out, one missing for some counts as a neutral 0.5; trust and dense_share: see
+    `effective_weights`. The score is sum(weight * part) with the returned weights, which sum to 1, so the parts
+    explain the score exactly.
     """
     ids = list(dict.fromkeys(candidates))
     columns: dict[str, dict[Hashable, float]] = {}
@@ -87,7 +98,7 @@ def rank(candidates: Iterable[Hashable], *, weights: Mapping[str, float],
             continue
         if any(part in fits.get(i, {}) for i in ids):
             columns[part] = {i: min(max(float(fits.get(i, {}).get(part, 0.5)), 0.0), 1.0) for i in ids}
-    used = effective_weights(weights, columns, trust)
+    used = effective_weights(weights, columns, trust, dense_share)
     ranked = []
     for i in ids:
         parts = {part: round(columns[part][i], 4) for part in used}
