@@ -28,7 +28,7 @@ def _ids(app, ref) -> dict:
 
 
 def _events(action) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 def _snapshot(app) -> list:

@@ -108,7 +108,8 @@ def test_an_operator_exports_their_regions_breakdown_as_published(app, world, of
     printed = operator.get("/admin/regions/gyeongnam/print").get_data(as_text=True)
     assert ACADEMY in printed and "printable" in printed
     with app.app_context():
-        exports = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
+        exports = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")
+                                     .order_by(AuditEvent.id)).all()
         assert [(e.object_type, e.details["format"]) for e in exports] == [("region", "csv"), ("region", "xlsx")]
     assert operator.get("/admin/regions/busan/institutions.xlsx").status_code == 404
     assert _count(app, AuditEvent, AuditEvent.action == "export") == 2        # the refusal wrote nothing
