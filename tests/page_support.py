@@ -1,5 +1,10 @@
 """What the page tests share."""
+import contextlib
 from html.parser import HTMLParser
+
+import sqlalchemy as sa
+
+from talent_match.extensions import db
 
 
 def english(client):
@@ -38,3 +43,23 @@ def read_page(page: str) -> tuple[list[tuple[str, dict]], str]:
     reader = _Reader()
     reader.feed(page)
     return reader.controls, " ".join(reader.text)
+
+
+@contextlib.contextmanager
+def sql_writes(app, ignore=None):
+    """The INSERT, UPDATE and DELETE statements the database sees inside the block (whitespace folded), but those
+    `ignore` (a compiled pattern) matches."""
+    found: list[str] = []
+
+    def record(conn, cursor, statement, *_):
+        text = " ".join(statement.split())
+        if text.split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE") and not (ignore and ignore.match(text)):
+            found.append(text[:100])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield found
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

@@ -11,7 +11,6 @@ was last used): a page that reads never writes.
 """
 from __future__ import annotations
 
-import contextlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from talent_match.web.access import PUBLIC, SIGNED_IN, audience_of
 
 from .access_policy import POLICY
 from .indexing_support import make_engine
+from .page_support import sql_writes
 
 PASSWORD = "correct-horse-battery"
 ACTORS = ("anonymous", "seeker_a", "seeker_b", "employer_x", "employer_y", "institution_i", "institution_j",
@@ -337,25 +337,6 @@ ACTIVITY_WRITES = re.compile(r'(INSERT INTO audit_event\b|UPDATE "?user"? SET la
                              r'last_used_at=)')
 
 
-@contextlib.contextmanager
-def _writes(app):
-    """The INSERT, UPDATE and DELETE statements run inside the block, but for the activity trail."""
-    found: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        text = " ".join(statement.split())
-        if text.split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE") and not ACTIVITY_WRITES.match(text):
-            found.append(text[:100])
-
-    with app.app_context():
-        bind = db.engine
-    sa.event.listen(bind, "before_cursor_execute", record)
-    try:
-        yield found
-    finally:
-        sa.event.remove(bind, "before_cursor_execute", record)
-
-
 def _methods(url_rule) -> list[str]:
     return sorted(url_rule.methods - {"HEAD", "OPTIONS"})
 
@@ -433,7 +414,7 @@ def test_access_matrix(app, world, endpoint):
                 own_calls.append((url_rule, method, actor))
     assert _fingerprint(app) == before or problems, "a refused request changed the database"
     for url_rule, method, actor in own_calls:
-        with _writes(app) as writes:
+        with sql_writes(app, ACTIVITY_WRITES) as writes:
             response, url = _request(app, world, identifier, endpoint, url_rule, method, actor)
         check(response, url, actor, method)
         if method == "GET" and writes:

@@ -3,7 +3,6 @@
 reader chooses an answer; a used, altered or expired link is refused with its own page and changes nothing."""
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from datetime import timedelta
@@ -21,6 +20,7 @@ from talent_match.services.outcomes.ledger import add_months
 from talent_match.services.training import outreach
 
 from .conftest import login
+from .page_support import sql_writes
 from .training_world import cohort, job, platform_hire, trainee
 
 EMPLOYER = "hr@changwon-precision.kr"
@@ -81,24 +81,6 @@ def _rows(app) -> dict:
     return rows
 
 
-@contextlib.contextmanager
-def _writes(app):
-    """The INSERT, UPDATE and DELETE statements the database sees inside the block."""
-    found: list[str] = []
-
-    def record(conn, cursor, statement, *_):
-        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            found.append(statement[:80])
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield found
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-
-
 class _Inputs(HTMLParser):
     """The form controls of a page: inputs with their attributes, and the options of each select."""
 
@@ -147,7 +129,7 @@ def test_the_employer_answers_once_from_the_link_in_the_mail(app, client, mailed
     assert set(mailed) == {EMPLOYER, TRAINEE}
     path = _path_in(mailed[EMPLOYER])
     before = _rows(app)
-    with _writes(app) as writes:
+    with sql_writes(app) as writes:
         page = client.get(path)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and writes == [] and _rows(app) == before  # a link scanner answers nothing

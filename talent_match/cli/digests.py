@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from .. import mailer
 from ..extensions import db
 from ..services.digests import schedule
-from ..services.hiring.postings import today_in_korea
+from . import as_of_option, day_of
 
 
 def _mail(user, preference: str, news) -> None:
@@ -20,14 +20,13 @@ def _mail(user, preference: str, news) -> None:
 
 
 @click.command("digests")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to act for (default: today in Korea).")
+@as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @with_appcontext
 def digests_command(as_of, as_json):
     """Queue the digests due today (daily ones, weekly ones on Mondays) of what is new since each person's last;
     run it daily. `flask send-mail` (or the worker) delivers them."""
-    day = as_of.date() if as_of else today_in_korea()
+    day = day_of(as_of)
     counts = schedule.run(db.session, current_app.extensions.get("search_engine"), day, _mail,
                           size=current_app.config["DIGEST_SIZE"], weights=current_app.config["MATCH_WEIGHTS"])
     db.session.commit()

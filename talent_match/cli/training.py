@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -18,6 +17,7 @@ from ..services.training import outreach
 from ..services.training import records as training
 from ..services.transfers import exports, imports
 from ..services.transfers.imports import ImportRefused
+from . import as_of_option, day_of
 
 COMMANDS = []
 
@@ -29,10 +29,6 @@ def _institution(slug: str):
         return training.institution_by_slug(db.session, slug)
     except NotFound as exc:
         raise click.ClickException(f"{exc.message}; create it with `flask create-user --role institution`") from None
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 @click.command("import-csv")
@@ -86,7 +82,7 @@ def outcomes_command(slug, code, as_of, public, as_json):
     """Outcome figures (numerator, denominator, rate) of an institution or one of its cohorts."""
     institution = _institution(slug)
     try:
-        day = date.fromisoformat(as_of) if as_of else _today()
+        day = date.fromisoformat(as_of) if as_of else day_of(None)
     except ValueError:
         raise click.BadParameter("must be a date as YYYY-MM-DD", param_hint="--as-of") from None
     cohort = None
@@ -126,15 +122,14 @@ def _cell(value) -> str:
 
 
 @click.command("outreach")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to act for (default: today in Korea).")
+@as_of_option
 @click.option("--institution", "slug", default=None, help="Only this institution's trainees.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @with_appcontext
 def outreach_command(as_of, slug, as_json):
     """Queue the follow-up questions due (employers and trainees, by email) and their reminders; run it daily.
     `flask send-mail` (or the worker) delivers them."""
-    day = as_of.date() if as_of else _today()
+    day = day_of(as_of)
     links = outreach.Links.of(current_app.config)
     counts = outreach.run(db.session, day, links, institution=_institution(slug) if slug else None)
     db.session.commit()
@@ -146,14 +141,13 @@ def outreach_command(as_of, slug, as_json):
 
 
 @click.command("publish-figures")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to act for (default: today in Korea).")
+@as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the dates published as JSON.")
 @with_appcontext
 def publish_figures(as_of, as_json):
     """Publish the public regional figures of every quarter end passed and not yet published; run it daily.
     A published release never changes; the pages show it for any date up to the next quarter end."""
-    day = as_of.date() if as_of else _today()
+    day = day_of(as_of)
     dates = releases.publish(db.session, day, current_app.config["SUPPRESSION_THRESHOLD"])
     db.session.commit()
     if as_json:

@@ -233,8 +233,7 @@ def _suppressed(current: Release) -> Release:
 def _protect_across(audit: "_Audit", current: Release) -> None:
     """Hide more of `current` until no hidden count of it or of an earlier release can be worked out."""
     while given_away := audit.given_away():
-        neighbours = audit.neighbours()
-        for key in dict.fromkeys(audit.to_hide(key, neighbours) for key in given_away):
+        for key in dict.fromkeys(audit.to_hide(key) for key in given_away):
             audit.hide(key)
 
 
@@ -258,6 +257,7 @@ class _Audit:
         self.threshold = disclosure.THRESHOLD
         self.solved = None     # the Solution of the releases before the newest
         self.fresh: set = set()
+        self.neighbours: dict = {}   # the newest release's counts -> those in a relation with them
 
     def add(self, current: Release) -> None:
         """Declare the newest release's counts and every relation they are in."""
@@ -291,13 +291,14 @@ class _Audit:
                 if quantity in SHRINKING or quantity in CONSTANT:
                     self.knowledge.order(now, before)
         self.fresh = set(mine)
+        self.neighbours = self._neighbours()
 
     def given_away(self) -> list:
         """Hidden counts, of any release so far, whose interval closes on one value."""
         solution = self.knowledge.solve(self.solved, self.fresh)
         return solution.given_away([key for key, cell in self.cells.items() if cell.hidden])
 
-    def neighbours(self) -> dict:
+    def _neighbours(self) -> dict:
         """For each count of the newest release, the counts of it in the same relation."""
         found: dict = {}
         keys = list(self.knowledge.number)
@@ -309,7 +310,7 @@ class _Audit:
                 found.setdefault(key, set()).update(members)
         return found
 
-    def to_hide(self, given_away: tuple, neighbours: dict) -> tuple:
+    def to_hide(self, given_away: tuple) -> tuple:
         """The shown count of the newest release to hide so that `given_away` has room again: the same count when
         an earlier release gave it away, else the smallest shown count among the nearest ones related to it."""
         t, row_key, quantity = given_away
@@ -318,7 +319,7 @@ class _Audit:
             return same
         seen, layer = {same}, [same]
         while layer:
-            following = {key for current in layer for key in neighbours.get(current, ()) if key not in seen}
+            following = {key for current in layer for key in self.neighbours.get(current, ()) if key not in seen}
             shown = sorted((self.cells[key].raw, repr(key), key) for key in following if not self.cells[key].hidden)
             if shown:
                 return shown[0][2]
