@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+from limits import parse_many
+
 
 def _instance_secret_key(instance_path: Path) -> str:
     """A key generated once into instance/ and reused, so sessions survive restarts. Written to a private temporary
@@ -80,11 +82,23 @@ def from_environment(instance_path: str | Path) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM") or Defaults.MAIL_FROM,
         "PUBLIC_BASE_URL": (os.environ.get("PUBLIC_BASE_URL") or Defaults.PUBLIC_BASE_URL).rstrip("/"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "LOGIN_RATE_LIMIT": _rate_limit(os.environ.get("LOGIN_RATE_LIMIT"), Defaults.LOGIN_RATE_LIMIT),
         "WEB_PROCESSES": _processes(os.environ.get("WEB_CONCURRENCY")),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }
+
+
+def _rate_limit(value: str | None, default: str) -> str:
+    """A limit in Flask-Limiter's notation ("10 per minute"), refused at start rather than at the first request."""
+    if value is None or not value.strip():
+        return default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"LOGIN_RATE_LIMIT must read like '10 per minute', not {value!r}.") from None
+    return value.strip()
 
 
 def _processes(value: str | None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -45,7 +46,8 @@ def init_app(app: Flask) -> None:
         else:
             detail = translate(exc.description) if errors else None
             response = app.make_response(
-                (render_template("errors/error.html", code=exc.code, title=exc.name, detail=detail), exc.code))
+                (render_template("errors/error.html", code=exc.code, title=page_title(exc.code, exc.name),
+                                 detail=detail, login_form=_login_form() if exc.code == 401 else None), exc.code))
         if exc.code == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         if exc.code == 429:
@@ -66,7 +68,28 @@ def init_app(app: Flask) -> None:
         log.exception("unhandled error, request %s", request_id())
         if wants_json():
             return problem(500, "Internal Server Error", "Something went wrong on our side.")
-        return render_template("errors/error.html", code=500, title=InternalServerError.name), 500
+        return render_template("errors/error.html", code=500, title=page_title(500, InternalServerError.name)), 500
+
+
+# Error pages speak the visitor's language; the API's problem objects keep HTTP's English titles.
+_PAGE_TITLES = {400: _l("The request could not be read"), 401: _l("Please sign in"),
+                403: _l("You may not open this page"), 404: _l("Page not found"),
+                405: _l("This address does not take that request"), 410: _l("This link is no longer valid"),
+                413: _l("The upload is too large"), 415: _l("This kind of file is not accepted"),
+                422: _l("Some answers need another look"), 429: _l("Too many requests: wait a minute and try again"),
+                500: _l("Something went wrong on our side"), 503: _l("The service is busy: try again shortly")}
+
+
+def page_title(code: int | None, fallback: str) -> str:
+    return str(_PAGE_TITLES[code]) if code in _PAGE_TITLES else fallback
+
+
+def _login_form():
+    """A protected page answers 401 with the sign-in form itself, posting back to this address: sign in, and you
+    are where you were going."""
+    from .web.auth.forms import LoginForm
+
+    return LoginForm()
 
 
 _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Content Too Large",

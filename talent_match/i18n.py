@@ -5,8 +5,9 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import force_locale, get_locale, get_translations
 from flask_login import current_user
 
-from .extensions import babel
+from .extensions import babel, db
 from .services.messages import Message
+from .services.reference.taxonomy import Taxonomy
 
 
 def select_locale() -> str:
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
         newstyle=True)
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.globals["page_locale"] = page_locale  # for macros, which are imported without the context
+    app.jinja_env.globals["skill_label"] = skill_label
 
     @app.context_processor
     def _locale():
@@ -41,6 +43,13 @@ def init_app(app: Flask) -> None:
 def page_locale() -> str:
     """The language this page is written in ("ko" or "en")."""
     return str(get_locale())
+
+
+def skill_label(text: str) -> str:
+    """A skill as people typed it ("Python", "파이썬"), named in the page's language when the taxonomy knows it, so a
+    list never switches language from one tag to the next; unknown skills stay as written."""
+    known = Taxonomy.from_session(db.session).resolve(text)
+    return known.name(page_locale()) if known else text
 
 
 def translate(message: str) -> str:

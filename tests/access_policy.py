@@ -52,6 +52,7 @@ POLICY: dict[str, Rule] = {
     # --- anyone --------------------------------------------------------------------------------------------------
     "public.index": rule(PUBLIC),
     "public.healthz": rule(PUBLIC),
+    "public.favicon": rule(PUBLIC),
     "public.set_language": rule(PUBLIC, args={"code": "en"}),
     "auth.login": rule(PUBLIC),
     "auth.register": rule(PUBLIC),
@@ -63,6 +64,8 @@ POLICY: dict[str, Rule] = {
     "regional.index": rule(PUBLIC),
     "regional.region": rule(PUBLIC, args={"slug": "gyeongnam"}),
     "api_docs.page": rule(PUBLIC),
+    "api_docs.operation": rule(PUBLIC, args={"anchor": "get-postings"}),
+    "api_docs.schema_list": rule(PUBLIC),
     "api.openapi_json": rule(PUBLIC),
     "api.list_regions": rule(PUBLIC),
     "api.list_skills": rule(PUBLIC),

@@ -4,6 +4,8 @@ tests/test_api_contract.py holds the API's answers to it."""
 from __future__ import annotations
 
 import csv
+import html
+import json
 import re
 
 from talent_match import ROOT
@@ -46,15 +48,49 @@ def test_document_is_openapi_31_with_bearer_security_and_closed_bodies(api):
 
 
 def test_docs_page_is_rendered_on_the_server_without_scripts(api):
-    response = api().client.get("/api/docs")
+    client = api().client
+    response = client.get("/api/docs")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<script" not in page and "cdn" not in page.lower()
     for route, method in OPERATIONS:
-        assert f"{method.upper()} /api/v1{route}" in page
-    assert 'id="schema-PostingInput"' in page
+        assert f"{method.upper()} /api/v1{route}" in page  # the table of contents names every operation
     for uri in document()["x-problem-types"]:
         assert f'id="{uri.partition("#")[2]}"' in page  # each problem type's URI leads to its explanation
+    assert 'id="schema-PostingInput"' in client.get("/api/docs/schemas").get_data(as_text=True)
+
+
+def test_each_operation_has_its_own_page_with_an_example_request_and_answer(api):
+    client = api().client
+    index = client.get("/api/docs?lang=en").get_data(as_text=True)
+    links = re.findall(r'href="(/api/docs/[a-z0-9_.-]+)"', index)
+    operation_links = [link for link in links if link != "/api/docs/schemas"]
+    assert len(operation_links) == len(OPERATIONS)
+    for link in operation_links:
+        page = client.get(link + "?lang=en").get_data(as_text=True)
+        assert "Example request" in page and "curl -X " in page and "Example answer" in page
+    created = client.get("/api/docs/post-postings?lang=en").get_data(as_text=True)
+    body = json.loads(html.unescape(created.split("-d &#39;")[1].split("&#39;</code>")[0]))
+    assert isinstance(body["title"], str) and body["required_skills"] == ["Python"]  # the body follows the schema
+    assert "Authorization: Bearer $TOKEN" in html.unescape(created)
+    assert client.get("/api/docs/no-such-operation").status_code == 404
+
+
+def test_the_docs_speak_one_language_at_a_time(api, app):
+    """The Korean pages show the document's texts in Korean: every summary, and no English summary left over."""
+    from talent_match.api import docs
+    from talent_match.api.openapi import AUDIENCES
+    from talent_match.i18n import translate
+
+    client = api().client
+    korean = html.unescape(client.get("/api/docs?lang=ko").get_data(as_text=True))
+    with app.test_request_context("/?lang=ko"):
+        untranslated = [text for text in docs.texts(document(), AUDIENCES) if translate(text) == text
+                        and re.search("[A-Za-z]{4}", re.sub("`[^`]*`", "", text))]
+        summaries = {o["summary"]: translate(o["summary"]) for o in docs.operations(document())}
+    assert untranslated == []
+    for english, korean_summary in summaries.items():
+        assert korean_summary in korean and (english == korean_summary or f"— {english}<" not in korean)
 
 
 def test_every_route_is_documented_and_named_after_its_view(app):

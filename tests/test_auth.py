@@ -162,7 +162,9 @@ def test_self_registration_cannot_join_an_existing_company_or_institution(app, c
 def test_a_visitor_refused_at_a_signed_in_page_is_offered_sign_in_and_brought_back(client, make_user):
     page = client.get("/employers/")
     assert page.status_code == 401
-    assert 'href="/auth/login?next=/employers/?"' in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert 'action="/auth/login?next=/employers/?"' in html and 'name="password"' in html  # the sign-in form itself
+    assert "401" not in html.split("<h1>")[1].split("</h1>")[0]  # a title in words, not "401 · Unauthorized"
     _, email = make_user("employer")
     response = client.post("/auth/login?next=/employers/?", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"].rstrip("?").endswith("/employers/")

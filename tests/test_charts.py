@@ -36,8 +36,16 @@ def test_every_chart_escapes_its_labels_and_is_well_formed_svg(index):
     assert "<script" not in markup and '"x"' not in markup
     assert "&lt;script&gt;" in markup and "&amp; " in markup
     root = parse(markup)
-    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    # a chart holding links is a named group (its links stay reachable), any other one image
+    assert root.tag == f"{SVG}svg" and root.get("role") == ("group" if index == 3 else "img")
     assert root.find(f"{SVG}title").text == EVIL
+    assert index != 3 or root.get("aria-label") == EVIL
+
+
+def test_a_map_without_links_is_one_image():
+    values = {slug: Value(1, "1") for slug in SLUGS}
+    root = parse(charts.region_map("Map", values, {slug: slug for slug in SLUGS}, legend_title="n", no_data="-"))
+    assert root.get("role") == "img" and root.get("aria-label") is None
 
 
 @pytest.mark.parametrize("index", range(4))
@@ -99,3 +107,15 @@ def test_a_missing_point_breaks_the_line():
 def test_integer_legends_use_whole_numbers():
     assert charts.shade_steps([0, 1, 3], integer=True) == [1, 2, 3]
     assert charts.shade_steps([100], integer=True) == [20, 40, 60, 80, 100]
+
+
+def test_paired_bars_share_one_scale_so_their_lengths_compare():
+    markup = charts.paired_bar_chart("gap", [("Python", Value(85, "85"), Value(340, "340")),
+                                            ("SQL", Value(10, "10"), Value(None, "<5"))], ("postings", "people"))
+    lengths = {r.get("fill"): [] for r in parse(markup).iter(f"{SVG}rect")}
+    for r in parse(markup).iter(f"{SVG}rect"):
+        if r.get("height") == "14":  # the bars, not the legend's swatches
+            lengths[r.get("fill")].append(float(r.get("width")))
+    postings, people = lengths[charts.SERIES_COLOURS[0]], lengths[charts.SERIES_COLOURS[1]]
+    assert people[0] == pytest.approx(4 * postings[0], rel=0.01)  # 340 is four times 85, drawn so
+    assert postings[1] == pytest.approx(postings[0] * 10 / 85, rel=0.01) and len(people) == 1  # "<5" draws nothing

@@ -91,6 +91,13 @@ def test_an_unknown_environment_name_refuses_to_start(production_env):
         create_app()
 
 
+def test_a_login_limit_that_does_not_parse_refuses_to_start(production_env):
+    production_env.setenv("TALENT_MATCH_ENV", "development")
+    production_env.setenv("LOGIN_RATE_LIMIT", "lots")
+    with pytest.raises(ConfigError, match="LOGIN_RATE_LIMIT"):
+        create_app()
+
+
 def test_processes_starting_together_agree_on_the_generated_key(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 

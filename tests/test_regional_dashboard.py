@@ -14,6 +14,7 @@ from talent_match.services.outcomes import regional_stats, releases
 from talent_match.services.training import records as training
 
 from . import regional_world
+from .page_support import english
 from .regional_world import SECRET_NAMES, SEEKER_EMAIL_DOMAIN, SEEKER_NAME
 from .training_world import trainee
 
@@ -137,3 +138,11 @@ def test_large_companies_are_not_counted_among_the_smes_hiring(world):
         db.session.add(Posting(company_id=company.id, title="AI 엔지니어", region_id=gyeongnam.id, status="open"))
     db.session.commit()
     assert releases._counts(db.session, date.today())["smes_hiring"][gyeongnam.id] == before + 1
+
+
+def test_a_figure_no_region_can_show_gets_no_map_of_hidden_tiles(client, world):
+    page = english(client).get("/regions/?metric=smes_hiring").get_data(as_text=True)
+    assert {row_cells(page, slug)[2] for slug in re.findall(r'<tr data-region="([a-z]+)">', page)} <= {"&lt;5", "—",
+                                                                                                   "0"}
+    assert 'class="map-region"' not in page and "so there is no map of it" in page
+    assert client.get("/regions/").get_data(as_text=True).count('class="map-region"') == 17  # the default can show

@@ -1,4 +1,6 @@
 """The seeker's pages: profile, matches, posting, applications (who enters: tests/test_page_audiences.py)."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -36,7 +38,8 @@ def test_profile_errors_are_shown_beside_their_fields(login_as):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     for field in ("desired_salary_max", "years_experience", "phone"):
-        assert f'id="{field}-err"' in page and f'aria-describedby="{field}-err"' in page
+        assert f'id="{field}-err"' in page and re.search(f'aria-describedby="[^"]*{field}-err"', page)
+    assert 'aria-describedby="years_experience-help years_experience-err"' in page  # its help is read out too
     assert "must not be below desired_salary_min" in page
 
 
@@ -128,7 +131,7 @@ def test_a_refusal_from_the_domain_is_flashed_in_korean(app, login_as, make_user
     assert "이미 이 공고에 지원했습니다 (상태: applied)." in again.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("lang, title", [("ko", "404 · 해당 공고를 찾을 수 없습니다."), ("en", "404 · No such posting.")])
+@pytest.mark.parametrize("lang, title", [("ko", "해당 공고를 찾을 수 없습니다."), ("en", "No such posting.")])
 def test_the_error_page_names_the_domain_refusal_in_the_readers_language(app, login_as, make_user, lang, title):
     client, _ = login_as("seeker")
     employer_id, _ = make_user("employer")
@@ -136,4 +139,29 @@ def test_the_error_page_names_the_domain_refusal_in_the_readers_language(app, lo
         draft_id = make_posting(employer_id, status="draft").id
     client.post(f"/lang/{lang}", data={"next": "/"})
     page = client.get(f"/seekers/postings/{draft_id}")
-    assert page.status_code == 404 and f"<h1>{title}</h1>" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and f"<h1>{title}</h1>" in html
+
+
+def test_a_new_seeker_is_guided_through_the_profile_before_any_match(app, login_as, make_user):
+    client, _ = login_as("seeker")
+    employer_id, _ = make_user("employer")
+    with app.app_context():
+        make_posting(employer_id, title="비전 검사 엔지니어")
+    page = english(client).get("/seekers/").get_data(as_text=True)
+    assert "Start with your profile" in page and "0 of 5 steps done" in page
+    assert "비전 검사 엔지니어" not in page and "Match " not in page  # no rough matches at 11%
+    assert "reduced mode" not in page and 'class="notice' not in page  # nothing alarming about a normal state
+    assert 'href="/seekers/profile"' in page and 'href="/seekers/cv"' in page
+
+
+def test_matches_appear_once_the_profile_names_skills_with_what_is_still_to_do(app, login_as, make_user):
+    client, seeker_id = login_as("seeker")
+    employer_id, _ = make_user("employer")
+    with app.app_context():
+        make_posting(employer_id, title="비전 검사 엔지니어")
+        make_profile(seeker_id, skills=["Python"], headline="", summary="")
+    page = english(client).get("/seekers/").get_data(as_text=True)
+    assert "비전 검사 엔지니어" in page and "1 of 5 steps done" in page
+    still = page.split("Still to do:")[1].split("</p>")[0]
+    assert "About you, or your CV" in still and "Your skills" not in still

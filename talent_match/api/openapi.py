@@ -11,11 +11,12 @@ from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import version
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from ..errors import PROBLEM_TYPES
+from ..i18n import translate
 from ..web.access import PUBLIC, allow, gate
-from . import conformance
+from . import conformance, docs
 from .blueprint import RESOURCES, bp
 from .conformance import WHOLE_NUMBER_AS_DECIMAL
 from .schemas import MAX_ID, SCHEMAS, integer, ref, text
@@ -221,8 +222,41 @@ docs_bp = gate(Blueprint("api_docs", __name__, url_prefix="/api"), PUBLIC)
 
 @docs_bp.get("/docs")
 def page():
-    """The same document for people, rendered on the server (no scripts, nothing from a CDN)."""
-    from .docs import inline, operations, problem_types, schemas
+    """The reference for people, rendered on the server (no scripts, nothing from a CDN): what the API is, then a
+    table of contents leading to one page per operation."""
+    doc, rows = _docs()
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(row["group"], []).append(row)
+    return render_template("api_docs/page.html", doc=doc, groups=groups,
+                           info_description=docs.inline(translate(doc["info"]["description"])),
+                           problem_types=docs.problem_types(doc, translate))
+
+
+@docs_bp.get("/docs/<anchor>")
+def operation(anchor: str):
+    """One operation: who may call it, its arguments, an example request and answer, every refusal."""
+    doc, rows = _docs()
+    index = next((i for i, row in enumerate(rows) if row["id"] == anchor), None)
+    if index is None:
+        abort(404)
+    return render_template("api_docs/operation.html", o=rows[index], previous=rows[index - 1] if index else None,
+                           next=rows[index + 1] if index + 1 < len(rows) else None,
+                           schema_names={s for s in doc["components"]["schemas"]})
+
+
+@docs_bp.get("/docs/schemas")
+def schema_list():
+    doc, _ = _docs()
+    return render_template("api_docs/schemas.html", schemas=docs.schemas(doc, translate))
+
+
+def extract_texts(fileobj, keywords, comment_tags, options):
+    """A Babel extractor (babel.cfg) for the document's texts, so `scripts/i18n.py` keeps them in the catalogue."""
+    for message in docs.texts(document(), AUDIENCES):
+        yield 1, "gettext", message, []
+
+
+def _docs() -> tuple[dict, list[dict]]:
     doc = document()
-    return render_template("api_docs/page.html", doc=doc, info_description=inline(doc["info"]["description"]),
-                           operations=operations(doc), schemas=schemas(doc), problem_types=problem_types(doc))
+    return doc, docs.operations(doc, translate, AUDIENCES)

@@ -1,5 +1,5 @@
 """Blueprints for people, one per audience."""
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .access import enforce
@@ -19,9 +19,12 @@ NAV = {
     "operator": [("admin.home", _l("My region")), ("admin.company_list", _l("Companies")),
                  ("admin.institutions", _l("Institutions")), ("admin.audit", _l("Audit log")),
                  ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
-    "admin": [("admin.dashboard", _l("Regions")), ("admin.skills", _l("Skills")), ("admin.jobs", _l("Jobs")),
-              ("admin.outbox", _l("Outbox")), ("admin.operator_list", _l("Operators")),
-              ("admin.audit", _l("Audit log")), ("privacy.overview", _l("Privacy"))],
+    "visitor": [("public.index", _l("Home")), ("regional.index", _l("Regional figures")),
+                ("api_docs.page", _l("API documentation"))],
+    "admin": [("admin.dashboard", _l("Regions")), ("admin.company_list", _l("Companies")),
+              ("admin.skills", _l("Skills")), ("admin.jobs", _l("Jobs")), ("admin.outbox", _l("Outbox")),
+              ("admin.operator_list", _l("Operators")), ("admin.audit", _l("Audit log")),
+              ("account.overview", _l("Account")), ("privacy.overview", _l("Privacy"))],
 }
 
 
@@ -29,8 +32,21 @@ def nav_links(user):
     """(endpoint, label, count): count is how many things wait for the user there (None where nothing is counted);
     the counters are asked on every page, so each must be cheap."""
     counters = current_app.extensions.get("nav_counters", {})
+    role = user.role if user.is_authenticated else "visitor"
     return [(endpoint, label, counters[endpoint](user) if endpoint in counters else None)
-            for endpoint, label in NAV.get(user.role, []) if endpoint in current_app.view_functions]
+            for endpoint, label in NAV.get(role, []) if endpoint in current_app.view_functions]
+
+
+def breadcrumb_trail(user) -> list[tuple[str, str]]:
+    """The links above this page: home, then the navigation section whose address this page's address extends
+    (the longest such). Empty on a home page itself, where a trail would only repeat the page."""
+    links = [(label, url_for(endpoint)) for endpoint, label, _count in nav_links(user)]
+    home = links[0] if links else None
+    if request.endpoint in ("public.index", None) or home is None or request.path == home[1]:
+        return []
+    sections = [(label, url) for label, url in links[1:]
+                if url != "/" and request.path.startswith(url.rstrip("/")) and request.path != url]
+    return [home] + sorted(sections, key=lambda link: len(link[1]))[-1:]
 
 
 def register_blueprints(app: Flask) -> None:
@@ -39,7 +55,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.before_request(enforce)
     app.jinja_env.globals["nav_links"] = nav_links
+    app.jinja_env.globals["breadcrumb_trail"] = breadcrumb_trail
     app.extensions["nav_counters"] = {"confirmations.due": confirmations.waiting_count,
+                                      "institutions.followups_due": institutions.followups.waiting_count,
                                       "account.notifications": account.new_count}
     for blueprint in (public.bp, auth.bp, account.bp, seekers.bp, employers.bp, institutions.bp, admin.bp,
                       regional.bp, confirmations.bp, answers.bp, privacy.bp):

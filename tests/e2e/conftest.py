@@ -137,6 +137,7 @@ def _server_env(folder: Path, database: Path) -> dict:
         "TALENT_MATCH_ENV": "development",
         "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false",
         "PYTHONUNBUFFERED": "1", "FLASK_APP": "wsgi",
+        "LOGIN_RATE_LIMIT": "600 per minute",  # the journeys sign in dozens of times a minute from one address
     })
     return env
 
@@ -298,16 +299,18 @@ def shot(request):
 
 @pytest.fixture
 def browser_page(request, browser, live_server, shot):
-    """`browser_page()`: a page in a fresh browser context (its own cookies: one person), Korean by default.
+    """`browser_page(**context_options)`: a page in a fresh browser context (its own cookies: one person), Korean
+    by default; the options go to Playwright's new_context (bypass_csp=True lets a test inject axe-core).
 
     Each page fails the test when the server answers 5xx to anything it loads; a failed test leaves a screenshot
     of every page it opened.
     """
     contexts, pages, server_errors = [], [], []
 
-    def open_page():
-        context = browser.new_context(base_url=live_server.url, locale="ko-KR", timezone_id="Asia/Seoul",
-                                      viewport={"width": 1280, "height": 900})
+    def open_page(**context_options):
+        options = {"locale": "ko-KR", "timezone_id": "Asia/Seoul", "viewport": {"width": 1280, "height": 900},
+                   **context_options}
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         page = context.new_page()

@@ -33,6 +33,27 @@ def profile_of(session: Session, user: User) -> SeekerProfile:
     return user.profile
 
 
+# What matching reads, in the order a new seeker is asked for it: (step, whether the profile has it).
+PROFILE_STEPS = (
+    ("skills", lambda p: bool(p.skills)),
+    ("about", lambda p: bool(p.summary.strip() or p.cv_text.strip())),
+    ("roles", lambda p: bool(p.desired_roles.strip() or p.headline.strip())),
+    ("regions", lambda p: bool(p.accepted_regions)),
+    ("salary", lambda p: p.desired_salary_min is not None or p.desired_salary_max is not None),
+)
+
+
+def profile_steps(profile: SeekerProfile) -> list[tuple[str, bool]]:
+    """The steps of a useful profile and which are done, so a first visit is guided rather than shown rough
+    matches."""
+    return [(step, done(profile)) for step, done in PROFILE_STEPS]
+
+
+def has_something_to_match(profile: SeekerProfile) -> bool:
+    """Matches mean something once the profile names skills, or says in words what the person does or wants."""
+    return any(done for step, done in profile_steps(profile) if step in ("skills", "about", "roles"))
+
+
 def save_profile(session: Session, engine, user: User, data: dict, *,
                  consent_version: str = Defaults.CONSENT_VERSION) -> SeekerProfile:
     """Validate and write the fields present in `data` (absent keys stay as they are); keep the index in step.

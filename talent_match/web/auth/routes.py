@@ -74,6 +74,8 @@ def register():
     """A free address and a taken one get the same answer: only the mail differs (a link confirming the new
     account, or a note to the owner of the existing one)."""
     form = RegistrationForm()
+    if request.method == "GET" and request.args.get("role") in dict(form.role.choices):
+        form.role.data = request.args["role"]  # the front page's "register as ..." links
     if form.validate_on_submit():
         ok, _user = saved(form, lambda: _register(form))
         if ok:

@@ -16,6 +16,14 @@ from .routes import bp, institution
 HORIZONS = (0, 14, 30, 60)
 
 
+def waiting_count(user) -> int:
+    """The count beside the institution's "Follow-ups" link: the checkpoints due by today that the page lists
+    (three queries, however many trainees)."""
+    if user.institution is None:
+        return 0
+    return len(followups.due_follow_ups(db.session, user.institution, today_in_korea()))
+
+
 @bp.get("/followups", endpoint="followups_due")
 def due():
     """Due by today (or within the next days chosen), oldest first; "could not find out" stays on the list."""

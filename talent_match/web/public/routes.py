@@ -22,6 +22,12 @@ def index():
     return render_template("public/index.html")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every site whatever the page links; answer with the KRDS icon, not 404."""
+    return current_app.send_static_file("vendor/krds/img/favicon-32x32.png"), 200, {"Cache-Control": "max-age=86400"}
+
+
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:

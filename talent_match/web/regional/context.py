@@ -33,15 +33,20 @@ HEADLINE_METRICS = ("completion_rate", "placement_rate_180", "retention_12", "lo
 def overview(metric: str | None, as_of: date, region_endpoint: str) -> dict:
     """Every region's figures, the map shaded by `metric`, and links to each region's page."""
     figures = regional_stats.regional_figures(db.session, as_of)
-    metric = metric if metric in REGIONAL_FIGURES else REGIONAL_FIGURES[0]
+    shown = {name: sum(regional_value(row, name).value is not None for row in figures.regions)
+             for name in REGIONAL_FIGURES}
+    if metric not in REGIONAL_FIGURES:  # by default the first figure that most regions can show
+        metric = max(REGIONAL_FIGURES, key=lambda name: shown[name])
     is_rate = metric in REGIONAL_RATES
     values = {row["region"]: regional_value(row, metric) for row in figures.regions}
     names = {row["region"]: region_name(row) for row in figures.regions}
     links = {slug: url_for(region_endpoint, slug=slug, as_of=figures.as_of.isoformat()) for slug in values}
-    region_map = charts.region_map(
-        _("%(figure)s by region", figure=metric_label(metric)), values, names, legend_title=metric_label(metric),
-        no_data=_("Hidden (<%(k)s) or none", k=figures.threshold), value_format=percent if is_rate else number,
-        integer=not is_rate, desc=definition(metric), links=links)
+    region_map = None  # a map of hidden tiles says nothing: the page says why instead
+    if shown[metric]:
+        region_map = charts.region_map(
+            _("%(figure)s by region", figure=metric_label(metric)), values, names,
+            legend_title=metric_label(metric), no_data=_("Hidden (<%(k)s) or none", k=figures.threshold),
+            value_format=percent if is_rate else number, integer=not is_rate, desc=definition(metric), links=links)
     return {"figures": figures, "metric": metric, "region_map": region_map, "figure_names": REGIONAL_FIGURES,
             "as_of": figures.as_of, "requested_as_of": as_of, "region_endpoint": region_endpoint}
 

@@ -33,7 +33,8 @@ class ProfileForm(FlaskForm):
         description=_l("You see postings in your home region and in the regions ticked here."))
     headline = StringField(_l("Headline"),
                            description=_l('One line, e.g. "Computer vision engineer, 2 years in manufacturing".'))
-    summary = TextAreaField(_l("Summary"))
+    summary = TextAreaField(_l("Summary"), description=_l("What you have built and what you want to do next, in your "
+                                                          "own words. Matching reads it; employers see it."))
     skills = StringField(_l("Skills (separate with commas)"),
                          description=_l("Korean or English, e.g. Python, 머신러닝, PyTorch. Names we know are "
                                         "recognised; others are kept as you wrote them."))
@@ -41,7 +42,7 @@ class ProfileForm(FlaskForm):
                                  description=_l("Found in your profile or CV. Tick the ones to add."))
     years_experience = StringField(_l("Years of experience"),
                                    description=_l("Whole years of work experience; 0 if you are starting out."))
-    education = StringField(_l("Education"))
+    education = StringField(_l("Education"), description=_l("Degrees and programmes, e.g. 경남 AI 아카데미 수료 (2026)."))
     certifications = StringField(_l("Certifications (separate with commas)"),
                                  description=_l("e.g. ADsP, 정보처리기사"))
     desired_roles = StringField(_l("Roles I want (separate with commas)"),

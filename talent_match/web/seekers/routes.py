@@ -29,13 +29,16 @@ def _profile():
 @bp.get("/")
 def matches():
     profile = _profile()
+    steps = profiles.profile_steps(profile)
+    if not profiles.has_something_to_match(profile):  # a first visit: the profile first, no rough matches
+        return render_template("seekers/matches.html", steps=steps, result=None, profile=profile)
     form = MatchFilterForm(request.args)
     filters, sort = _filters(form)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     result = matching.for_profile(db.session, search_engine(), profile, filters=filters, sort=sort, page=page,
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
-    return render_template("seekers/matches.html", form=form, result=result, profile=profile,
+    return render_template("seekers/matches.html", form=form, result=result, profile=profile, steps=steps,
                            regions={r.slug: r for r in all_regions(db.session)}, page_args=_page_args())
 
 
@@ -79,7 +82,8 @@ def profile():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for(".profile"))
     status = 422 if request.method == "POST" else 200
-    return render_template("seekers/profile.html", form=form, profile=profile), status
+    return render_template("seekers/profile.html", form=form, profile=profile,
+                           steps=profiles.profile_steps(profile)), status
 
 
 def _profile_data(profile) -> dict:
