@@ -17,7 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from .ledger import EMPLOYED, CohortFacts, first_placement, group_key, is_due
+from sqlalchemy.orm import Session
+
+from ...models import Region
+from .ledger import EMPLOYED, CohortFacts, capital_region_ids, first_placement, group_key, is_due, load_cohorts
 
 STAGES = ("placement", "month_12")
 CATEGORIES = ("stayed", "capital", "elsewhere", "not_employed", "unknown")
@@ -56,6 +59,7 @@ class FlowTable:
     rows: list[Flow]
     total: Flow
     shown: dict | None = None
+    threshold: int | None = None
 
     def cell(self, flow: Flow, stage: str, category: str) -> int | str | None:
         """What a page shows: the count, SMALL or HIDDEN."""
@@ -176,11 +180,44 @@ def suppress(tables: list[FlowTable], threshold: int, pinned: dict | None = None
                 hidden[choice] = HIDDEN
                 changed = True
     for table in tables:
-        table.shown = {}
+        table.shown, table.threshold = {}, threshold
         for (row_key, stage, category), why in hidden.items():
             if any(row.key == row_key for row in [*table.rows, table.total]):
                 table.shown.setdefault(row_key, {}).setdefault(stage, {})[category] = why
     return tables
+
+
+# The flow's cells that a public release also shows, as (metric, part) of the release's rows (services.releases).
+IN_RELEASE = {("placement", TOTAL): ("completion_rate", "numerator"),
+              ("month_12", TOTAL): ("retention_12", "denominator"),
+              ("month_12", "stayed"): ("local_retention_12", "numerator"),
+              ("month_12", "capital"): ("capital_outflow_12", "numerator"),
+              ("month_12", "unknown"): ("unknown_12", "numerator")}
+
+
+def regional(session: Session, published, region: Region) -> tuple[FlowTable, FlowTable]:
+    """A region's flows as others may see them, as of a public release's date: by cohort year (the public page)
+    and by institution (the programme office's pages), suppressed together so the two views share one total.
+
+    The release itself does not hold the flows: they are computed for its date from today's records and kept in
+    step with what it shows and hides of the same counts (`IN_RELEASE`); unlike the release's own figures they are
+    not checked against earlier releases.
+    """
+    cohorts = load_cohorts(session, region=region)
+    capital = capital_region_ids(session)
+    years = by_year(cohorts, published.as_of, capital, region.name_ko)
+    institutions = by_institution(cohorts, published.as_of, capital, region.name_ko)
+    rows = {TOTAL: next(row for row in published.regions if row.key[1] == region.slug)}
+    rows.update({row.key[2]: row for row in published.institutions.get(region.slug, [])})
+    pinned = {}
+    for flow_row in [*institutions.rows, institutions.total]:
+        release_row = rows.get(flow_row.key)
+        for (stage, category), (metric, part) in IN_RELEASE.items() if release_row else ():
+            raw = release_row.raw.get(metric, {}).get(part)
+            if raw is not None and raw == flow_row.counts[stage][category]:
+                pinned[flow_row.key, stage, category] = part not in release_row.shown[metric].get("suppressed", ())
+    suppress([years, institutions], published.threshold, pinned)
+    return years, institutions
 
 
 def as_dict(table: FlowTable) -> dict:
