@@ -56,8 +56,8 @@ def flow_rows(html: str, index: int = 0) -> list[list[str]]:
     """The cells of the index-th flow table, row by row (header cell first)."""
     tables = re.findall(r'<table class="flow-table">(.*?)</table>', html, re.S)
     rows = re.findall(r"<tr>(.*?)</tr>", tables[index], re.S)[1:]
-    return [[html_module.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in rows]
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in rows]
+    return [[html_module.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in row] for row in cells]
 
 
 def signed_in(app, make_user, role, region="gyeongnam", email=None):

@@ -1,6 +1,7 @@
 """Where trained people go (services.outcomes.flows), on hand-built cohorts whose flows were counted by hand."""
 from __future__ import annotations
 
+import re
 from collections import Counter, namedtuple
 from datetime import date
 
@@ -130,3 +131,18 @@ def test_pinned_cells_are_hidden_with_the_release_or_never_chosen():
     flows.suppress([shown_there], 5, pinned={("total", "placement", "unknown"): True})
     assert [shown_there.cell(shown_there.total, "placement", c) for c in flows.CATEGORIES] == [
         20, SMALL, HIDDEN, 9, 6]
+
+
+def test_the_flow_chart_draws_both_columns_on_one_scale_and_hidden_cells_as_text():
+    from talent_match.web.charts import Value, flow_chart
+
+    left = [("stayed", Value(20, "20")), ("capital", Value(None, "<5")), ("elsewhere", Value(10, "10"))]
+    right = [("stayed", Value(10, "10")), ("capital", Value(5, "5")), ("elsewhere", Value(None, "hidden"))]
+    svg = str(flow_chart("flow", ("at placement", "at 12 months"), (left, right)))
+    heights = [float(h) for h in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="18" height="([\d.]+)"', svg)]
+    assert len(heights) == 4                                       # the hidden cells draw no block
+    unit = heights[0] / 20                                        # 20, 10 | 10, 5 people on one scale
+    assert [round(h / unit, 1) for h in heights] == [20, 10, 10, 5]
+    assert "capital: &lt;5" in svg and "<path" not in svg          # no bands without moves
+    with_moves = str(flow_chart("flow", ("a", "b"), (left, right), {(0, 0): 10}))
+    assert with_moves.count("<path") == 1 and "stayed → stayed: 10" in with_moves

@@ -289,12 +289,12 @@ def region_map(title: str, values: Mapping[str, Value], names: Mapping[str, str]
 
 def flow_chart(title: str, stages: tuple[str, str], columns: tuple[Sequence[tuple[str, Value]],
                Sequence[tuple[str, Value]]], moves: Mapping[tuple[int, int], int] | None = None, *,
-               desc: str = "", width: int = 560, height: int = 300) -> Markup:
+               desc: str = "", width: int = 620, height: int = 300) -> Markup:
     """Two stacked columns of the same people at two moments (e.g. at placement and 12 months on), drawn on one
     scale (the larger column fills the height), with bands from a category on the left to one on the right when
     `moves` gives how many went each way ((left index, right index) -> people; leave it out for suppressed
     figures, whose bands would tell hidden counts). A hidden category draws no block but keeps its text."""
-    node_w, label_w, top, gap = 18, 150, 30, 6
+    node_w, label_w, top, gap = 18, 190, 30, 6
     left_x, right_x = label_w, width - label_w - node_w
     present = [[v.value or 0 for _, v in column] for column in columns]
     scale = (height - top - 8 - gap * max(len(c) for c in columns)) / max(max(sum(c) for c in present), 1)
@@ -312,7 +312,7 @@ def flow_chart(title: str, stages: tuple[str, str], columns: tuple[Sequence[tupl
             if size:
                 body.append(f'<rect x="{x}" y="{y:.1f}" width="{node_w}" height="{size:.1f}" fill="{colour}"/>')
             text_y = y + max(size, 12) / 2 + 4
-            text = f"{_clip(label, 14)} {value.text}"
+            text = f"{_clip(label, 26)} {value.text}"
             if side == 0:
                 body.append(_text(x - 6, text_y, text, anchor="end", size=11,
                                   fill=MUTED if value.value is None else INK))

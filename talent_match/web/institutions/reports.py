@@ -68,8 +68,9 @@ def _report(printable: bool) -> dict:
         if selected is None:
             abort(404)
     names = outcomes.metric_names(CHECKPOINTS)
-    return {"flow": _flow(inst, group, key, as_of),"institution": inst, "report": selected, "breakdown": breakdown, "group": group, "key": key, "by": by,
-            "as_of": as_of, "printable": printable, "checkpoints": CHECKPOINTS, "headline": HEADLINE,
+    return {"institution": inst, "report": selected, "breakdown": breakdown, "group": group, "key": key, "by": by,
+            "flow": _flow(inst, group, key, as_of), "as_of": as_of, "printable": printable,
+            "checkpoints": CHECKPOINTS, "headline": HEADLINE,
             "placement_names": [n for n in names if n in PLACEMENT],
             "retention_names": [n for n in names if n not in PLACEMENT and not n.startswith("unknown_")],
             "over_time_chart": over_time_chart(selected.metrics), "where_chart": where_chart(selected.metrics),
