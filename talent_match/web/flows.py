@@ -50,8 +50,9 @@ def definition() -> str:
 
 
 def view(table: flows.FlowTable, row_title: str, total_label: str) -> dict:
-    """What templates/macros/flows.html draws: the table, its chart and the words around them."""
-    table.total.label = total_label
-    return {"table": table, "chart": flow_chart(table), "row_title": row_title, "definition": definition(),
+    """What templates/macros/flows.html draws: the table, its chart and the words around them (the table may be
+    memoised: it is only read)."""
+    return {"table": table, "chart": flow_chart(table), "row_title": row_title, "total_label": total_label,
+            "definition": definition(),
             "stages": STAGES, "categories": (*CATEGORIES, TOTAL), "exact": table.shown is None,
             "cell": cell_text, "stage_label": stage_label, "category_label": category_label}
