@@ -63,6 +63,8 @@ POLICY: dict[str, Rule] = {
     "account.unsubscribe": rule(PUBLIC, args={"token": "not-a-token"}),
     "regional.index": rule(PUBLIC),
     "regional.region": rule(PUBLIC, args={"slug": "gyeongnam"}),
+    "regional.data_csv": rule(PUBLIC),
+    "regional.data_json": rule(PUBLIC),
     "api_docs.page": rule(PUBLIC),
     "api_docs.operation": rule(PUBLIC, args={"anchor": "get-postings"}),
     "api_docs.schema_list": rule(PUBLIC),

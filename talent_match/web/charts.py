@@ -290,3 +290,57 @@ def region_map(title: str, values: Mapping[str, Value], names: Mapping[str, str]
                 f'stroke-width="1"/>')
     body.append(_text(legend_x + 28, y + 15, no_data, size=12))
     return _svg(int(map_w + 240), int(max(map_h, y + 30)), title, desc, body, "region-map", interactive=bool(links))
+
+
+def flow_chart(title: str, stages: tuple[str, str], columns: tuple[Sequence[tuple[str, Value]],
+               Sequence[tuple[str, Value]]], moves: Mapping[tuple[int, int], int] | None = None, *,
+               desc: str = "", width: int = 620, height: int = 300) -> Markup:
+    """Two stacked columns of the same people at two moments (e.g. at placement and 12 months on), drawn on one
+    scale (the larger column fills the height), with bands from a category on the left to one on the right when
+    `moves` gives how many went each way ((left index, right index) -> people; leave it out for suppressed
+    figures, whose bands would tell hidden counts). A hidden category draws no block but keeps its text."""
+    node_w, label_w, top, gap = 18, 190, 30, 6
+    left_x, right_x = label_w, width - label_w - node_w
+    present = [[v.value or 0 for _, v in column] for column in columns]
+    scale = (height - top - 8 - gap * max(len(c) for c in columns)) / max(max(sum(c) for c in present), 1)
+    body = [_text(left_x + node_w / 2, 16, stages[0], anchor="middle", size=12, weight="700"),
+            _text(right_x + node_w / 2, 16, stages[1], anchor="middle", size=12, weight="700")]
+    tops: list[list[float]] = [[], []]
+    bottom = float(height)
+    for side, (x, column) in enumerate(((left_x, columns[0]), (right_x, columns[1]))):
+        y = float(top)
+        for index, (label, value) in enumerate(column):
+            size = (value.value or 0) * scale
+            tops[side].append(y)
+            colour = SERIES_COLOURS[index % len(SERIES_COLOURS)] if index < len(SERIES_COLOURS) else MUTED
+            body.append(f"<g><title>{escape(stages[side])}, {escape(label)}: {escape(value.text)}</title>")
+            if size:
+                body.append(f'<rect x="{x}" y="{y:.1f}" width="{node_w}" height="{size:.1f}" fill="{colour}"/>')
+            text_y = y + max(size, 12) / 2 + 4
+            text = f"{_clip(label, 26)} {value.text}"
+            if side == 0:
+                body.append(_text(x - 6, text_y, text, anchor="end", size=11,
+                                  fill=MUTED if value.value is None else INK))
+            else:
+                body.append(_text(x + node_w + 6, text_y, text, size=11, fill=MUTED if value.value is None else INK))
+            body.append("</g>")
+            y += max(size, 12) + gap
+        bottom = max(bottom, y + 8)
+    if moves:
+        out_y, in_y = list(tops[0]), list(tops[1])
+        for (i, j), people in sorted(moves.items()):
+            thick = people * scale
+            if not thick:
+                continue
+            y0, y1 = out_y[i], in_y[j]
+            x0, x1 = left_x + node_w, right_x
+            middle = (x0 + x1) / 2
+            path = (f"M{x0},{y0:.1f} C{middle:.1f},{y0:.1f} {middle:.1f},{y1:.1f} {x1},{y1:.1f} "
+                    f"L{x1},{y1 + thick:.1f} C{middle:.1f},{y1 + thick:.1f} {middle:.1f},{y0 + thick:.1f} "
+                    f"{x0},{y0 + thick:.1f} Z")
+            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)] if i < len(SERIES_COLOURS) else MUTED
+            body.append(f'<path d="{path}" fill="{colour}" fill-opacity="0.35">'
+                        f"<title>{escape(columns[0][i][0])} → {escape(columns[1][j][0])}: {people}</title></path>")
+            out_y[i] += thick
+            in_y[j] += thick
+    return _svg(width, int(bottom), title, desc, body, "flow-chart")

@@ -396,7 +396,7 @@ def table(session: Session, group_by: str, as_of: date, *, institution: Institut
     groups: dict[str, list[CohortFacts]] = {}
     labels: dict[str, str] = {}
     for cohort in cohorts:
-        key, label = _group_key(cohort, group_by, institution is not None)
+        key, label = group_key(cohort, group_by, institution is not None)
         groups.setdefault(key, []).append(cohort)
         labels[key] = label
     rows = [OutcomeReport(group_by, key, labels[key], as_of, compute(members, as_of, capital, checkpoints),
@@ -411,7 +411,7 @@ def table(session: Session, group_by: str, as_of: date, *, institution: Institut
     return OutcomeTable(group_by, as_of, rows, total)
 
 
-def _group_key(cohort: CohortFacts, group_by: str, within_institution: bool) -> tuple[str, str]:
+def group_key(cohort: CohortFacts, group_by: str, within_institution: bool) -> tuple[str, str]:
     """The group's key and label; cohort codes and programme names are only unique within an institution."""
     prefix = "" if within_institution else f"{cohort.institution_slug}/"
     if group_by == "cohort":

@@ -78,7 +78,7 @@ def _in_charge(slug: str) -> Region:
 def _figures(found: Region) -> dict:
     watched = watch_list.watched(db.session, found)
     data = context.region(found.slug, as_of_from_request(), with_unknowns=True,
-                          watched=[skill.id for skill in watched])
+                          watched=[skill.id for skill in watched], by_institution=True)
     return {**data, "watched": watched}
 
 

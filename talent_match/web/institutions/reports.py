@@ -12,9 +12,11 @@ from flask_login import current_user
 from ...config import Defaults
 from ...extensions import db
 from ...services import audit
+from ...services.outcomes import flows
 from ...services.outcomes import ledger as outcomes
 from ...services.transfers import exports
 from .. import charts
+from .. import flows as flow_figures
 from ..figures import as_of_from_request, metric_label, metric_value
 from .routes import bp, institution
 from .transfers import download
@@ -67,12 +69,22 @@ def _report(printable: bool) -> dict:
             abort(404)
     names = outcomes.metric_names(CHECKPOINTS)
     return {"institution": inst, "report": selected, "breakdown": breakdown, "group": group, "key": key, "by": by,
-            "as_of": as_of, "printable": printable, "checkpoints": CHECKPOINTS, "headline": HEADLINE,
+            "flow": _flow(inst, group, key, as_of), "as_of": as_of, "printable": printable,
+            "checkpoints": CHECKPOINTS, "headline": HEADLINE,
             "placement_names": [n for n in names if n in PLACEMENT],
             "retention_names": [n for n in names if n not in PLACEMENT and not n.startswith("unknown_")],
             "over_time_chart": over_time_chart(selected.metrics), "where_chart": where_chart(selected.metrics),
             "group_labels": {"institution": _("Whole institution"), "cohort": _("Cohort"),
                              "programme": _("Programme"), "year": _("Start year")}}
+
+
+def _flow(inst, group: str, key: str, as_of):
+    """Where the selected cohorts' trained people went, per cohort start year: the institution's exact figures."""
+    cohorts = outcomes.load_cohorts(db.session, institution=inst)
+    if group != "institution":
+        cohorts = flows.in_group(cohorts, group, key)
+    table = flows.by_year(cohorts, as_of, outcomes.capital_region_ids(db.session))
+    return flow_figures.view(table, _("Cohort start year"), _("All years"))
 
 
 def over_time_chart(metrics: dict):

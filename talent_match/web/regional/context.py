@@ -12,9 +12,10 @@ from flask import abort, url_for
 from flask_babel import gettext as _
 
 from ...extensions import db
-from ...services.outcomes import disclosure, regional_stats, releases
+from ...services.outcomes import disclosure, flows, regional_stats, releases
 from ...services.reference.regions import all_regions
 from .. import charts
+from .. import flows as flow_figures
 from ..figures import (
     REGIONAL_FIGURES,
     REGIONAL_RATES,
@@ -51,10 +52,11 @@ def overview(metric: str | None, as_of: date, region_endpoint: str) -> dict:
             "as_of": figures.as_of, "requested_as_of": as_of, "region_endpoint": region_endpoint}
 
 
-def region(slug: str, as_of: date, *, with_unknowns: bool = False, watched=()) -> dict:
+def region(slug: str, as_of: date, *, with_unknowns: bool = False, watched=(), by_institution: bool = False) -> dict:
     """One region's figures, its skill gap and its institutions' outcome figures (suppressed); `with_unknowns`
     adds the share of 12-month answers still unknown (the programme office chases those), `watched` the skills
-    the office watches (ids) to the skill gap.
+    the office watches (ids) to the skill gap, `by_institution` the flows of trained people per institution (the
+    public page shows them per cohort year only).
 
     The institutions' table is part of the same public release as the regional table, and its total is the
     region's own row, so the two views never show different things of the same count.
@@ -65,14 +67,20 @@ def region(slug: str, as_of: date, *, with_unknowns: bool = False, watched=()) -
     figures = regional_stats.regional_figures(db.session, as_of)
     row = next(r for r in figures.regions if r["region"] == slug)
     gap = regional_stats.skill_gap(db.session, found, figures.as_of, watched=watched)
-    table = releases.institutions_table(releases.release(db.session, as_of), slug)
+    published = releases.release(db.session, as_of)
+    table = releases.institutions_table(published, slug)
+    flow_years, flow_institutions = flows.regional(db.session, published, found)
     names = list(HEADLINE_METRICS) + (["unknown_12"] if with_unknowns else [])
     retention_chart = charts.bar_chart(
         _("Where trained people work 12 months after their first job"),
         [(metric_label(name), regional_value(row, name)) for name in REGIONAL_RATES], max_value=1.0)
     return {"region": found, "row": row, "figures": figures, "gap": gap, "gap_chart": gap_chart(gap),
             "institutions": table, "metric_names": names, "retention_chart": retention_chart,
-            "as_of": figures.as_of, "requested_as_of": as_of, "figure_names": REGIONAL_FIGURES}
+            "as_of": figures.as_of, "requested_as_of": as_of, "figure_names": REGIONAL_FIGURES,
+            "flow": flow_figures.view(flow_years, _("Cohort start year"), _("All years")),
+            "flow_by_institution": (flow_figures.view(flow_institutions, _("Institution"),
+                                                     _("All institutions in the region")) if by_institution
+                                    else None)}
 
 
 def gap_chart(gap: list[dict]):
