@@ -88,7 +88,8 @@ def skill_figures(counts: dict[int, int], skill: Skill, threshold: int = THRESHO
 
 
 def _answers(session: Session, where) -> list[tuple[ReadinessAnswer, int]]:
-    query = (select(ReadinessAnswer, Cohort.programme_id).join(Enrollment, ReadinessAnswer.enrollment_id == Enrollment.id)
+    query = (select(ReadinessAnswer, Cohort.programme_id)
+             .join(Enrollment, ReadinessAnswer.enrollment_id == Enrollment.id)
              .join(Cohort, Enrollment.cohort_id == Cohort.id)
              .join(Institution, Enrollment.institution_id == Institution.id).where(where))
     return [(answer, programme_id) for answer, programme_id in session.execute(query)]
@@ -107,7 +108,7 @@ def _group(session: Session, label: str, answers: list[ReadinessAnswer], thresho
     lines = sorted(answer.comment for answer in answers if answer.comment)
     shown = len(answers) >= threshold
     return Readiness(label, len(answers) if shown else _small(len(answers), threshold), figures,
-                     len(lines) if shown else _small(len(lines), threshold),
+                     len(lines) if with_comments and shown else _small(len(lines), threshold),
                      lines if with_comments and shown else None)
 
 

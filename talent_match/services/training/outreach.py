@@ -180,8 +180,8 @@ def _mail(session: Session, links: Links, request: FollowUpRequest, enrollment: 
         body = (f"안녕하세요.\n\n{institution}에서 훈련을 마친 {name}님이 귀사에 입사한 지 {READINESS_DAYS}일이 지났습니다. "
                 f"채용 공고(또는 훈련 과정)의 기술마다 입사 당시 얼마나 준비되어 있었는지 알려 주시면 교육 과정 개선에 "
                 f"쓰입니다(로그인 불필요, 1분):\n\n{url}\n\n링크는 {LINK_DAYS}일 동안, 한 번만 쓸 수 있습니다.\n\n"
-                f"Hello. {name}, who trained at {institution}, joined you {READINESS_DAYS} days ago. Please tell us how "
-                f"ready they were on each skill the job asked for; the training institution uses the answers to "
+                f"Hello. {name}, who trained at {institution}, joined you {READINESS_DAYS} days ago. Please tell us "
+                f"how ready they were on each skill the job asked for; the training institution uses the answers to "
                 f"improve its courses (no sign-in, one minute):\n\n{url}\n\nThe link works once, for {LINK_DAYS} "
                 f"days.\n")
     elif request.audience == "employer":
