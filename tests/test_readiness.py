@@ -17,7 +17,7 @@ from talent_match.services.hiring.postings import today_in_korea
 from talent_match.services.errors import NotFound, ValidationFailed
 from talent_match.services.outcomes import readiness as figures
 from talent_match.services.training import answers, outreach, readiness
-from talent_match.services.training.programme_skills import set_programme_skills
+from talent_match.services.training.programme_skills import programme_skills, set_programme_skills
 
 from .conftest import login
 from .training_world import cohort, job, trainee
@@ -266,3 +266,42 @@ def test_the_answer_page_asks_per_skill_and_refuses_used_and_forged_links(app, c
     assert _counts()[:2] == (before[0] + 1, before[1] + 2)
     again = client.post(path, data=_ratings(python=1, pytorch=1))
     assert again.status_code == 410 and 'data-outcome="used"' in again.get_data(as_text=True)
+
+
+def test_an_institution_sets_its_programmes_skills_on_its_dashboard(app, make_user):
+    _, email = make_user("institution")
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        cohort(db.session, user.institution, "GN-9")
+        programme_id = db.session.scalar(select(Programme.id).where(Programme.institution_id == user.institution_id))
+        db.session.commit()
+        db.session.remove()
+    path = f"/institutions/programmes/{programme_id}/skills"
+    assert client.post(path, data={"skills": "파이썬, SQL; MLOps"}).status_code == 302
+    refused = client.post(path, data={"skills": "Python, 뜨개질"})
+    assert refused.status_code == 422 and "뜨개질" in refused.get_data(as_text=True)
+    page = client.get("/institutions/").get_data(as_text=True)
+    assert 'value="파이썬, SQL, MLOps"' in page
+    other = app.test_client()
+    assert login(other, make_user("institution")[1]).status_code == 302
+    assert other.post(path, data={"skills": "Python"}).status_code == 404
+    with app.app_context():
+        assert [s.slug for s in programme_skills(db.session, programme_id)] == ["python", "sql", "mlops"]
+        db.session.remove()
+
+
+def test_deleting_the_trainees_account_drops_the_employers_line_about_them(app_ctx, placed, make_user):
+    from talent_match.services.privacy import erasure
+    _run(DAY_90)
+    seeker_id, _ = make_user("seeker")
+    request = _readiness_requests()[0]
+    request.enrollment.seeker_user_id = seeker_id
+    readiness.answer(db.session, LINKS, _token(request), {**_ratings(python=3, pytorch=3), "comment": "좋음"},
+                     now=datetime(2026, 4, 8, tzinfo=timezone.utc))
+    db.session.commit()
+    erasure.delete_account(db.session, app_ctx.extensions.get("search_engine"), db.session.get(User, seeker_id))
+    db.session.commit()
+    [answer] = db.session.scalars(select(ReadinessAnswer)).all()
+    assert answer.comment is None and len(answer.ratings) == 2

@@ -4,10 +4,13 @@ The institution keeps its programmes' skills here (labels in Korean or English, 
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Application, Placement, Programme, ProgrammeSkill, Skill
+from .. import validation as v
 from ..errors import ValidationFailed
 from ..messages import msg
 from ..reference.taxonomy import skill_entries
@@ -35,10 +38,26 @@ def programme_skills(session: Session, programme_id: int) -> list[Skill]:
                                 .where(ProgrammeSkill.programme_id == programme_id).order_by(ProgrammeSkill.id)))
 
 
+def skills_by_programme(session: Session, institution) -> dict[int, list[Skill]]:
+    """Each of the institution's programmes' skills (the dashboard lists them), in one query."""
+    found: dict[int, list[Skill]] = {}
+    for programme_id, skill in session.execute(
+            select(ProgrammeSkill.programme_id, Skill).join(Skill, ProgrammeSkill.skill_id == Skill.id)
+            .join(Programme, ProgrammeSkill.programme_id == Programme.id)
+            .where(Programme.institution_id == institution.id).order_by(ProgrammeSkill.id)):
+        found.setdefault(programme_id, []).append(skill)
+    return found
+
+
 def set_programme_skills(session: Session, institution, programme_id: int, labels) -> list[Skill]:
-    """Replace the skills of the institution's programme (another's is NotFound); a label the taxonomy does not
-    know is refused by name, and nothing changes."""
+    """Replace the skills of the institution's programme (another's is NotFound) with `labels` (a list, or text
+    separated by commas or semicolons); a label the taxonomy does not know is refused by name, and nothing
+    changes."""
     programme = owned(session, Programme, institution, programme_id)
+    if isinstance(labels, str):
+        labels = re.split(r"[,;，、]", labels)
+    for label in labels:
+        v.clean_text(label, "skills", max_length=120)
     entries = skill_entries(session, [label for label in labels if str(label or "").strip()])
     unknown = [label for label, skill_id in entries if skill_id is None]
     if unknown:
