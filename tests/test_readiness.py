@@ -209,6 +209,14 @@ def test_institution_sees_mean_and_distribution_per_programme_and_skill_suppress
     assert [(s.ratings, s.mean) for s in b.skills] == [("<5", None)]
 
 
+def test_a_mean_that_would_tell_every_rating_is_hidden(app_ctx):
+    python = _skill("python")
+    same = figures.skill_figures({4: 6}, python)
+    assert (same.ratings, same.mean, same.distribution) == (6, "hidden", {1: "<5", 2: "<5", 3: "<5", 4: "hidden"})
+    mixed = figures.skill_figures({3: 1, 4: 5}, python)     # 23 / 6; one 3 hides the 5 beside it
+    assert (mixed.mean, mixed.distribution) == (3.83, {1: "<5", 2: "<5", 3: "<5", 4: "hidden"})
+
+
 def test_region_sees_its_institutions_together_and_only_counts_the_lines(rated):
     region = figures.for_region(db.session, rated.region_id)
     assert (region.answers, region.comment_count, region.comments) == (15, "<5", None)

@@ -4,7 +4,8 @@ office (the institutions of the region) and the admin, so that a curriculum can 
 Every figure is an aggregate of people, so the disclosure rules apply to everyone, the institution included: a
 skill rated fewer than SUPPRESSION_THRESHOLD times shows neither mean nor distribution ("<5"); above it, each level's
 count goes through services.outcomes.disclosure as a column adding up to the skill's total (a level under the
-threshold reads "<5", and a second one is hidden when the first could be worked out).
+threshold reads "<5", and a second one is hidden when the first could be worked out); a mean that would say every
+person got the same rating is hidden too.
 
 Free-text lines (PIPA minimisation): a line is written by one employer about one named person, and the institution
 knows who was hired where, so even without a name a line can be tied to its person. The institution is the only one
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from ...config import Defaults
 from ...models import (READINESS_LEVELS, Cohort, Enrollment, Institution, Programme, ReadinessAnswer,
                        ReadinessRating, Skill)
-from .disclosure import display, suppress_table
+from .disclosure import HIDDEN, display, suppress_table
 
 THRESHOLD = Defaults.SUPPRESSION_THRESHOLD
 
@@ -33,12 +34,12 @@ THRESHOLD = Defaults.SUPPRESSION_THRESHOLD
 class SkillReadiness:
     skill: Skill
     ratings: int | str              # how many rated it: the number, or "<5"
-    mean: float | None              # None while suppressed
+    mean: float | str | None        # None while suppressed; HIDDEN when it would tell every person's rating
     distribution: dict[int, object]  # level -> count, "<5" or HIDDEN; empty while suppressed
 
     @property
     def suppressed(self) -> bool:
-        return self.mean is None
+        return not isinstance(self.ratings, int)
 
 
 @dataclass
@@ -81,8 +82,10 @@ def skill_figures(counts: dict[int, int], skill: Skill, threshold: int = THRESHO
                        "rate": counts.get(level, 0) / total}} for level in READINESS_LEVELS]
     shown, _ = suppress_table(rows, {"level": {"numerator": total, "denominator": total, "rate": 1.0}},
                               keys=["level"], threshold=threshold)
-    mean = sum(level * count for level, count in counts.items()) / total
-    return SkillReadiness(skill, total, round(mean, 2),
+    mean = round(sum(level * count for level, count in counts.items()) / total, 2)
+    if max(counts.values()) == total:  # "all 6 were fully ready" tells each one's rating, as "none of 12" would
+        mean = HIDDEN
+    return SkillReadiness(skill, total, mean,
                           {level: display(row["level"], "numerator", threshold)
                            for level, row in zip(READINESS_LEVELS, shown)})
 
