@@ -249,6 +249,9 @@ def test_pages_show_the_institution_its_lines_and_operators_their_region_only(ap
     assert 'id="readiness"' in text and "2.93" in text
     assert "통계 기초 부족" not in text and "Git 능숙" not in text
     assert pages["operator"].get("/admin/regions/busan").status_code == 404
+    admin = app.test_client()
+    assert login(admin, make_user("admin")[1]).status_code == 302
+    assert "2.93" in admin.get("/admin/regions/gyeongnam").get_data(as_text=True)
     other = app.test_client()
     assert login(other, busan_operator).status_code == 302
     assert "2.93" not in other.get("/admin/regions/busan").get_data(as_text=True)
@@ -274,6 +277,14 @@ def test_the_answer_page_asks_per_skill_and_refuses_used_and_forged_links(app, c
     assert _counts()[:2] == (before[0] + 1, before[1] + 2)
     again = client.post(path, data=_ratings(python=1, pytorch=1))
     assert again.status_code == 410 and 'data-outcome="used"' in again.get_data(as_text=True)
+    late = _readiness_requests()[1]
+    late.expires_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    db.session.commit()
+    before = _counts()
+    expired = client.post(outreach.ANSWER_PATH + links.url(late).rsplit("/", 1)[1], data=_ratings(python=3, pytorch=3))
+    assert expired.status_code == 410 and 'data-outcome="expired"' in expired.get_data(as_text=True)
+    db.session.expire_all()
+    assert _counts() == before and _readiness_requests()[1].answered_at is None
 
 
 def test_an_institution_sets_its_programmes_skills_on_its_dashboard(app, make_user):
