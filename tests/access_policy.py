@@ -131,6 +131,8 @@ POLICY: dict[str, Rule] = {
     # --- institutions ----------------------------------------------------------------------------------------------
     "institutions.dashboard": rule(INSTITUTION),
     "institutions.programme_add": rule(INSTITUTION),
+    "institutions.programme_skills_save": rule(INSTITUTION, owns={"programme_id": "programme"},
+                                               body={"skills": "Python"}),
     "institutions.cohort_add": rule(INSTITUTION),
     "institutions.cohort": rule(INSTITUTION, owns=COHORT),
     "institutions.trainee_add": rule(INSTITUTION, owns=COHORT),

@@ -196,6 +196,7 @@ def build_world(app) -> World:
                                             ("seeker_a" if employer == "employer_x" else "seeker_b")].id,
                 "placement": placements[employer].id,
                 "cohort": cohorts[inst].id, "enrollment": enrollments[inst].id, "cohort_code": cohorts[inst].code,
+                "programme": cohorts[inst].programme_id,
                 "trainee_placement": placements[HIRED_BY[inst]].id, "follow_up": follow_ups[inst].id,
                 "token": victims.get(actor, victims["seeker_a"]),
                 # the programme office's: Busan's for its operator, Gyeongnam's for everyone else

@@ -15,9 +15,11 @@ from flask_migrate import upgrade
 from talent_match import create_app
 from talent_match.extensions import db
 from talent_match.models import (Application, Cohort, Company, Consent, Enrollment, FollowUp, FollowUpRequest,
-                                 Institution, Placement, Posting, PostingSkill, ProfileSkill, Region, SeekerProfile,
-                                 Skill, StoredVector, User, profile_accepted_region)
+                                 Institution, Placement, Posting, PostingSkill, ProfileSkill, ProgrammeSkill,
+                                 ReadinessAnswer, ReadinessRating, Region, SeekerProfile, Skill, StoredVector, User,
+                                 profile_accepted_region)
 from talent_match.services import demo
+from talent_match.services.outcomes import readiness as readiness_figures
 from talent_match.services.outcomes.ledger import add_months
 
 from scripts.scratch_db import scratch_database
@@ -71,7 +73,8 @@ def _rows(session, model, skip=("password_hash",)):
 
 
 REPRODUCED = (User, SeekerProfile, ProfileSkill, profile_accepted_region, Consent, Company, Posting, PostingSkill,
-              Application, Institution, Cohort, Enrollment, Placement, FollowUp, FollowUpRequest)
+              Application, Institution, Cohort, Enrollment, Placement, FollowUp, FollowUpRequest, ProgrammeSkill,
+              ReadinessAnswer, ReadinessRating)
 
 
 def test_the_same_seed_writes_the_same_rows_through_the_cli_commands(world, app, runner):
@@ -288,7 +291,7 @@ def test_follow_ups_are_answered_by_every_source_at_response_rates_that_differ_b
 
 
 def test_institutions_see_who_was_asked_by_email_and_who_answered(session):
-    requests = session.scalars(sa.select(FollowUpRequest)).all()
+    requests = session.scalars(sa.select(FollowUpRequest).where(FollowUpRequest.audience != "readiness")).all()
     assert {r.audience for r in requests} == {"employer", "trainee"}
     assert {r.answered_at is not None for r in requests} == {True, False}  # answered, and waiting or expired
     sources = {(f.enrollment_id, f.checkpoint_month): f.evidence for f in session.scalars(sa.select(FollowUp))}
@@ -297,3 +300,20 @@ def test_institutions_see_who_was_asked_by_email_and_who_answered(session):
         if request.answered_at is not None:
             assert sources[(request.enrollment_id, request.checkpoint_month)] == request.audience
             assert request.sent_at < request.answered_at < request.expires_at
+
+
+def test_employers_readiness_answers_show_per_programme_with_a_weaker_skill(session):
+    """The demo institution sees readiness figures past suppression, and its Data programme's MLOps rates lower."""
+    institution = session.scalar(sa.select(User).where(User.email == "institution@demo.kr")).institution
+    groups = {group.label: group for group in readiness_figures.for_institution(session, institution)}
+    assert groups and all(isinstance(group.answers, int) for group in groups.values())
+    shown = {figure.skill.slug: figure.mean for group in groups.values() for figure in group.skills
+             if isinstance(figure.mean, float)}
+    assert shown and all(1 <= mean <= 4 for mean in shown.values())
+    data = next(group for label, group in groups.items() if "MLOps" in label)
+    means = {figure.skill.slug: figure.mean for figure in data.skills if isinstance(figure.mean, float)}
+    assert means["mlops"] < means["python"]
+    for answer in session.scalars(sa.select(ReadinessAnswer).where(ReadinessAnswer.request_id.is_not(None))):
+        request = session.get(FollowUpRequest, answer.request_id)
+        assert (request.audience, request.checkpoint_month, request.answer) == ("readiness", 0, "rated")
+        assert request.sent_at < request.answered_at < request.expires_at

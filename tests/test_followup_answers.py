@@ -52,8 +52,8 @@ def mailed(app, placed, runner, smtp_server, monkeypatch):
     inbox, settings = smtp_server
     monkeypatch.setattr(app.extensions["mailer"], "settings", settings)
     monkeypatch.setitem(app.config, "ANSWER_RATE_LIMIT", "1000 per minute")
-    for queued in ({"employer_requests": 1, "trainee_requests": 1, "reminders": 0},
-                   {"employer_requests": 0, "trainee_requests": 0, "reminders": 0}):  # the same day again: nothing
+    nothing = {"employer_requests": 0, "trainee_requests": 0, "readiness_requests": 0, "reminders": 0}
+    for queued in ({**nothing, "employer_requests": 1, "trainee_requests": 1}, nothing):  # the same day again: nothing
         assert json.loads(runner.invoke(args=["outreach", "--json"]).output) == queued
         assert runner.invoke(args=["send-mail", "--json"]).exit_code == 0
     by_recipient = {}

@@ -51,9 +51,10 @@ def _follow_ups():
 
 def test_a_due_checkpoint_mails_the_employer_once_and_its_answer_is_recorded_with_its_source(placed, smtp_server):
     inbox, settings = smtp_server
-    assert _outreach(DUE_3 - timedelta(days=1)) == {"employer_requests": 0, "trainee_requests": 0, "reminders": 0}
-    assert _outreach(DUE_3) == {"employer_requests": 1, "trainee_requests": 0, "reminders": 0}
-    assert _outreach(DUE_3) == {"employer_requests": 0, "trainee_requests": 0, "reminders": 0}  # once
+    nothing = {"employer_requests": 0, "trainee_requests": 0, "readiness_requests": 0, "reminders": 0}
+    assert _outreach(DUE_3 - timedelta(days=1)) == nothing
+    assert _outreach(DUE_3) == {**nothing, "employer_requests": 1}
+    assert _outreach(DUE_3) == nothing  # once
     delivery.deliver_queued(db.engine, settings, "no-reply@talent.example.kr")
     [(recipients, message)] = inbox.messages
     body = message.get_payload(decode=True).decode("utf-8")
@@ -117,7 +118,7 @@ def test_a_trainee_who_agreed_is_asked_too_and_answers_for_themselves(placed):
     enrollment = placed["enrollment"]
     enrollment.email, enrollment.contact_consent = "hana@example.kr", True
     db.session.commit()
-    assert _outreach(DUE_3) == {"employer_requests": 1, "trainee_requests": 1, "reminders": 0}
+    assert _outreach(DUE_3) == {"employer_requests": 1, "trainee_requests": 1, "readiness_requests": 0, "reminders": 0}
     request = db.session.scalar(select(FollowUpRequest).where(FollowUpRequest.audience == "trainee"))
     token = LINKS.url(request).rsplit("/", 1)[1]
     with pytest.raises(ValidationFailed) as incomplete:

@@ -127,7 +127,8 @@ def _cell(value) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @with_appcontext
 def outreach_command(as_of, slug, as_json):
-    """Queue the follow-up questions due (employers and trainees, by email) and their reminders; run it daily.
+    """Queue the follow-up questions due (employers and trainees, by email), the employers' readiness questions and
+    their reminders; run it daily.
     `flask send-mail` (or the worker) delivers them."""
     day = day_of(as_of)
     links = outreach.Links.of(current_app.config)
@@ -137,7 +138,8 @@ def outreach_command(as_of, slug, as_json):
         click.echo(json.dumps(counts))
     else:
         click.echo(f"as of {day.isoformat()}: {counts['employer_requests']} employer request(s), "
-                   f"{counts['trainee_requests']} trainee request(s), {counts['reminders']} reminder(s) queued")
+                   f"{counts['trainee_requests']} trainee request(s), {counts['readiness_requests']} readiness "
+                   f"question(s), {counts['reminders']} reminder(s) queued")
 
 
 @click.command("publish-figures")

@@ -8,6 +8,7 @@ from .outcomes import (FOLLOW_UP_AUDIENCES, FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUS
 from .postings import (COMPANY_SIZES, EMPLOYMENT_TYPES, POSTING_STATUSES, Company, HiddenPosting, MatchFeedback,
                        Posting, PostingSkill)
 from .profiles import SEEKER_KINDS, WORK_MODES, ProfileSkill, SeekerProfile, profile_accepted_region
+from .readiness import READINESS_LEVELS, READINESS_SOURCES, ProgrammeSkill, ReadinessAnswer, ReadinessRating
 from .regions import Region, WatchedSkill
 from .skills import Skill, SkillAlias
 from .training import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, INSTITUTION_KINDS, Cohort, Enrollment, Institution,

@@ -3,7 +3,8 @@
 Retention follows each region's profile in geography.py: a placed trainee stays with the employer from one
 checkpoint to the next with the region's `stay` chance; those who move go to the capital area with its
 `capital_pull`. Programme cohorts of the region-led AI transformation keep a little more. Who answered each
-checkpoint, and who was asked by email, is decided in responses.py.
+checkpoint, and who was asked by email, is decided in responses.py; what employers said of readiness in
+readiness.py.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .geography import CAPITAL, REGIONS, SLUGS
 from .institutions import AI_TRANSFORMATION, ProgrammeSpec, add_months, institutions_for, programmes_for
 from .industries import INDUSTRIES
 from .people import TRACK_ROLE
+from .readiness import Readiness, programme_skills
 from .responses import Responses
 from .seekers import SeekerInfo
 
@@ -72,6 +74,7 @@ def _programme(ctx, rng, inst_id, kind, slug, spec: ProgrammeSpec, code_index: i
     ctx.sink.add("programme", {"id": programme_id, "institution_id": inst_id, "name": spec.name,
                                "field": spec.field, "funding_programme": spec.funding, "created_at": created,
                                "updated_at": created})
+    programme_skills(ctx, programme_id, spec.field)
     cohorts = []
     for year in range(spec.first_year, ctx.today.year + 1):
         for term, (month, day, length) in enumerate(spec.terms, start=1):
@@ -94,7 +97,7 @@ def generate_outcomes(ctx: Context, cohorts: list[CohortInfo], seekers: list[See
                       companies: list[CompanyInfo], scale: float, demo_institution: int | None,
                       demo_seeker: SeekerInfo | None) -> None:
     """Trainees for every cohort (fewer at small scales), with placements and follow-ups once due."""
-    rng, responses = ctx.rng("outcomes"), Responses(ctx)
+    rng, responses, readiness = ctx.rng("outcomes"), Responses(ctx), Readiness(ctx)
     pools: dict[tuple[str, str], list[SeekerInfo]] = {}
     for seeker in seekers:
         if seeker is not demo_seeker:
@@ -111,12 +114,12 @@ def generate_outcomes(ctx: Context, cohorts: list[CohortInfo], seekers: list[See
         size = max(6, round(cohort.capacity * rng.uniform(0.8, 1.0) * (1.0 if full else scale)))
         for number in range(1, size + 1):
             seeker = demo_seeker if (cohort is demo_cohort and number == 1) else None
-            _trainee(ctx, rng, responses, cohort, number, pools, local_companies, seeker)
+            _trainee(ctx, rng, (responses, readiness), cohort, number, pools, local_companies, seeker)
 
 
-def _trainee(ctx, rng, responses: Responses, cohort: CohortInfo, number: int, pools, local_companies,
-             fixed: SeekerInfo | None):
-    kind = cohort.kind
+def _trainee(ctx, rng, answering: tuple[Responses, Readiness], cohort: CohortInfo, number: int, pools,
+             local_companies, fixed: SeekerInfo | None):
+    kind, responses = cohort.kind, answering[0]
     at = ctx.moment(rng, cohort.start - timedelta(days=rng.randint(3, 30)))
     if cohort.end < ctx.today:
         status = "completed" if fixed or rng.random() < COMPLETION[kind] else "withdrawn"
@@ -145,12 +148,12 @@ def _trainee(ctx, rng, responses: Responses, cohort: CohortInfo, number: int, po
         "seeker_user_id": seeker.user_id if seeker else None, "shares_outcomes": shares,
         "contact_consent": agreed, "created_at": at, "updated_at": at})
     if status == "completed" and excluded is None and fixed is None:
-        _placement(ctx, rng, responses, cohort, enrollment_id, email if agreed else None, seeker, local_companies)
+        _placement(ctx, rng, answering, cohort, enrollment_id, email if agreed else None, seeker, local_companies)
 
 
-def _placement(ctx, rng, responses: Responses, cohort: CohortInfo, enrollment_id: int, trainee_email: str | None,
-               seeker, local_companies) -> None:
-    kind, home = cohort.kind, cohort.region
+def _placement(ctx, rng, answering: tuple[Responses, Readiness], cohort: CohortInfo, enrollment_id: int,
+               trainee_email: str | None, seeker, local_companies) -> None:
+    (responses, readiness), kind, home = answering, cohort.kind, cohort.region
     programme = cohort.programme.funding == AI_TRANSFORMATION
     if rng.random() > PLACEMENT[kind] * (1.08 if programme else 1.0):
         return
@@ -180,6 +183,7 @@ def _placement(ctx, rng, responses: Responses, cohort: CohortInfo, enrollment_id
         "source": "employer_confirmed" if kind == "technopark" and rng.random() < 0.6 else rng.choices(
             ("institution", "trainee", "employer_confirmed"), weights=(75, 10, 15))[0],
         "created_at": at, "updated_at": at})
+    readiness.hire(enrollment_id, placement_id, cohort.programme.field, kind, start, contact)
     _follow_ups(ctx, rng, responses, cohort, enrollment_id, start, region, programme,
                 (placement_id, contact, trainee_email))
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ...models import Application, AuditEvent, Enrollment, Placement, SeekerProfile, User
+from ...models import Application, AuditEvent, Enrollment, Placement, ReadinessAnswer, SeekerProfile, User
 from ...models.base import utcnow
 from ..search import indexing
 
@@ -35,7 +35,11 @@ def delete_account(session: Session, engine, user: User, *, reason: str = "reque
                         .values(application_id=None), execution_options={"synchronize_session": False})
         session.execute(delete(Application).where(Application.profile_id == profile_id),
                         execution_options={"synchronize_session": False})
-    # The institution's record of the trainee stays, without name, email or the link to this account.
+    # The institution's record of the trainee stays, without name, email or the link to this account; an
+    # employer's line of text about the person goes with them (their ratings stay, as counts).
+    session.execute(update(ReadinessAnswer).where(ReadinessAnswer.enrollment_id.in_(
+        select(Enrollment.id).where(Enrollment.seeker_user_id == user_id))).values(comment=None),
+        execution_options={"synchronize_session": False})
     session.execute(update(Enrollment).where(Enrollment.seeker_user_id == user_id)
                     .values(name="", email=None, seeker_user_id=None, shares_outcomes=False),
                     execution_options={"synchronize_session": False})

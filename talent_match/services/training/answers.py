@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ...models import AuditEvent, FollowUp, FollowUpRequest
+from ...models import FOLLOW_UP_AUDIENCES, AuditEvent, FollowUp, FollowUpRequest
 from ...models.base import as_utc, utcnow
 from .. import validation as v
 from ..errors import ValidationFailed
@@ -79,6 +79,8 @@ def answer(session: Session, links: Links, token: str, data: dict, *, now: datet
     now = now or utcnow()
     today = today or now.date()
     request = open_request(session, links, token, now)
+    if request.audience not in FOLLOW_UP_AUDIENCES:  # the readiness question is answered by services.training.readiness
+        raise LinkRefused("invalid")
     job = request.placement or first_placement(request.enrollment.placements)
     status, region_id = (_employer_status if request.audience == "employer" else _trainee_status)(
         session, request, job, data, today)

@@ -6,6 +6,11 @@ to the first placement's employer contact (when the placement names one) and to 
 email and agreed to be asked), then reminders REMINDER_DAYS after a request while the checkpoint stays
 unanswered. Requests and their mail are written in the caller's transaction, so a failed run sends nothing; a
 second run the same day queues nothing new. Answers come back through `services.training.answers`.
+
+The same run asks the employer contact of a trainee's first placement, READINESS_DAYS after it started, how ready
+the person was on each skill (services.training.readiness): the same kind of request (audience "readiness", at no
+checkpoint: month 0), link, expiry and reminders. Only the first job is asked about: it is the hire the training
+led to, and a later employer judges someone with other experience too.
 """
 from __future__ import annotations
 
@@ -24,12 +29,16 @@ from .. import validation as v
 from ..errors import ValidationFailed
 from ..mail import outbox
 from ..outcomes.ledger import add_months, first_placement
+from .programme_skills import skills_for
 
 WINDOW_DAYS = 60            # a checkpoint due longer ago than this is not asked about by email any more
 REMINDER_DAYS = (7, 14)     # after the first request
 LINK_DAYS = 30              # a link works this long after the first request
 ANSWER_PATH = "/follow-ups/answer/"
 _SALT = "follow-up-answer"
+READINESS_DAYS = 90         # after the first placement started, its employer is asked how ready the person was
+READINESS = "readiness"     # the audience of that request; its checkpoint_month is READINESS_MONTH
+READINESS_MONTH = 0
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ def run(session: Session, as_of: date, links: Links, *, institution: Institution
     """Queue what is due as of `as_of`; counts of employer requests, trainee requests and reminders queued.
     Requests are stamped `as_of` at this time of day, so a run for another day (tests, a late cron) reads right."""
     now = datetime.combine(as_of, utcnow().timetz())
-    counts = {"employer_requests": 0, "trainee_requests": 0, "reminders": 0}
+    counts = {"employer_requests": 0, "trainee_requests": 0, "readiness_requests": 0, "reminders": 0}
     requests = _open_requests(session, institution)
     for enrollment in _placed_trainees(session, institution):
         job = first_placement(enrollment.placements)
@@ -83,8 +92,28 @@ def run(session: Session, as_of: date, links: Links, *, institution: Institution
                     request.last_sent_at = now
                     _mail(session, links, request, enrollment, reminder=request.reminders)
                     counts["reminders"] += 1
+        asked = _ask_readiness(session, links, enrollment, job, requests.get((enrollment.id, READINESS_MONTH,
+                                                                              READINESS)), as_of, now)
+        if asked:
+            counts[asked] += 1
     session.flush()
     return counts
+
+
+def _ask_readiness(session, links, enrollment, job, request, as_of: date, now: datetime) -> str | None:
+    """The readiness question READINESS_DAYS after the first job started, or its reminder; what was queued."""
+    due_on = job.start_date + timedelta(days=READINESS_DAYS)
+    if request is None and as_of - timedelta(days=WINDOW_DAYS) < due_on <= as_of and _deliverable(
+            job.employer_email) and skills_for(session, job):
+        request = _request(session, enrollment, job, READINESS_MONTH, READINESS, job.employer_email, now)
+        _mail(session, links, request, enrollment, reminder=0)
+        return "readiness_requests"
+    if request is not None and _reminder_due(request, as_of, now):
+        request.reminders += 1
+        request.last_sent_at = now
+        _mail(session, links, request, enrollment, reminder=request.reminders)
+        return "reminders"
+    return None
 
 
 def pending_for(session: Session, email: str, now: datetime | None = None) -> list[FollowUpRequest]:
@@ -146,7 +175,16 @@ def _reminder_due(request: FollowUpRequest, as_of: date, now: datetime) -> bool:
 def _mail(session: Session, links: Links, request: FollowUpRequest, enrollment: Enrollment, reminder: int) -> None:
     name, institution, url = enrollment.name or enrollment.trainee_ref, enrollment.institution.name, links.url(request)
     month, again = request.checkpoint_month, "[다시 알림 Reminder] " if reminder else ""
-    if request.audience == "employer":
+    if request.audience == READINESS:
+        subject = f"{again}{name}님은 입사 때 얼마나 준비되어 있었나요? / How ready was {name} when they joined you?"
+        body = (f"안녕하세요.\n\n{institution}에서 훈련을 마친 {name}님이 귀사에 입사한 지 {READINESS_DAYS}일이 지났습니다. "
+                f"채용 공고(또는 훈련 과정)의 기술마다 입사 당시 얼마나 준비되어 있었는지 알려 주시면 교육 과정 개선에 "
+                f"쓰입니다(로그인 불필요, 1분):\n\n{url}\n\n링크는 {LINK_DAYS}일 동안, 한 번만 쓸 수 있습니다.\n\n"
+                f"Hello. {name}, who trained at {institution}, joined you {READINESS_DAYS} days ago. Please tell us "
+                f"how ready they were on each skill the job asked for; the training institution uses the answers to "
+                f"improve its courses (no sign-in, one minute):\n\n{url}\n\nThe link works once, for {LINK_DAYS} "
+                f"days.\n")
+    elif request.audience == "employer":
         subject = f"{again}{name}님이 아직 재직 중인가요? / Is {name} still employed with you?"
         body = (f"안녕하세요.\n\n{institution}에서 훈련을 마친 {name}님이 귀사에 입사한 지 {month}개월이 되었습니다. 지역 인재의 "
                 f"정착을 확인하기 위해 한 번만 답해 주세요(로그인 불필요):\n\n{url}\n\n재직 중 / 퇴사(날짜) / 모름 중 하나를 "

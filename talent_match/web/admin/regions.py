@@ -11,7 +11,7 @@ from ...extensions import db
 from ...models import Region
 from ...services import audit
 from ...services.accounts import operators
-from ...services.outcomes import releases, watch_list
+from ...services.outcomes import readiness, releases, watch_list
 from ...services.transfers import exports
 from ..access import allow
 from ..figures import as_of_from_request, locale
@@ -79,7 +79,7 @@ def _figures(found: Region) -> dict:
     watched = watch_list.watched(db.session, found)
     data = context.region(found.slug, as_of_from_request(), with_unknowns=True,
                           watched=[skill.id for skill in watched], by_institution=True)
-    return {**data, "watched": watched}
+    return {**data, "watched": watched, "readiness": readiness.for_region(db.session, found.id)}
 
 
 def _page(found: Region, form: WatchForm):

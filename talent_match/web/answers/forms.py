@@ -2,9 +2,10 @@
 recorded for anyone who only presses the button. The service checks what was chosen."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField
+from wtforms import RadioField, SelectField, StringField
 
 from ...services.training.answers import EMPLOYER_ANSWERS, TRAINEE_ANSWERS
+from ...services.training.readiness import COMMENT_LENGTH, field_of
 from .. import choices
 from ..forms import date_field
 
@@ -30,6 +31,28 @@ class TraineeAnswerForm(FlaskForm):
     answer = RadioField(_l("Your answer"), choices=[(code, TRAINEE_LABELS[code]) for code in TRAINEE_ANSWERS],
                         validate_choice=False)
     region = SelectField(_l("Region where you work"), choices=_regions, validate_choice=False)
+
+
+READINESS_LABELS = {1: _l("Not ready"), 2: _l("Needed much support"), 3: _l("Needed some support"),
+                    4: _l("Fully ready")}
+
+
+class ReadinessForm(FlaskForm):
+    comment = StringField(_l("Anything the training should change? (optional, one line)"),
+                          render_kw={"maxlength": COMMENT_LENGTH})
+
+
+def readiness_form(skills, locale: str) -> ReadinessForm:
+    """A form with one 1-4 choice per skill asked about (fields named as the service reads them)."""
+
+    class Form(ReadinessForm):
+        pass
+
+    for skill in skills:
+        setattr(Form, field_of(skill), RadioField(skill.name(locale), validate_choice=False,
+                                                  choices=[(str(level), label)
+                                                           for level, label in READINESS_LABELS.items()]))
+    return Form()
 
 
 FORMS = {"employer": EmployerAnswerForm, "trainee": TraineeAnswerForm}

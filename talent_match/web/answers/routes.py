@@ -7,11 +7,12 @@ from flask import Blueprint, current_app, g, render_template
 
 from ...extensions import configured_limit, db, limiter
 from ...services.hiring.postings import today_in_korea
-from ...services.training import answers
-from ...services.training.outreach import ANSWER_PATH, LINK_DAYS, Links
+from ...services.training import answers, readiness
+from ...services.training.outreach import ANSWER_PATH, LINK_DAYS, READINESS, Links
 from ..access import PUBLIC, gate
 from ..forms import saved
-from .forms import FORMS
+from ..figures import locale
+from .forms import FORMS, readiness_form
 
 bp = gate(Blueprint("answers", __name__), PUBLIC)
 
@@ -28,6 +29,8 @@ def answer(token: str):
     links = Links.of(current_app.config)
     try:
         asked = answers.open_request(db.session, links, token)
+        if asked.audience == READINESS:
+            return _readiness(links, token, asked)
         form = FORMS[asked.audience]()
         if not form.validate_on_submit():
             return render_template("answers/question.html", form=form, question=answers.question(asked))
@@ -40,3 +43,15 @@ def answer(token: str):
     if ok:
         return render_template("answers/thanks.html")
     return render_template("answers/question.html", form=form, question=answers.question(asked)), 422
+
+
+def _readiness(links: Links, token: str, asked):
+    """The readiness question: one 1-4 choice per skill and a line of text; LinkRefused goes up to the caller."""
+    question = readiness.question(db.session, asked)
+    form = readiness_form(question.skills, locale())
+    if not form.validate_on_submit():
+        return render_template("answers/readiness.html", form=form, question=question)
+    ok, _answer = saved(form, lambda: readiness.answer(db.session, links, token, form.data, today=today_in_korea()))
+    if ok:
+        return render_template("answers/thanks.html")
+    return render_template("answers/readiness.html", form=form, question=question), 422

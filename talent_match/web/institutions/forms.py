@@ -22,6 +22,12 @@ class ProgrammeForm(FlaskForm):
     funding_programme = StringField(_l("Funding programme (optional)"))
 
 
+class ProgrammeSkillsForm(FlaskForm):
+    skills = StringField(_l("Skills the programme teaches (separated by commas)"),
+                         description=_l("Employers rate a hire's readiness on these skills when the hire names no "
+                                        "posting."))
+
+
 class CohortForm(FlaskForm):
     cohort_code = StringField(_l("Cohort code, e.g. GN-2025-1"))
     programme_name = StringField(_l("Programme (a new name creates it)"))

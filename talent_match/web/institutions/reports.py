@@ -14,6 +14,7 @@ from ...extensions import db
 from ...services import audit
 from ...services.outcomes import flows
 from ...services.outcomes import ledger as outcomes
+from ...services.outcomes import readiness
 from ...services.transfers import exports
 from .. import charts
 from .. import flows as flow_figures
@@ -74,6 +75,7 @@ def _report(printable: bool) -> dict:
             "placement_names": [n for n in names if n in PLACEMENT],
             "retention_names": [n for n in names if n not in PLACEMENT and not n.startswith("unknown_")],
             "over_time_chart": over_time_chart(selected.metrics), "where_chart": where_chart(selected.metrics),
+            "readiness": readiness.for_institution(db.session, inst),
             "group_labels": {"institution": _("Whole institution"), "cohort": _("Cohort"),
                              "programme": _("Programme"), "year": _("Start year")}}
 

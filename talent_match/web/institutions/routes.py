@@ -12,12 +12,12 @@ from flask_login import current_user
 from ...extensions import db
 from ...models import Institution
 from ...services.errors import NotFound
-from ...services.training import placements, trainee_links
+from ...services.training import placements, programme_skills, trainee_links
 from ...services.training import records as training
 from ..access import gate
 from ..figures import install
 from ..forms import saved
-from .forms import CohortForm, LinkForm, PlacementForm, ProgrammeForm, TraineeForm
+from .forms import CohortForm, LinkForm, PlacementForm, ProgrammeForm, ProgrammeSkillsForm, TraineeForm
 
 bp = gate(Blueprint("institutions", __name__, url_prefix="/institutions"), "institution")
 bp.record_once(install)
@@ -48,7 +48,8 @@ def _dashboard(programme_form: ProgrammeForm, cohort_form: CohortForm, status: i
     return render_template("institutions/dashboard.html", institution=inst, programmes=programmes,
                            cohorts=training.list_cohorts(db.session, inst),
                            counts=training.cohort_counts(db.session, inst), programme_form=programme_form,
-                           cohort_form=cohort_form), status
+                           cohort_form=cohort_form, skills_form=ProgrammeSkillsForm(formdata=None),
+                           skills_of=programme_skills.skills_by_programme(db.session, inst)), status
 
 
 @bp.post("/programmes")
@@ -61,6 +62,21 @@ def programme_add():
             flash(_("The programme is saved."), "success")
             return redirect(url_for(".dashboard"))
     return _dashboard(form, _cohort_form(formdata=None), 422)
+
+
+@bp.post("/programmes/<int:programme_id>/skills")
+def programme_skills_save(programme_id: int):
+    """Replace a programme's skills; an unknown skill is named in the message and nothing changes."""
+    form = ProgrammeSkillsForm()
+    if form.validate_on_submit():
+        ok, _skills = saved(form, lambda: programme_skills.set_programme_skills(
+            db.session, institution(), programme_id, form.skills.data or ""))
+        if ok:
+            flash(_("The programme's skills are saved."), "success")
+            return redirect(url_for(".dashboard"))
+        for error in form.skills.errors:
+            flash(error, "error")
+    return _dashboard(ProgrammeForm(formdata=None), _cohort_form(formdata=None), 422)
 
 
 @bp.post("/cohorts")
