@@ -97,20 +97,33 @@ def _report_interactions(result: dict, as_json: bool) -> None:
 
 
 @click.command("tune-fusion")
-@click.argument("directories", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.argument("directories", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
               help="Where to write the fusion (services/matching/fusion.json is what the site reads).")
+@click.option("--interactions", is_flag=True,
+              help="Also fit on the logged lists, each graded by what followed (hired > applied > opened).")
+@click.option("--since", type=DAY, help="With --interactions: only lists shown on or after this day (UTC).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @with_appcontext
-def tune_fusion(directories: tuple[str, ...], out: str, as_json: bool) -> None:
+def tune_fusion(directories: tuple[str, ...], out: str, interactions: bool, since, as_json: bool) -> None:
     """Fit the dense:lexical split of the fusion on the judged benchmarks in DIRECTORIES (each counts the same) and
     write it to --out. Also reports, per benchmark: the configured fixed ratio, the fit, the fit on the other half
-    of every set's queries (halves) and the fit on the other benchmarks alone (others only)."""
+    of every set's queries (halves) and the fit on the other benchmarks alone (others only). --interactions adds
+    the site's logged lists as one more set, their candidates rebuilt and graded by their outcomes."""
+    if not directories and not interactions:
+        raise click.UsageError("give benchmark DIRECTORIES, --interactions, or both")
     started = time.monotonic()
     encode, reads_hangul = _encoder()
     if encode is None:
         raise click.ClickException("tuning the fusion needs the embedding model")
     sets = []
+    if interactions:
+        _progress(started)("interactions: rebuilding the logged lists' channels")
+        logged = feedback.judged_from_log(db.session, current_app.extensions["search_engine"],
+                                          since=since.date() if since else None)
+        if not logged.queries:
+            raise click.ClickException("the interaction log holds no list with an outcome to tune on")
+        sets.append(logged)
     for directory in directories:
         name = Path(directory).resolve().name
         bench = evaluation.load_benchmark(directory)
@@ -126,7 +139,8 @@ def tune_fusion(directories: tuple[str, ...], out: str, as_json: bool) -> None:
                "ndcg@10": round(figure, 4)} for s, figure in zip(sets, figures)]
     checks, halves = tuning.held_out(sets), tuning.halves(sets)
     fusion.save(fitted, out, tuned_on=report, held_out=checks, halves=halves,
-                recipe=" ".join(["flask --app wsgi tune-fusion", *directories, "--out", out]))
+                recipe=" ".join(["flask --app wsgi tune-fusion", *directories,
+                                 *(["--interactions"] if interactions else []), "--out", out]))
     if as_json:
         click.echo(json.dumps({"fusion": fitted.to_json(), "tuned_on": report, "held_out": checks,
                                "halves": halves}))

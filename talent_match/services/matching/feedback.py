@@ -8,7 +8,8 @@ Ranks are positions in the whole list (page 2 starts at 21), so a hire found on 
 lower, as the seeker met it. Reported per side (a seeker's matches, an employer's candidates): impressions and
 shown results, distinct events (an outcome counted once per impression and result), the mean and median rank of
 applications, invitations and hires, MRR (first result graded above 0) and nDCG@10 (gain 2^grade - 1) over the
-impressions with any graded result.
+impressions with any graded result. `judged_from_log` turns the same lists into a set `tune-fusion --interactions`
+fits the fusion on.
 """
 from __future__ import annotations
 
@@ -20,7 +21,12 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import INTERACTION_EVENTS, INTERACTION_SIDES, MatchInteraction
+from ...models import INTERACTION_EVENTS, INTERACTION_SIDES, MatchInteraction, Posting, SeekerProfile
+from ..reference.taxonomy import Taxonomy
+from ..search import lexical
+from ..search.kinds import POSTING, PROFILE
+from . import pipeline, ranking, tuning
+from .tuning import Judged
 
 GRADES = {"shown": 0, "opened": 1, "applied": 2, "invited": 2, "hired": 3}
 CUTOFF = 10
@@ -115,3 +121,42 @@ def _ranks(values: list[int]) -> dict:
 
 def _mean(values) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
+
+
+# --- tuning the fusion on logged lists -------------------------------------------------------------------------
+
+def judged_from_log(session: Session, engine, *, since: date | None = None, limit: int = 5000,
+                    taxonomy: Taxonomy | None = None) -> Judged:
+    """The logged lists with a graded result (the latest `limit`) as a tuning set: each list's profile or posting
+    is the query again, its shown results the pool, their channels rebuilt as of now (dense: stored vectors
+    through the engine; lexical: the engine's BM25) and graded by what followed. Needs the engine's model."""
+    taxonomy = taxonomy or Taxonomy.from_session(session)
+    engine.catch_up(session)
+    multilingual = pipeline._reads_hangul(engine)
+    graded = [item for item in impressions(session, since=since).values()
+              if any(item.grade(pair) > 0 for pair in item.ranks)][-limit:]
+    rows = []
+    for item in graded:
+        if item.side == "seeker":
+            subject, asked, kind, pick = session.get(SeekerProfile, item.subject_id), PROFILE, POSTING, 1
+            regions = subject.region_ids() if subject is not None else []
+        else:
+            subject, asked, kind, pick = session.get(Posting, item.subject_id), POSTING, PROFILE, 0
+            regions = [subject.region_id] if subject is not None else []
+        if subject is None:
+            continue
+        order = sorted(item.ranks, key=item.ranks.get)
+        pool = [pair[pick] for pair in order]
+        document = asked.document(subject, taxonomy)
+        vector = pipeline._query_vector(session, engine, asked.name, subject.id, document)
+        if vector is None:
+            raise ValueError("tuning the fusion on logged lists needs the embedding model")
+        query = lexical.query_for(document.text, taxonomy)
+        dense = engine.nearest(kind.name, regions, vector, len(pool), allowed_ids=pool)
+        bm25 = engine.lexical.scores(session, kind.name, regions, query)
+        floor = min(dense.values(), default=0.0)
+        grades = [item.grade(pair) for pair in order]
+        rows.append(tuning.query_row([dense.get(i, floor) for i in pool], [bm25.get(i, 0.0) for i in pool], pool,
+                                     grades, grades, len(query.tokens),
+                                     ranking.dense_trust(query.tokens, multilingual=multilingual)))
+    return tuning.from_rows("interactions", rows)
