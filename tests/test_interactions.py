@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from talent_match.extensions import db
 from talent_match.models import MatchInteraction
-from talent_match.services.hiring import applications, interactions
+from talent_match.services.hiring import applications
+from talent_match.services.matching import feedback
 from talent_match.services.privacy import erasure, export
 
 from .api_support import cheap_password_hashes  # noqa: F401 - fixture
@@ -220,3 +221,21 @@ def test_eval_matching_needs_a_benchmark_or_the_log(runner):
 def test_an_empty_log_reports_zero_impressions(runner, app):
     report = _evaluate(runner)
     assert report["seeker"]["impressions"] == 0 and report["seeker"]["mrr"] is None
+
+
+def test_logged_lists_become_a_tuning_set_graded_by_what_followed(app, runner, world, tmp_path):
+    world["seeker"].get("/seekers/")
+    top, second = _rows(app, event="shown")
+    world["seeker"].post(f"/seekers/postings/{second.posting_id}/apply", data={"note": ""})
+    world["seeker"].get("/seekers/?page=2")  # nothing followed: not a tuning query
+    with app.app_context():
+        judged = feedback.judged_from_log(db.session, app.extensions["search_engine"])
+    assert judged.queries == 1
+    assert judged.gains.tolist() == [[0.0, 3.0]]  # pool in rank order: 2^0 - 1, then applied 2^2 - 1
+    assert judged.ideal.tolist() == [3.0] and judged.inside.tolist() == [[True, True]]
+    out = tmp_path / "fusion.json"
+    result = runner.invoke(args=["tune-fusion", "--interactions", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["tuned_on"][0]["benchmark"] == "interactions" and report["tuned_on"][0]["queries"] == 1
+    assert "--interactions" in json.loads(out.read_text())["recipe"]
