@@ -19,10 +19,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from ...models import MatchInteraction, User
+from ...models import INTERACTION_SIDES, MatchInteraction, User
 from ...models.base import utcnow
-
-SIDE_OF_ROLE = {"seeker": "seeker", "employer": "employer"}
 
 
 def record_shown(session: Session, viewer: User, result, *, sort: str, profile_id: int | None = None,
@@ -30,8 +28,8 @@ def record_shown(session: Session, viewer: User, result, *, sort: str, profile_i
     """Log the visible results of one page of a list (`result`: a matching MatchPage) as "shown": a seeker's
     matches pass their `profile_id`, an employer's candidates their `posting_id`. Returns the impression id, or
     None when nothing was logged (not sorted by score, no results, or a viewer who is neither side)."""
-    side = SIDE_OF_ROLE.get(getattr(viewer, "role", None))
-    if sort != "score" or not result.items or side is None:
+    side = viewer.role  # a seeker's matches, an employer's candidates
+    if sort != "score" or not result.items or side not in INTERACTION_SIDES:
         return None
     impression, now = uuid.uuid4().hex, utcnow()
     first = (result.page - 1) * result.per_page
