@@ -160,6 +160,8 @@ class Defaults:
     FIGURE_CACHE_SECONDS = 30
     # Privacy: accounts unused this long are purged by `flask purge-inactive`.
     INACTIVE_ACCOUNT_DAYS = 3 * 365
+    # ... and the matching lists' interaction log (what was shown, what followed) is kept this long.
+    INTERACTION_RETENTION_DAYS = 400
     CONSENT_VERSION = "2026-11"
     # Mail: without SMTP_URL messages stay in the outbox (/admin/outbox). Links in mail start with PUBLIC_BASE_URL.
     SMTP_URL = None

@@ -6,8 +6,8 @@ endpoint is called by everyone: those outside its declared audience get 401/403;
 objects, and 403/404 when any owned argument names another owner's object (for an operator: another region's).
 No response may contain another person's identifying strings (names, emails, phones, drafts, cohort codes,
 trainees), and a refused request changes nothing. tests/access_policy.py declares what is expected. And no GET, by
-anyone, writes to the database beyond the activity trail (the audit log of who saw what, when an account or token
-was last used): a page that reads never writes.
+anyone, writes to the database beyond the activity trail (the audit log of who saw what, the interaction log of
+what a matching list showed, when an account or token was last used): a page that reads never writes.
 """
 from __future__ import annotations
 
@@ -333,9 +333,10 @@ def _fingerprint(app) -> tuple:
     return totals + states
 
 
-# What a GET may write: the audit trail (candidate views, exports), and when an account or token was last used.
-ACTIVITY_WRITES = re.compile(r'(INSERT INTO audit_event\b|UPDATE "?user"? SET last_seen_at=|UPDATE api_token SET '
-                             r'last_used_at=)')
+# What a GET may write: the audit trail (candidate views, exports), the matching lists' interaction log (what a
+# list showed, what was opened: services.hiring.interactions), and when an account or token was last used.
+ACTIVITY_WRITES = re.compile(r'(INSERT INTO audit_event\b|INSERT INTO match_interaction\b|UPDATE "?user"? SET '
+                             r'last_seen_at=|UPDATE api_token SET last_used_at=)')
 
 
 def _methods(url_rule) -> list[str]:

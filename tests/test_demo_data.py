@@ -15,10 +15,11 @@ from flask_migrate import upgrade
 from talent_match import create_app
 from talent_match.extensions import db
 from talent_match.models import (Application, Cohort, Company, Consent, Enrollment, FollowUp, FollowUpRequest,
-                                 Institution, Placement, Posting, PostingSkill, ProfileSkill, ProgrammeSkill,
-                                 ReadinessAnswer, ReadinessRating, Region, SeekerProfile, Skill, StoredVector, User,
-                                 profile_accepted_region)
+                                 Institution, MatchInteraction, Placement, Posting, PostingSkill, ProfileSkill,
+                                 ProgrammeSkill, ReadinessAnswer, ReadinessRating, Region, SeekerProfile, Skill,
+                                 StoredVector, User, profile_accepted_region)
 from talent_match.services import demo
+from talent_match.services.matching import feedback
 from talent_match.services.outcomes import readiness as readiness_figures
 from talent_match.services.outcomes.ledger import add_months
 
@@ -74,7 +75,7 @@ def _rows(session, model, skip=("password_hash",)):
 
 REPRODUCED = (User, SeekerProfile, ProfileSkill, profile_accepted_region, Consent, Company, Posting, PostingSkill,
               Application, Institution, Cohort, Enrollment, Placement, FollowUp, FollowUpRequest, ProgrammeSkill,
-              ReadinessAnswer, ReadinessRating)
+              ReadinessAnswer, ReadinessRating, MatchInteraction)
 
 
 def test_the_same_seed_writes_the_same_rows_through_the_cli_commands(world, app, runner):
@@ -218,6 +219,27 @@ def test_demo_seeker_and_employer_meet_in_gyeongnam(session):
     local = session.scalars(sa.select(SeekerProfile.id).where(
         SeekerProfile.discoverable, SeekerProfile.home_region_id == gyeongnam)).all()
     assert len(local) >= 4
+
+
+def test_the_demo_logs_lists_whose_top_results_are_opened_most_and_hires_come_from_applications(session):
+    rows = session.execute(sa.select(MatchInteraction.impression, MatchInteraction.side, MatchInteraction.event,
+                                     MatchInteraction.profile_id, MatchInteraction.posting_id,
+                                     MatchInteraction.rank)).all()
+    assert {side for _, side, *_ in rows} == {"seeker", "employer"}
+    shown = Counter(rank for _, _, event, _, _, rank in rows if event == "shown")
+    opened = Counter(rank for _, _, event, _, _, rank in rows if event == "opened")
+    top, low = range(1, 4), range(6, 11)
+    assert sum(opened[r] for r in top) / sum(shown[r] for r in top) > \
+        2 * sum(opened[r] for r in low) / sum(shown[r] for r in low)
+    events = defaultdict(set)
+    for impression, _, event, profile_id, posting_id, _ in rows:
+        events[impression, profile_id, posting_id].add(event)
+    hires = [found for found in events.values() if "hired" in found]
+    assert hires and all(found & {"applied", "invited"} for found in hires)
+    report = feedback.report(session)
+    mean_shown_rank = sum(rank * n for rank, n in shown.items()) / shown.total()
+    assert report["seeker"]["applied_rank"]["mean"] < mean_shown_rank - 1
+    assert 0 < report["seeker"]["mrr"] < 1 and 0 < report["employer"]["ndcg@10"] < 1
 
 
 def test_demo_institution_reports_cohorts_since_2023_with_outcomes(session):

@@ -1,5 +1,6 @@
-"""Matching commands: `eval-matching DIR` scores the ranking pipeline on a BEIR-layout benchmark;
-`tune-fusion DIR [DIR...]` fits the fusion's dense:lexical split on judged benchmarks and writes it as JSON."""
+"""Matching commands: `eval-matching DIR` scores the ranking pipeline on a BEIR-layout benchmark (`--interactions`:
+on the site's own interaction log instead); `tune-fusion DIR [DIR...]` fits the fusion's dense:lexical split on
+judged benchmarks (and, with `--interactions`, on the logged lists graded by their outcomes) and writes it as JSON."""
 from __future__ import annotations
 
 import json
@@ -11,7 +12,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..services.matching import evaluation, fusion, tuning
+from ..extensions import db
+from ..services.matching import evaluation, feedback, fusion, tuning
 
 COMMANDS = []
 METHODS = ("pipeline", "rrf", "rrf_plain", "bm25", "lexical", "dense", "dense_titled")
@@ -34,16 +36,31 @@ def _progress(started: float):
     return say
 
 
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
 @click.command("eval-matching")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--interactions", is_flag=True,
+              help="Score the live ranking on the interaction log (what lists showed and what followed) instead.")
+@click.option("--since", type=DAY, help="With --interactions: only lists shown on or after this day (UTC), "
+                                        "YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--no-model", is_flag=True, help="Evaluate the degraded mode: lexical evidence only.")
 @click.option("--fusion", "fusion_file", type=click.Path(exists=True, dir_okay=False),
               help="A fusion file from tune-fusion (default: the shipped services/matching/fusion.json).")
 @with_appcontext
-def eval_matching(directory: str, as_json: bool, no_model: bool, fusion_file: str | None) -> None:
+def eval_matching(directory: str | None, interactions: bool, since, as_json: bool, no_model: bool,
+                  fusion_file: str | None) -> None:
     """Score the matching pipeline beside reciprocal-rank fusion of its own channels, BM25 and dense alone on
-    DIRECTORY: nDCG@10, Recall@10, MRR@10."""
+    DIRECTORY: nDCG@10, Recall@10, MRR@10. With --interactions, report the live ranking's quality from the log."""
+    if interactions:
+        if directory:
+            raise click.UsageError("give either a benchmark DIRECTORY or --interactions, not both")
+        _report_interactions(feedback.report(db.session, since=since.date() if since else None), as_json)
+        return
+    if directory is None:
+        raise click.UsageError("give a benchmark DIRECTORY, or --interactions")
     started = time.monotonic()
     try:
         chosen = fusion.load(fusion_file)
@@ -65,21 +82,48 @@ def eval_matching(directory: str, as_json: bool, no_model: bool, fusion_file: st
     click.echo(f"{result['queries']} queries in {result['seconds']}s", file=sys.stdout)
 
 
+def _report_interactions(result: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(f"{'list':<9} {'impressions':>11} {'shown':>6} {'opened':>6} {'applied':>7} {'invited':>7} "
+               f"{'hired':>5} {'hire rank':>9} {'MRR':>6} {'nDCG@10':>7}")
+    for side in ("seeker", "employer"):
+        row, events = result[side], result[side]["events"]
+        hire = row["hired_rank"]["median"]
+        click.echo(f"{side:<9} {row['impressions']:>11} {events['shown']:>6} {events['opened']:>6} "
+                   f"{events['applied']:>7} {events['invited']:>7} {events['hired']:>5} "
+                   f"{'' if hire is None else hire:>9} {row['mrr'] or 0:>6.3f} {row['ndcg@10'] or 0:>7.3f}")
+
+
 @click.command("tune-fusion")
-@click.argument("directories", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.argument("directories", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
               help="Where to write the fusion (services/matching/fusion.json is what the site reads).")
+@click.option("--interactions", is_flag=True,
+              help="Also fit on the logged lists, each graded by what followed (hired > applied > opened).")
+@click.option("--since", type=DAY, help="With --interactions: only lists shown on or after this day (UTC).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @with_appcontext
-def tune_fusion(directories: tuple[str, ...], out: str, as_json: bool) -> None:
+def tune_fusion(directories: tuple[str, ...], out: str, interactions: bool, since, as_json: bool) -> None:
     """Fit the dense:lexical split of the fusion on the judged benchmarks in DIRECTORIES (each counts the same) and
     write it to --out. Also reports, per benchmark: the configured fixed ratio, the fit, the fit on the other half
-    of every set's queries (halves) and the fit on the other benchmarks alone (others only)."""
+    of every set's queries (halves) and the fit on the other benchmarks alone (others only). --interactions adds
+    the site's logged lists as one more set, their candidates rebuilt and graded by their outcomes."""
+    if not directories and not interactions:
+        raise click.UsageError("give benchmark DIRECTORIES, --interactions, or both")
     started = time.monotonic()
     encode, reads_hangul = _encoder()
     if encode is None:
         raise click.ClickException("tuning the fusion needs the embedding model")
     sets = []
+    if interactions:
+        _progress(started)("interactions: rebuilding the logged lists' channels")
+        logged = feedback.judged_from_log(db.session, current_app.extensions["search_engine"],
+                                          since=since.date() if since else None)
+        if not logged.queries:
+            raise click.ClickException("the interaction log holds no list with an outcome to tune on")
+        sets.append(logged)
     for directory in directories:
         name = Path(directory).resolve().name
         bench = evaluation.load_benchmark(directory)
@@ -95,7 +139,8 @@ def tune_fusion(directories: tuple[str, ...], out: str, as_json: bool) -> None:
                "ndcg@10": round(figure, 4)} for s, figure in zip(sets, figures)]
     checks, halves = tuning.held_out(sets), tuning.halves(sets)
     fusion.save(fitted, out, tuned_on=report, held_out=checks, halves=halves,
-                recipe=" ".join(["flask --app wsgi tune-fusion", *directories, "--out", out]))
+                recipe=" ".join(["flask --app wsgi tune-fusion", *directories,
+                                 *(["--interactions"] if interactions else []), "--out", out]))
     if as_json:
         click.echo(json.dumps({"fusion": fitted.to_json(), "tuned_on": report, "held_out": checks,
                                "halves": halves}))

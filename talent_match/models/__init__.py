@@ -1,6 +1,7 @@
 """All tables, imported here so Alembic and the app see one metadata."""
 from .accounts import MATCH_DIGESTS, ROLES, ApiToken, AuditEvent, Consent, User
 from .applications import APPLICATION_STATUSES, Application, ApplicationEvent
+from .interactions import INTERACTION_EVENTS, INTERACTION_SIDES, MatchInteraction
 from .indexing import ENTITY_KINDS, BackgroundJob, IndexChange, LexicalTokens, StoredVector
 from .mail import OUTBOX_STATUSES, OutboxMessage
 from .outcomes import (FOLLOW_UP_AUDIENCES, FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, PLACEMENT_SOURCES,

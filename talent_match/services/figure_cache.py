@@ -4,8 +4,8 @@ ledger behind the public dashboard), so a busy dashboard does not recompute them
 An entry is dropped as soon as this process commits a write to any table that can move a figure, and otherwise
 lives `ttl` seconds (FIGURE_CACHE_SECONDS, default 30): a change committed by another worker or host shows within
 that time. Writes that only record activity (last sign-in, audit events, the index change log, stored vectors,
-API token use) leave the cache alone, or every page view would empty it. Entries are kept per database engine, so
-two apps in one process (the tests) never share figures.
+API token use, the matching lists' interaction log) leave the cache alone, or every page view would empty it.
+Entries are kept per database engine, so two apps in one process (the tests) never share figures.
 """
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 from ..models import (ApiToken, ApplicationEvent, AuditEvent, BackgroundJob, HiddenPosting, IndexChange,
-                      LexicalTokens, MatchFeedback, StoredVector, User)
+                      LexicalTokens, MatchFeedback, MatchInteraction, StoredVector, User)
 
 T = TypeVar("T")
 DEFAULT_TTL = 30.0
 ACTIVITY = (AuditEvent, StoredVector, LexicalTokens, IndexChange, BackgroundJob, ApiToken, MatchFeedback,
-            HiddenPosting, ApplicationEvent)
+            HiddenPosting, ApplicationEvent, MatchInteraction)
 ACTIVITY_TABLES = frozenset(model.__table__.name for model in ACTIVITY)
 _STALE = "figure_cache_stale"
 

@@ -22,8 +22,9 @@ ENDINGS = {
 
 
 def generate_applications(ctx: Context, postings: list[PostingInfo], seekers: list[SeekerInfo],
-                          demo_plan: dict[int, list[tuple[SeekerInfo, str, str]]]) -> None:
-    """Applications on about one posting in twenty, plus the demo company's planned ones.
+                          demo_plan: dict[int, list[tuple[SeekerInfo, str, str]]]) -> list[tuple]:
+    """Applications on about one posting in twenty, plus the demo company's planned ones. Returns what was
+    written: (posting, seeker, initiated_by, statuses passed through, their times) per application.
 
     `demo_plan` maps a posting id to (seeker, initiated_by, final status) triples to write as given.
     """
@@ -33,9 +34,10 @@ def generate_applications(ctx: Context, postings: list[PostingInfo], seekers: li
         for slug in seeker.regions:
             by_region.setdefault(slug, []).append(seeker)
     taken: set[tuple[int, int]] = set()
+    written: list[tuple] = []
     for posting in postings:
         for seeker, initiated_by, status in demo_plan.get(posting.id, ()):
-            _write(ctx, rng, posting, seeker, initiated_by, status, taken)
+            _write(ctx, rng, posting, seeker, initiated_by, status, taken, written)
     eligible = [p for p in postings if p.status != "draft" and p.id not in demo_plan]
     chosen = rng.sample(eligible, k=min(len(eligible), max(3, round(len(postings) * 0.05))))
     for posting in sorted(chosen, key=lambda p: p.id):
@@ -50,7 +52,8 @@ def generate_applications(ctx: Context, postings: list[PostingInfo], seekers: li
                 else "seeker"
             if initiated_by == "seeker" and status == "invited":
                 status = "applied"
-            _write(ctx, rng, posting, seeker, initiated_by, status, taken)
+            _write(ctx, rng, posting, seeker, initiated_by, status, taken, written)
+    return written
 
 
 def _path(initiated_by: str, status: str) -> list[str]:
@@ -66,7 +69,7 @@ def _path(initiated_by: str, status: str) -> list[str]:
 
 
 def _write(ctx: Context, rng, posting: PostingInfo, seeker: SeekerInfo, initiated_by: str, status: str,
-           taken: set) -> None:
+           taken: set, written: list) -> None:
     if (posting.id, seeker.profile_id) in taken:
         return
     taken.add((posting.id, seeker.profile_id))
@@ -89,6 +92,7 @@ def _write(ctx: Context, rng, posting: PostingInfo, seeker: SeekerInfo, initiate
             "to_status": step, "actor_id": seeker.user_id if by_seeker else posting.company.recruiter_id,
             "created_at": moment})
         previous = step
+    written.append((posting, seeker, initiated_by, steps, moments))
     if steps[-1] == "hired":
         start = moments[-1].date() + timedelta(days=rng.randint(14, 30))
         low, high = posting.salary

@@ -23,6 +23,7 @@ from ..reference import taxonomy
 from .applications import generate_applications
 from .common import Context, SkillBook
 from .companies import company_count, generate_companies
+from .interactions import generate_interactions
 from .jobs import generate_postings
 from .logins import DEMO_LOGINS, DEMO_POSTINGS, demo_seeker
 from .seekers import generate_seekers
@@ -83,7 +84,9 @@ def seed_demo(session: Session, *, seekers: int, postings: int, seed: int, today
     say(f"{postings:,} postings")
     jobs = generate_postings(ctx, companies, max(postings, len(DEMO_POSTINGS)), DEMO_POSTINGS)
     say("applications")
-    generate_applications(ctx, jobs, people, _demo_plan(jobs, people))
+    written = generate_applications(ctx, jobs, people, _demo_plan(jobs, people))
+    say("the matching lists that led to them (interaction logs)")
+    generate_interactions(ctx, jobs, people, written)
     say("trainees, placements and follow-ups")
     scale = min(1.0, max(0.25, seekers / FULL_SCALE_SEEKERS))
     generate_outcomes(ctx, cohorts, people, companies, scale, demo_institution, people[0])

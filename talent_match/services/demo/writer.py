@@ -17,15 +17,16 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ...models import (Application, ApplicationEvent, Cohort, Company, Consent, Enrollment, FollowUp,
-                       FollowUpRequest, Institution, Placement, Posting, PostingSkill, ProfileSkill, Programme,
-                       ProgrammeSkill, ReadinessAnswer, ReadinessRating, SeekerProfile, User, profile_accepted_region)
+                       FollowUpRequest, Institution, MatchInteraction, Placement, Posting, PostingSkill, ProfileSkill,
+                       Programme, ProgrammeSkill, ReadinessAnswer, ReadinessRating, SeekerProfile, User,
+                       profile_accepted_region)
 from .. import figure_cache
 
 # Parents before children: flushing in this order never breaks a foreign key.
 TABLES = tuple(getattr(m, "__table__", m) for m in (
     Company, Institution, User, SeekerProfile, profile_accepted_region, ProfileSkill, Consent, Programme,
     ProgrammeSkill, Cohort, Enrollment, Posting, PostingSkill, Application, ApplicationEvent, Placement, FollowUp,
-    FollowUpRequest, ReadinessAnswer, ReadinessRating))
+    FollowUpRequest, ReadinessAnswer, ReadinessRating, MatchInteraction))
 
 
 class RowSink:

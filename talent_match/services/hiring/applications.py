@@ -5,6 +5,8 @@
     any of applied..offer --employer--> rejected | --seeker--> withdrawn
 
 Every change is kept as an ApplicationEvent with its time. A hire writes a Placement into the outcome ledger.
+Applying, inviting and hiring are also logged as outcomes of the matching lists that showed the pair
+(hiring.interactions).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from .. import validation as v
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..messages import msg
 from ..search.kinds import PROFILE
+from . import interactions
 from .postings import get_for_edit, get_visible, is_open, today_in_korea
 from .profiles import profile_of
 
@@ -54,7 +57,9 @@ def apply(session: Session, seeker_user: User, posting_id, note: str = "", *,
     if not is_open(posting, today):
         raise Conflict(msg("This posting is closed and takes no more applications."), problem=NOT_OPEN)
     application = Application(posting=posting, profile=profile, initiated_by="seeker", status="applied", note=note)
-    return _created(session, application, seeker_user)
+    _created(session, application, seeker_user)
+    interactions.record(session, "applied", "seeker", profile.id, posting.id, viewer_id=seeker_user.id)
+    return application
 
 
 def invite(session: Session, employer_user: User, posting_id, profile_id, note: str = "", *,
@@ -71,7 +76,9 @@ def invite(session: Session, employer_user: User, posting_id, profile_id, note: 
         raise Conflict(msg("This candidate already has an application or invitation for this posting."),
                        problem=ALREADY_APPLIED)
     application = Application(posting=posting, profile=profile, initiated_by="employer", status="invited", note=note)
-    return _created(session, application, employer_user)
+    _created(session, application, employer_user)
+    interactions.record(session, "invited", "employer", profile.id, posting.id, viewer_id=employer_user.id)
+    return application
 
 
 def transition(session: Session, actor: User, application_id, to_status: str, *, start_date=None, wage=None,
@@ -110,6 +117,10 @@ def transition(session: Session, actor: User, application_id, to_status: str, *,
                                  actor_id=actor.id))
     if to_status == "hired":
         _record_placement(session, application, start, wage)
+        interactions.record_hire(session, application.profile_id, application.posting_id)
+    elif to_status == "applied":  # the seeker accepted an invitation
+        interactions.record(session, "applied", "seeker", application.profile_id, application.posting_id,
+                            viewer_id=actor.id)
     session.flush()
     return application
 

@@ -19,6 +19,7 @@ from ..reference.regions import region_by_handle
 from ..reference.taxonomy import Taxonomy, skill_entries
 from ..search import indexing
 from ..search.kinds import PROFILE
+from . import interactions
 
 FIELDS = ("kind", "home_region", "accepted_regions", "headline", "summary", "skills", "years_experience",
           "education", "certifications", "desired_roles", "desired_salary_min", "desired_salary_max", "work_mode",
@@ -152,7 +153,8 @@ def suggest_skills(session: Session, profile: SeekerProfile, text: str) -> list:
 
 
 def view_candidate(session: Session, employer: User, posting_id, profile_id) -> SeekerProfile:
-    """A seeker's profile as the employer of `posting_id` may see it, recorded in the audit trail.
+    """A seeker's profile as the employer of `posting_id` may see it, recorded in the audit trail (and as
+"opened" in the interaction log when the candidates list showed it).
 
     Visible when the seeker applied to (or was invited to) this posting, or is discoverable (search.kinds) and will
     work in the posting's region. NotFound otherwise.
@@ -165,6 +167,7 @@ def view_candidate(session: Session, employer: User, posting_id, profile_id) -> 
         raise NotFound(msg("No such candidate."))
     session.add(AuditEvent(actor_id=employer.id, actor_role=employer.role, action="candidate_viewed",
                            object_type="profile", object_id=str(profile.id), details={"posting_id": posting.id}))
+    interactions.record(session, "opened", "employer", profile.id, posting.id, viewer_id=employer.id)
     session.flush()
     return profile
 

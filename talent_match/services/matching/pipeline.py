@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...models import (Consent, HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill,
                        User)
 from .. import validation as v
+from ..hiring import interactions
 from ..hiring.postings import open_filter, today_in_korea
 from ..messages import msg
 from ..reference.taxonomy import Taxonomy
@@ -117,6 +118,7 @@ def hide_posting(session: Session, profile: SeekerProfile, posting: Posting) -> 
     """'Not interested': the posting leaves this seeker's matches for good. Idempotent; the caller commits."""
     if session.get(HiddenPosting, (profile.id, posting.id)) is None:
         session.add(HiddenPosting(profile_id=profile.id, posting_id=posting.id))
+        interactions.record(session, "hidden", "seeker", profile.id, posting.id, viewer_id=profile.user_id)
         session.flush()
 
 
@@ -133,6 +135,7 @@ def rate_match(session: Session, profile: SeekerProfile, posting: Posting, ratin
         feedback = MatchFeedback(profile_id=profile.id, posting_id=posting.id, rating=rating)
         session.add(feedback)
     feedback.rating, feedback.score = rating, score
+    interactions.record(session, "rated", "seeker", profile.id, posting.id, viewer_id=profile.user_id, rating=rating)
     session.flush()
     return feedback
 

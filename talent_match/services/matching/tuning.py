@@ -5,6 +5,7 @@ counting the same however many queries it has, so a big set of one kind of query
 Each query's pool is scored as ranking.rank scores it (parts from ranking.minmax, ties in pool order), vectorised
 over queries: on the two English dev sets (13,200 queries) the fit and its four checks below take 90 s on two
 cores, after 170 s running the channels.
+`--interactions` adds the site's own logged lists as one more set (services.matching.feedback.judged_from_log).
 `held_out` refits with each benchmark left out and scores it, the check that the split carries to data it has not
 seen; `halves` fits on half the queries of every set and scores the other half, the check for overfitting.
 """
@@ -51,11 +52,23 @@ def judged(name: str, bench: Benchmark, evidence: Iterable[Evidence]) -> Judged:
             continue  # evaluation.metrics counts only queries with something relevant
         if found.dense is None:
             raise ValueError(f"{name}: tuning the fusion needs the embedding model (the dense channel)")
-        ideal = sorted(relevant.values(), reverse=True)[:CUTOFF]
         pool = found.pool.tolist()
-        rows.append((_part(found.dense, pool), _part(found.lexical, pool),
-                     [2.0 ** relevant.get(bench.doc_ids[i], 0) - 1 for i in pool],
-                     sum((2 ** g - 1) / math.log2(n + 2) for n, g in enumerate(ideal)), found.terms, found.trust))
+        rows.append(query_row(found.dense, found.lexical, pool, [relevant.get(bench.doc_ids[i], 0) for i in pool],
+                              relevant.values(), found.terms, found.trust))
+    return from_rows(name, rows)
+
+
+def query_row(dense, lexical, pool: list, grades: list[int], judged_grades, terms: int, trust: float) -> tuple:
+    """One query's evidence over its pool: raw channel scores (arrays in pool order), each member's grade, and every
+    judged grade (for the ideal DCG, whether in the pool or not)."""
+    ideal = sorted((g for g in judged_grades if g > 0), reverse=True)[:CUTOFF]
+    return (_part(np.asarray(dense, dtype=float), pool), _part(np.asarray(lexical, dtype=float), pool),
+            [2.0 ** g - 1 for g in grades], sum((2 ** g - 1) / math.log2(n + 2) for n, g in enumerate(ideal)),
+            terms, trust)
+
+
+def from_rows(name: str, rows: list[tuple]) -> Judged:
+    """Matrices from `query_row`s, padded to the widest pool."""
     width = max((len(row[0]) for row in rows), default=0)
     matrices = [np.zeros((len(rows), width)) for _ in range(3)]
     inside = np.zeros((len(rows), width), dtype=bool)

@@ -1,7 +1,8 @@
 """Deleting an account, on request or after INACTIVE_ACCOUNT_DAYS unused.
 
 Deleting an account removes the person and everything that describes them (profile, skills, CV text, vectors,
-applications, consents, tokens). A training record an institution holds about them stays as a pseudonym (name and
+applications, consents, tokens, the interaction log of what matching lists showed them and showed others of
+them). A training record an institution holds about them stays as a pseudonym (name and
 email blanked, the link to the account cut) with its placements and follow-ups, so outcome figures still count.
 Audit rows keep their ids and kinds; nothing in them names anyone.
 """
@@ -13,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ...models import Application, AuditEvent, Enrollment, Placement, ReadinessAnswer, SeekerProfile, User
+from ...models import (Application, AuditEvent, Enrollment, MatchInteraction, Placement, ReadinessAnswer,
+                       SeekerProfile, User)
 from ...models.base import utcnow
 from ..search import indexing
 
@@ -28,6 +30,10 @@ def delete_account(session: Session, engine, user: User, *, reason: str = "reque
     """
     user_id, role = user.id, user.role
     profile_id = session.scalar(select(SeekerProfile.id).where(SeekerProfile.user_id == user_id))
+    # The interaction log goes explicitly (the foreign keys would cascade too): as viewer and as a shown candidate.
+    session.execute(delete(MatchInteraction).where(or_(MatchInteraction.viewer_id == user_id,
+                                                       MatchInteraction.profile_id == profile_id)),
+                    execution_options={"synchronize_session": False})
     if profile_id is not None:
         indexing.remove_entity(session, engine, "profile", profile_id)
         application_ids = select(Application.id).where(Application.profile_id == profile_id)

@@ -11,6 +11,7 @@ from ...models import (ApiToken, Application, AuditEvent, Consent, Enrollment, F
                        Placement, Posting, User)
 from ...models.base import as_utc, utcnow
 from ..accounts import consent
+from ..hiring import interactions
 
 security_log = logging.getLogger("talent_match.security")
 
@@ -38,6 +39,7 @@ def export_data(session: Session, user: User) -> dict:
                                                 .order_by(ApiToken.id))],
         "profile": None, "skills": [], "applications": [], "hidden_postings": [], "ratings": [],
         "profile_views": [], "candidate_lists": [], "enrollments": [],
+        "match_interactions": [_interaction(i) for i in interactions.for_viewer(session, user.id)],
         "placements": [_placement(p) for p in session.scalars(
             select(Placement).where(Placement.seeker_user_id == user.id).order_by(Placement.start_date))],
     }
@@ -79,6 +81,13 @@ def _application(application: Application) -> dict:
             "created_at": _instant(application.created_at),
             "history": [{"from": e.from_status, "to": e.to_status, "at": _instant(e.created_at)}
                         for e in application.events]}
+
+
+def _interaction(row) -> dict:
+    """What one of the person's matching lists showed them and what they did with it (the other side by id)."""
+    return {"at": _instant(row.created_at), "list": row.side, "event": row.event, "impression": row.impression,
+            "posting_id": row.posting_id, "profile_id": row.profile_id, "rank": row.rank, "score": row.score,
+            "rating": row.rating}
 
 
 def _placement(placement: Placement) -> dict:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...services import audit
-from ...services.hiring import applications, companies, postings, profiles
+from ...services.hiring import applications, companies, interactions, postings, profiles
 from ...services.matching import pipeline as matching
 from ..access import gate
 from ..engine import search_engine
@@ -86,6 +86,7 @@ def posting(posting_id: int):
     audit.record_candidates_listed(db.session, current_user, item.id, [m.entity.id for m in result.items],
                                    [profile_id for profile_id, shown in contact.items() if shown], via="web",
                                    page=result.page)
+    interactions.record_shown(db.session, current_user, result, sort="score", posting_id=item.id)
     db.session.commit()
     return render_template(
         "employers/posting.html", posting=item, status=postings.effective_status(item), result=result,

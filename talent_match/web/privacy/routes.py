@@ -79,4 +79,5 @@ def delete_account():
 def _render(delete_form: DeleteForm):
     return render_template("privacy/overview.html", consents=consents.consent_states(db.session, current_user),
                            labels=ITEM_LABELS, delete_form=delete_form,
-                           inactive_days=current_app.config["INACTIVE_ACCOUNT_DAYS"])
+                           inactive_days=current_app.config["INACTIVE_ACCOUNT_DAYS"],
+                           interaction_days=current_app.config["INTERACTION_RETENTION_DAYS"])

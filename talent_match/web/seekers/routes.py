@@ -9,7 +9,7 @@ from flask_login import current_user
 from ...extensions import db
 from ...services import validation as v
 from ...services.errors import ValidationFailed
-from ...services.hiring import applications, cv, postings, profiles
+from ...services.hiring import applications, cv, interactions, postings, profiles
 from ...services.matching import pipeline as matching
 from ...services.reference.regions import all_regions
 from ..access import gate
@@ -38,6 +38,8 @@ def matches():
     result = matching.for_profile(db.session, search_engine(), profile, filters=filters, sort=sort, page=page,
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
+    interactions.record_shown(db.session, current_user, result, sort=sort, profile_id=profile.id)
+    db.session.commit()
     return render_template("seekers/matches.html", form=form, result=result, profile=profile, steps=steps,
                            regions={r.slug: r for r in all_regions(db.session)}, page_args=_page_args())
 
@@ -145,6 +147,8 @@ def cv_save():
 def posting(posting_id: int):
     profile = _profile()
     item = postings.get_visible(db.session, current_user, posting_id)
+    interactions.record(db.session, "opened", "seeker", profile.id, item.id, viewer_id=current_user.id)
+    db.session.commit()
     application = next((a for a in applications.for_seeker(db.session, current_user) if a.posting_id == item.id),
                        None)
     held = {s.skill_id for s in profile.skills if s.skill_id} | {s.label for s in profile.skills}
