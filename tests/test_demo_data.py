@@ -339,3 +339,12 @@ def test_employers_readiness_answers_show_per_programme_with_a_weaker_skill(sess
         request = session.get(FollowUpRequest, answer.request_id)
         assert (request.audience, request.checkpoint_month, request.answer) == ("readiness", 0, "rated")
         assert request.sent_at < request.answered_at < request.expires_at
+
+
+def test_the_demo_operator_runs_gyeongnam_and_no_other_region(world, session):
+    operator = session.scalar(sa.select(User).where(User.email == "operator@demo.kr"))
+    assert operator.role == "operator" and operator.region.slug == "gyeongnam"
+    client = world.test_client()
+    assert client.post("/auth/login", data={"email": "operator@demo.kr", "password": "demo-password-5"}).status_code == 302
+    assert client.get("/admin/regions/gyeongnam").status_code == 200
+    assert client.get("/admin/regions/busan").status_code == 404

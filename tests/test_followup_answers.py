@@ -217,7 +217,7 @@ def test_posted_answers_are_rate_limited(app, client, monkeypatch):
 def _nav_count(html: str) -> str | None:
     link = re.search(r'<a href="/hires/follow-ups"[^>]*>(.*?)</a>', html, re.S)
     assert link, "the employer's navigation links to the follow-ups page"
-    count = re.search(r'<span class="tag">(\d+)</span>', link.group(1))
+    count = re.search(r'<span class="tag count">(\d+)<', link.group(1))
     return count.group(1) if count else None
 
 

@@ -88,12 +88,13 @@ class Context:
         return surname + given, f"{given_rom}.{surname_rom}"
 
     def user(self, *, role: str, email: str, name: str, created: datetime, password_hash: str | None = None,
-             company_id: int | None = None, institution_id: int | None = None, user_id: int | None = None) -> int:
+             company_id: int | None = None, institution_id: int | None = None, user_id: int | None = None,
+             region_id: int | None = None) -> int:
         user_id = user_id or self.sink.new_id("user")
         self.sink.add("user", {
             "id": user_id, "email": email, "password_hash": password_hash or self.shared_hash, "role": role,
             "name": name, "phone": None, "locale": "ko", "active": True, "last_seen_at": None,
-            "company_id": company_id, "institution_id": institution_id, "session_version": 0,
+            "company_id": company_id, "institution_id": institution_id, "session_version": 0, "region_id": region_id,
             "email_verified_at": created, "created_at": created, "updated_at": created})
         self.consent(user_id, "privacy_required", True, created)
         return user_id

@@ -1,8 +1,9 @@
 """The demo accounts with known passwords, one per role, and what each one should find when signing in.
 
 The seeker lives in Gyeongnam with vision and MLOps skills; the employer is a Changwon machinery SME whose open
-postings want exactly that; the institution is a Gyeongnam bootcamp with cohorts since 2023. All other demo
-accounts share one hash of a random password, so only these four can sign in.
+postings want exactly that; the institution is a Gyeongnam bootcamp with cohorts since 2023; the operator runs
+Gyeongnam's programme office. All other demo accounts share one hash of a random password, so only these five can
+sign in.
 """
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ DEMO_LOGINS = (
     DemoLogin("employer", "employer@demo.kr", "demo-password-2", "박서준"),
     DemoLogin("institution", "institution@demo.kr", "demo-password-3", "이하은"),
     DemoLogin("admin", "admin@demo.kr", "demo-password-4", "정민재"),
+    DemoLogin("operator", "operator@demo.kr", "demo-password-5", "최유나"),  # Gyeongnam's programme office
 )
+DEMO_OPERATOR_REGION = "gyeongnam"
 
 _machinery = {case[0]: case for case in INDUSTRIES["machinery"].use_cases}
 DEMO_POSTINGS = (

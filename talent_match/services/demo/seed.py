@@ -25,7 +25,7 @@ from .common import Context, SkillBook
 from .companies import company_count, generate_companies
 from .interactions import generate_interactions
 from .jobs import generate_postings
-from .logins import DEMO_LOGINS, DEMO_POSTINGS, demo_seeker
+from .logins import DEMO_LOGINS, DEMO_OPERATOR_REGION, DEMO_POSTINGS, demo_seeker
 from .seekers import generate_seekers
 from .training import generate_institutions, generate_outcomes
 from .writer import RowSink
@@ -75,6 +75,8 @@ def seed_demo(session: Session, *, seekers: int, postings: int, seed: int, today
     accounts = {login.role: {"email": login.email, "name": login.name, "password_hash": hashes[login.role]}
                 for login in DEMO_LOGINS}
     ctx.user(role="admin", **accounts["admin"], created=ctx.moment(ctx.rng("admin"), date(2025, 1, 2)))
+    ctx.user(role="operator", **accounts["operator"], region_id=ctx.region_ids[DEMO_OPERATOR_REGION],
+             created=ctx.moment(ctx.rng("operator"), date(2025, 1, 6)))
     say("institutions, programmes and cohorts")
     cohorts, demo_institution = generate_institutions(ctx, accounts["institution"])
     say("companies")
