@@ -10,7 +10,7 @@ from .postings import (COMPANY_SIZES, EMPLOYMENT_TYPES, POSTING_STATUSES, Compan
 from .profiles import SEEKER_KINDS, WORK_MODES, ProfileSkill, SeekerProfile, profile_accepted_region
 from .regions import Region, WatchedSkill
 from .skills import Skill, SkillAlias
-from .training import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, INSTITUTION_KINDS, Cohort, Enrollment, Institution,
-                       Programme)
+from .training import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, FUNDING_SOURCES, INSTITUTION_KINDS, Cohort, Enrollment,
+                       Institution, Programme)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -69,7 +69,9 @@ def _report(printable: bool) -> dict:
     return {"institution": inst, "report": selected, "breakdown": breakdown, "group": group, "key": key, "by": by,
             "as_of": as_of, "printable": printable, "checkpoints": CHECKPOINTS, "headline": HEADLINE,
             "placement_names": [n for n in names if n in PLACEMENT],
-            "retention_names": [n for n in names if n not in PLACEMENT and not n.startswith("unknown_")],
+            "retention_names": [n for n in names if n not in PLACEMENT and not n.startswith("unknown_")
+                                and n != outcomes.COST],
+            "cost": selected.metrics.get(outcomes.COST),
             "over_time_chart": over_time_chart(selected.metrics), "where_chart": where_chart(selected.metrics),
             "group_labels": {"institution": _("Whole institution"), "cohort": _("Cohort"),
                              "programme": _("Programme"), "year": _("Start year")}}
