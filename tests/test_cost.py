@@ -226,7 +226,7 @@ def test_a_regions_cost_is_hidden_while_its_local_retention_is(app_ctx, client):
     assert 'id="cost"' not in client.get("/regions/gyeongnam").get_data(as_text=True)
 
 
-def test_the_regions_office_sees_the_cost_per_programme_and_another_region_sees_nothing(app, make_user):
+def test_the_regions_office_sees_the_cost_per_funding_programme_and_another_region_sees_nothing(app, make_user):
     with app.app_context():
         country(small_regions_send_to_seoul=True)
         published = releases.release(db.session, AS_OF)

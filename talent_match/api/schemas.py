@@ -7,7 +7,8 @@ services.validation.clean_text keeps it: no control characters but tab, LF and C
 from __future__ import annotations
 
 from ..models import (APPLICATION_STATUSES, EMPLOYMENT_TYPES, ENROLLMENT_STATUSES, EXCLUSION_REASONS,
-                      FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, FUNDING_SOURCES, POSTING_STATUSES, SEEKER_KINDS, WORK_MODES)
+                      FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, FUNDING_SOURCES, POSTING_STATUSES, SEEKER_KINDS,
+                      WORK_MODES)
 from ..services import validation as v
 from ..services.reference.regions import reference_rows
 

@@ -201,6 +201,7 @@ class CohortFacts:
     region_slug: str
     region_name: str
     budget_krw: int | None = None
+    funding_programme: str = ""
     trainees: list[TraineeFacts] = field(default_factory=list)
 
 
@@ -374,7 +375,7 @@ def load_cohorts(session: Session, *, institution: Institution | None = None, re
         scope.append(Cohort.id == cohort.id)
     rows = session.execute(
         select(Cohort.id, Cohort.code, Cohort.region_id, Cohort.start_date, Cohort.end_date, Cohort.budget_krw,
-               Programme.name.label("programme"),
+               Programme.name.label("programme"), Programme.funding_programme,
                Institution.slug.label("institution_slug"), Institution.name.label("institution_name"),
                Region.slug.label("region_slug"), Region.name_ko.label("region_name"))
         .join(Programme, Cohort.programme_id == Programme.id).join(Institution, Cohort.institution_id == Institution.id)

@@ -145,21 +145,31 @@ def institutions_table(published: Release, slug: str) -> outcomes.OutcomeTable:
 
 
 def programme_costs(session: Session, published: Release, region: Region) -> outcomes.OutcomeTable:
-    """The cost per retained local hire of each programme trained in the region (its cohorts there) as of the
-    release's date, for the region's office: suppressed as a table whose total is the region's published cost.
-    While the region's local retention is hidden in the release, so is every programme's cost: their counts add
-    up to a lower bound of it."""
-    table = disclosure.public_table(outcomes.table(session, "programme", published.as_of, region=region),
+    """The cost per retained local hire of each funding programme trained in the region (its cohorts there) as of
+    the release's date, for the region's office: suppressed as a table whose total is the region's published cost.
+    Rows are funding programmes (what an office funds), not the institutions' own course names, which stay theirs.
+    While the region's local retention is hidden in the release, so is every row's cost: their counts add up to a
+    lower bound of it."""
+    cohorts = outcomes.load_cohorts(session, region=region)
+    capital = outcomes.capital_region_ids(session)
+    groups: dict[str, list] = {}
+    for cohort in cohorts:
+        groups.setdefault(cohort.funding_programme, []).append(cohort)
+    rows = [outcomes.OutcomeReport("funding_programme", key, key, published.as_of,
+                                   outcomes.compute(members, published.as_of, capital), len(members))
+            for key, members in sorted(groups.items())]
+    total = outcomes.OutcomeReport("region", region.slug, region.name_ko, published.as_of,
+                                   outcomes.compute(cohorts, published.as_of, capital), len(cohorts))
+    table = disclosure.public_table(outcomes.OutcomeTable("funding_programme", published.as_of, rows, total),
                                     published.threshold)
     row = next(row for row in published.regions if row.key[1] == region.slug)
     local = row.shown["local_retention_12"].get("suppressed", ())
     for report in table.rows:
         if "numerator" in local or "denominator" in local:
             disclosure.hide(report.metrics[outcomes.COST], ["denominator"])
-    if table.total is not None:
-        published_cost = row.shown.get(outcomes.COST)
-        table.total.metrics = {**table.total.metrics, outcomes.COST: published_cost or disclosure.hide(
-            dict(table.total.metrics[outcomes.COST]), ["denominator"])}
+    published_cost = row.shown.get(outcomes.COST)
+    table.total.metrics = {**table.total.metrics, outcomes.COST: published_cost or disclosure.hide(
+        dict(table.total.metrics[outcomes.COST]), ["denominator"])}
     return table
 
 

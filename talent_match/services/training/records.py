@@ -12,8 +12,8 @@ from typing import Callable, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ...models import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, FUNDING_SOURCES, Cohort, Enrollment, FollowUp, Institution, Placement,
-                       Programme, Region)
+from ...models import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, FUNDING_SOURCES, Cohort, Enrollment, FollowUp,
+                       Institution, Placement, Programme, Region)
 from .. import validation as v
 from ..errors import NotFound, ValidationFailed
 from ..messages import msg
