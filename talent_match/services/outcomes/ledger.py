@@ -212,7 +212,7 @@ def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int
     A cohort counts once it has ended by `as_of` (completion_rate's "in_training" counts those that have not);
     completions, placements and follow-ups dated after `as_of` are not known yet. Retention metrics also carry
     "answered" and "verified" (see RETENTION_FAMILIES); median_wage_krw carries its figure in "value"; unknown_m
-    counts missing or unknown follow-ups.
+    counts missing or unknown follow-ups; cost_per_local_retained_12 is `cost_per_retained`'s shape.
     """
     n: Counter = Counter()
     wages: list[int] = []
