@@ -147,7 +147,11 @@ class Defaults:
     # fitted by `flask tune-fusion` on the ESCO titles and O*NET profiles dev sets: README, matching), and
     # ranking.dense_trust drops dense for Korean queries. The 0.49:0.16 here is the split used where no fusion is
     # given (ranking.effective_weights without dense_share).
-    MATCH_WEIGHTS = {"dense": 0.49, "lexical": 0.16, "skills": 0.25, "experience": 0.05, "salary": 0.05}
+    # "retention" weighs the employer's record of keeping people hired through the platform
+    # (services/hiring/track_record.py) into a seeker's matches; at 0 it is shown beside postings, never ranked, and
+    # a region that wants it ranked sets it above 0 (the other weights are then scaled to leave it room).
+    MATCH_WEIGHTS = {"dense": 0.49, "lexical": 0.16, "skills": 0.25, "experience": 0.05, "salary": 0.05,
+                     "retention": 0.0}
     MATCH_PAGE_SIZE = 20
     # Digests (`flask digests`) and the notification page list the best this many new items of each list.
     DIGEST_SIZE = 10

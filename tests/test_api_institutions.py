@@ -12,7 +12,7 @@ def test_institution_imports_and_reads_its_records(api):
     cohorts = institution.get("/api/v1/cohorts").json
     assert cohorts["items"] == [{"cohort_code": "GN-2025-1", "programme_name": "AI 엔지니어 과정",
                                  "region": "gyeongnam", "start_date": "2025-01-06", "end_date": "2025-06-30",
-                                 "capacity": None}]
+                                 "capacity": None, "budget_krw": None, "funding_source": None}]
     trainees = institution.get("/api/v1/cohorts/GN-2025-1/trainees").json
     assert [t["trainee_ref"] for t in trainees["items"]] == ["T001", "T002"] and trainees["total"] == 2
     assert trainees["items"][1]["email"] is None and trainees["items"][0]["completion_date"] == "2025-06-30"

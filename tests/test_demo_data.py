@@ -21,6 +21,7 @@ from talent_match.models import (Application, Cohort, Company, Consent, Enrollme
 from talent_match.services import demo
 from talent_match.services.matching import feedback
 from talent_match.services.outcomes import readiness as readiness_figures
+from talent_match.services.outcomes import ledger
 from talent_match.services.outcomes.ledger import add_months
 
 from scripts.scratch_db import scratch_database
@@ -253,6 +254,17 @@ def test_demo_institution_reports_cohorts_since_2023_with_outcomes(session):
     assert session.scalar(sa.select(sa.func.count(Placement.id)).where(Placement.enrollment_id.in_(ids))) >= 20
     months = set(session.scalars(sa.select(FollowUp.checkpoint_month).where(FollowUp.enrollment_id.in_(ids))))
     assert months == {3, 6, 9, 12}
+
+
+def test_demo_cohorts_record_budgets_so_the_demo_shows_the_cost_per_retained_local_hire(session):
+    user = session.scalar(sa.select(User).where(User.email == "institution@demo.kr"))
+    cohorts = session.scalars(sa.select(Cohort)).all()
+    budgeted = [c for c in cohorts if c.budget_krw is not None]
+    assert 0.8 * len(cohorts) <= len(budgeted) < len(cohorts)     # a few leave it unrecorded
+    assert {"national", "regional_government"} <= {c.funding_source for c in budgeted}
+    assert all(1_000_000 <= c.budget_krw / c.capacity <= 15_000_000 for c in budgeted)
+    cost = ledger.report(session, TODAY, institution=user.institution).metrics["cost_per_local_retained_12"]
+    assert cost["budget_krw"] > 0 and cost["local_retained_12"] > 0 and cost["value"] > 0
 
 
 def test_outcomes_look_like_real_reporting(session):

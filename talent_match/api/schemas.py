@@ -7,7 +7,8 @@ services.validation.clean_text keeps it: no control characters but tab, LF and C
 from __future__ import annotations
 
 from ..models import (APPLICATION_STATUSES, EMPLOYMENT_TYPES, ENROLLMENT_STATUSES, EXCLUSION_REASONS,
-                      FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, POSTING_STATUSES, SEEKER_KINDS, WORK_MODES)
+                      FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, FUNDING_SOURCES, POSTING_STATUSES, SEEKER_KINDS,
+                      WORK_MODES)
 from ..services import validation as v
 from ..services.reference.regions import reference_rows
 
@@ -82,7 +83,7 @@ def page(item: str, **extra) -> dict:
                 **extra}, ("items", "page", "per_page", "total", *extra))
 
 
-SIGNALS = ("dense", "lexical", "skills", "experience", "salary")
+SIGNALS = ("dense", "lexical", "skills", "experience", "salary", "retention")
 SCORE_PARTS = obj({name: NUMBER for name in SIGNALS}, closed=False,
                   description="Each signal's evidence, 0 to 1, before weighting.")
 WEIGHTS = obj({name: NUMBER for name in SIGNALS}, closed=False, description=(
@@ -181,7 +182,10 @@ SCHEMAS.update({
     "Cohort": obj({
         "cohort_code": text(), "programme_name": text(), "region": enum(REGIONS), "start_date": DATE, "end_date": DATE,
         "capacity": nullable(integer(1, 10_000)),
-    }, ("cohort_code", "programme_name", "region", "start_date", "end_date", "capacity")),
+        "budget_krw": nullable(integer(0, description="What the cohort's training cost, KRW, all sources.")),
+        "funding_source": nullable(enum(FUNDING_SOURCES)),
+    }, ("cohort_code", "programme_name", "region", "start_date", "end_date", "capacity", "budget_krw",
+        "funding_source")),
     "Trainee": obj({
         "cohort_code": text(), "trainee_ref": text(), "name": nullable(text()), "email": nullable(text()),
         "status": enum(ENROLLMENT_STATUSES), "completion_date": nullable(DATE),
@@ -224,6 +228,10 @@ SCHEMAS["Outcomes"] = obj({
     "institution": text(), "cohort": nullable(text()), "as_of": DATE, "public": {"type": "boolean"},
     "metrics": {"type": "object", "additionalProperties": obj({
         "numerator": COUNT, "denominator": COUNT, "rate": nullable(NUMBER), "value": nullable(NUMBER), **ANSWERS,
+        "budget_krw": {**nullable(integer(0)), "description": "cost_per_local_retained_12 only: the budgets "
+                                                               "(KRW) of the cohorts it counts."},
+        "local_retained_12": {**COUNT, "description": "cost_per_local_retained_12 only: their trainees working "
+                                                      "in the cohort's region at 12 months (also `denominator`)."},
         "in_training": {**integer(0), "description": "completion_rate only: cohorts not ended by the as-of date, "
                                                      "which no figure counts yet."},
         "suppressed": array(text()),
@@ -234,8 +242,11 @@ SCHEMAS["Outcomes"] = obj({
 }, ("institution", "cohort", "as_of", "public", "metrics", "unknowns"), description=(
     "The figures as `flask outcomes --json` prints them: per metric its numerator, denominator and rate (the "
     "median wage in `value`). With `public`, counts below the threshold are null and named in `suppressed`."))
+COST = obj({"budget_krw": nullable(integer(0)), "local_retained_12": COUNT, "value": nullable(integer(0))},
+           ("budget_krw", "local_retained_12", "value"), description=(
+               "Cost per retained local hire (KRW): all null unless every count it rests on is shown."))
 SCHEMAS["RegionFigures"] = obj({"region": enum(REGIONS), "name_ko": text(), "name_en": text(),
-                                "capital_area": {"type": "boolean"}, **FIGURES},
+                                "capital_area": {"type": "boolean"}, **FIGURES, "cost_per_local_retained_12": COST},
                                ("region", "name_ko", "name_en", "capital_area", *FIGURES))
 SCHEMAS["NationalFigures"] = obj(FIGURES, tuple(FIGURES))
 SCHEMAS["RegionalStats"] = obj({

@@ -104,8 +104,9 @@ def outcomes_command(slug, code, as_of, public, as_json):
     click.echo(f"{institution.slug}{' / ' + code if code else ''} as of {day.isoformat()}"
                f"{' (public: counts below ' + str(threshold) + ' hidden)' if public else ''}")
     for name, metric in report.metrics.items():
-        last = "value" if name == "median_wage_krw" else "rate"
-        shown = [disclosure.display(metric, part, threshold) for part in ("numerator", "denominator", last)]
+        last = "value" if "value" in metric else "rate"
+        counts = ("budget_krw", "local_retained_12") if "budget_krw" in metric else ("numerator", "denominator")
+        shown = [disclosure.display(metric, part, threshold) for part in (*counts, last)]
         rate = shown[2] if shown[2] is None or last == "value" else f"{shown[2]:.1%}"
         answers = ""
         if "answered" in metric:

@@ -12,7 +12,7 @@ from .profiles import SEEKER_KINDS, WORK_MODES, ProfileSkill, SeekerProfile, pro
 from .readiness import READINESS_LEVELS, READINESS_SOURCES, ProgrammeSkill, ReadinessAnswer, ReadinessRating
 from .regions import Region, WatchedSkill
 from .skills import Skill, SkillAlias
-from .training import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, INSTITUTION_KINDS, Cohort, Enrollment, Institution,
-                       Programme)
+from .training import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, FUNDING_SOURCES, INSTITUTION_KINDS, Cohort, Enrollment,
+                       Institution, Programme)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
@@ -12,6 +12,8 @@ from .base import Timestamped
 INSTITUTION_KINDS = ("university", "bootcamp", "technopark", "other")
 ENROLLMENT_STATUSES = ("enrolled", "completed", "withdrawn")
 EXCLUSION_REASONS = ("further_study", "military_service", "health", "death", "emigration", "other")
+# Who paid for a cohort's training (Cohort.funding_source).
+FUNDING_SOURCES = ("national", "regional_government", "institution", "employer", "other")
 
 
 class Institution(Timestamped, db.Model):
@@ -54,6 +56,9 @@ class Cohort(InstitutionRecord, db.Model):
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
     end_date: Mapped[date] = mapped_column(Date, nullable=False)
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # What training the cohort cost (KRW, all sources) and who paid: the cost per retained local hire's numerator.
+    budget_krw: Mapped[int | None] = mapped_column(BigInteger)
+    funding_source: Mapped[str | None] = mapped_column(String(20))
 
     institution = relationship("Institution")
     programme = relationship("Programme", back_populates="cohorts")

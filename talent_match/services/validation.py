@@ -148,6 +148,8 @@ CHOICE_ALIASES = {
     "onsite": ("출근", "현장근무", "사무실근무", "상주"),
     "hybrid": ("하이브리드", "혼합근무"),
     "remote": ("재택", "원격", "재택근무", "원격근무"),
+    "national": ("국비", "국고", "중앙정부", "정부"),
+    "regional_government": ("지자체", "지방비", "시비", "도비", "시도비", "지방정부"),
 }
 _ALIAS_CODES = {re.sub(r"[\s_\-()]", "", alias).casefold(): code
                 for code, aliases in CHOICE_ALIASES.items() for alias in aliases}

@@ -37,6 +37,9 @@ INSTITUTION_KINDS = _labelled(models.INSTITUTION_KINDS, {
     "other": _l("Other")})
 ENROLLMENT_STATUSES = _labelled(models.ENROLLMENT_STATUSES, {
     "enrolled": _l("Enrolled"), "completed": _l("Completed"), "withdrawn": _l("Withdrawn")})
+FUNDING_SOURCES = [("", _l("Not recorded")), *_labelled(models.FUNDING_SOURCES, {
+    "national": _l("National government"), "regional_government": _l("Regional government"),
+    "institution": _l("The institution"), "employer": _l("Employers"), "other": _l("Other")})]
 EXCLUSION_REASONS = [("", _l("None (counts in the figures)")), *_labelled(models.EXCLUSION_REASONS, {
     "further_study": _l("Further study"), "military_service": _l("Military service"), "health": _l("Health"),
     "death": _l("Death"), "emigration": _l("Emigration"), "other": _l("Other")})]

@@ -53,6 +53,7 @@ _LABELS = {
     "local_retention_12": lambda: _("Working in the region at 12 months"),
     "capital_outflow_12": lambda: _("Working in the capital area at 12 months"),
     "median_wage_krw": lambda: _("Median annual wage (KRW)"),
+    "cost_per_local_retained_12": lambda: _("Cost per retained local hire (KRW)"),
     "open_postings": lambda: _("Open AI postings"),
     "smes_hiring": lambda: _("SMEs hiring"),
     "discoverable_seekers": lambda: _("Discoverable seekers"),

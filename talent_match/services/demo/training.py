@@ -28,6 +28,13 @@ BASE_WAGE = {"university": 3500, "bootcamp": 3200, "technopark": 4300}   # 만�
 EXCLUSIONS = (("further_study", 45), ("military_service", 25), ("health", 10), ("emigration", 5), ("other", 15))
 OUT_OF_FIELD = ("생산관리", "품질관리", "영업지원", "IT 헬프데스크", "사무행정")
 CAPITAL_SPLIT = (("seoul", 60), ("gyeonggi", 35), ("incheon", 5))
+# Who pays for each funding programme and what a place costs (KRW per trainee, low and high); some cohorts leave
+# their budget unrecorded, so the cost figure shows its "not computable" case too.
+FUNDING = {"대학혁신지원사업": ("national", 4_000_000, 6_000_000), "LINC 3.0 산학협력": ("national", 3_000_000, 5_000_000),
+           "K-디지털 트레이닝 (고용노동부)": ("national", 9_000_000, 13_000_000),
+           "지역산업 재직자 교육": ("regional_government", 2_000_000, 4_000_000),
+           AI_TRANSFORMATION: ("regional_government", 10_000_000, 15_000_000)}
+UNRECORDED_BUDGET = 0.08
 
 
 @dataclass
@@ -76,6 +83,7 @@ def _programme(ctx, rng, inst_id, kind, slug, spec: ProgrammeSpec, code_index: i
                                "updated_at": created})
     programme_skills(ctx, programme_id, spec.field)
     cohorts = []
+    budgets = ctx.rng(f"budgets:{inst_id}:{code_index}")   # its own stream: the other rows stay as they were
     for year in range(spec.first_year, ctx.today.year + 1):
         for term, (month, day, length) in enumerate(spec.terms, start=1):
             start = date(year, month, day)
@@ -88,9 +96,17 @@ def _programme(ctx, rng, inst_id, kind, slug, spec: ProgrammeSpec, code_index: i
             at = ctx.moment(rng, start - timedelta(days=30))
             ctx.sink.add("cohort", {"id": cohort_id, "institution_id": inst_id, "programme_id": programme_id,
                                     "code": code, "region_id": ctx.region_ids[slug], "start_date": start,
-                                    "end_date": end, "capacity": capacity, "created_at": at, "updated_at": at})
+                                    "end_date": end, "capacity": capacity, **_budget(budgets, spec, capacity),
+                                    "created_at": at, "updated_at": at})
             cohorts.append(CohortInfo(cohort_id, inst_id, kind, slug, code, spec, start, end, capacity))
     return cohorts
+
+
+def _budget(rng, spec: ProgrammeSpec, capacity: int) -> dict:
+    source, low, high = FUNDING.get(spec.funding, ("other", 5_000_000, 10_000_000))
+    if rng.random() < UNRECORDED_BUDGET:
+        return {"budget_krw": None, "funding_source": None}
+    return {"budget_krw": capacity * int(round(rng.uniform(low, high), -5)), "funding_source": source}
 
 
 def generate_outcomes(ctx: Context, cohorts: list[CohortInfo], seekers: list[SeekerInfo],

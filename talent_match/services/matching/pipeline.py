@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from ...models import (Consent, HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill,
                        User)
 from .. import validation as v
-from ..hiring import interactions
+from ..hiring import interactions, track_record
 from ..hiring.postings import open_filter, today_in_korea
 from ..messages import msg
 from ..reference.taxonomy import Taxonomy
@@ -76,7 +76,8 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     document = PROFILE.document(profile, taxonomy)
     query_vector = _query_vector(session, engine, PROFILE.name, profile.id, document)
     ids, ranked, used = _rank(session, engine, POSTING, regions, conditions, overlap, document, query_vector,
-                              weights, fusion, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy)
+                              weights, fusion, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy,
+                              _retention_fits(session, weights, today))
     return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector, POSTING, regions),
                  lambda p: _explain_posting(p, profile, held, taxonomy), _posting_sort_key)
 
@@ -187,7 +188,7 @@ def _between(column, window):
 # --- the shared pipeline --------------------------------------------------------------------------------------
 
 def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, document, query_vector, weights, fusion,
-          fits_of, taxonomy):
+          fits_of, taxonomy, more_fits=None):
     model = kind.model
     eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
     if not eligible:
@@ -217,6 +218,9 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, docum
     entities = {e.id: e for e in _load(session, kind, pool)}
     pool = [i for i in pool if i in entities]
     fits = {i: fits_of(entities[i]) for i in pool}
+    if more_fits is not None:
+        for i, extra in more_fits([entities[i] for i in pool]).items():
+            fits[i].update(extra)
     ranked, used = ranking.rank(pool, weights=weights or {}, dense=dense,
                                 lexical={i: lexical_scores.get(i, 0.0) for i in pool}, fits=fits,
                                 trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)),
@@ -329,6 +333,20 @@ def _having_skill(table, owner_column, label, taxonomy):
         return select(owner_column).where(table.label == label)
     return select(owner_column).join(Skill, Skill.id == table.skill_id).where(
         Skill.slug.in_(_implying([ref.slug], taxonomy)))
+
+
+def _retention_fits(session, weights, today):
+    """The employers' kept share as a fit, for a ranking that weighs it (MATCH_WEIGHTS["retention"] > 0): one
+    grouped query for the pool's companies. A posting whose employer has no shown record stays neutral."""
+    if float((weights or {}).get("retention", 0.0)) <= 0:
+        return None
+
+    def fits(postings) -> dict:
+        kept = track_record.records(session, {p.company_id for p in postings}, today or today_in_korea())
+        return {p.id: {"retention": kept[p.company_id].share} for p in postings
+                if p.company_id in kept and kept[p.company_id].share is not None}
+
+    return fits
 
 
 def _posting_fits(posting: Posting, profile: SeekerProfile, held: list[str], taxonomy) -> dict[str, float]:

@@ -20,7 +20,7 @@ from typing import Hashable, Iterable, Mapping
 
 from ..reference.text import latin_share
 
-PARTS = ("dense", "lexical", "skills", "experience", "salary")
+PARTS = ("dense", "lexical", "skills", "experience", "salary", "retention")
 # Evidence the ranking rescales per query; the other parts are already absolute fits in 0..1.
 RELATIVE_PARTS = ("dense", "lexical")
 
@@ -81,8 +81,8 @@ def rank(candidates: Iterable[Hashable], *, weights: Mapping[str, float],
     """Score every candidate; best first (ties by candidate order). Returns the ranking and the weights used.
 
     dense: cosine per candidate (None: no model, the part drops out); lexical: BM25 per candidate (absent = 0);
-    fits: per candidate, absolute parts in 0..1 ("skills", "experience", "salary"); a part missing for every
-    candidate drops out, one missing for some counts as a neutral 0.5; trust and dense_share: see
+    fits: per candidate, absolute parts in 0..1 ("skills", "experience", "salary", "retention"); a part missing for
+    every candidate drops out, one missing for some counts as a neutral 0.5; trust and dense_share: see
     `effective_weights`. The score is sum(weight * part) with the returned weights, which sum to 1, so the parts
     explain the score exactly.
     """

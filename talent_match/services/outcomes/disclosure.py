@@ -31,6 +31,8 @@ SUPPRESSION_THRESHOLD (5):
    (cohorts, with the institution as total) after rules 1 to 3, so no two public views differ by a hidden cohort
    (`public_outcomes`).
 5. A null that means "not applicable" (capital_outflow_12 of a capital-area cohort) is not a count and stays null.
+   The cost per retained local hire counts people once, as its denominator (local_retained_12): hidden, it hides
+   the whole figure (budget, count and value), since budget / value would give the count back.
 6. The retention metrics' `answered` and `verified` are counts like the others (rules 1 and 2). Of the people due
    at checkpoint m, those answered are exactly the ones not unknown, so `answered` and unknown_m's numerator are
    hidden together, and with the due count (due = answered + unknown). `verified` lies inside `answered`: while
@@ -127,6 +129,8 @@ def public_table(table: OutcomeTable, threshold: int = THRESHOLD) -> OutcomeTabl
 def display(metric: dict, part: str, threshold: int = THRESHOLD):
     """What a page shows for one part: the number; "<5" when hidden as small, HIDDEN when hidden because a small
     count could be worked out from it; None when not applicable or empty."""
+    if part == "local_retained_12" and "budget_krw" in metric:    # the cost's count is its denominator
+        part = "denominator"
     if part in metric.get("suppressed", ()):
         if part not in COUNTS:
             return None
@@ -164,6 +168,9 @@ def hide(metric: dict, parts, small: bool = False) -> dict:
         if "value" in metric and "denominator" in hidden:
             metric["value"] = None
             hidden.add("value")
+        if "budget_krw" in metric and "denominator" in hidden:   # the cost: its budget and count go with it
+            metric["budget_krw"] = metric["local_retained_12"] = None
+            hidden |= {"budget_krw", "local_retained_12"}
     metric["suppressed"] = sorted(hidden)
     return metric
 

@@ -26,6 +26,7 @@ EMPLOYED = ("employed_same_employer", "employed_other_employer")
 # those answers an employer or an insurance record gave (`answered`, `verified`).
 RETENTION_FAMILIES = ("retention", "same_employer_retention", "local_retention", "capital_outflow")
 GROUPINGS = ("cohort", "programme", "institution", "region", "year")
+COST = "cost_per_local_retained_12"
 MEDIAN_MIN_COUNT = 10
 
 # Definitions per metric; "{m}" stands for the checkpoint month of the retention and unknown families.
@@ -92,6 +93,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ko": "훈련 분야와 일치하는 첫 취업 중 연봉이 보고된 경우의 연봉 중앙값(원, 짝수 건이면 가운데 두 값의 평균)이며 `value`에 "
               f"있습니다(`rate`에도 같은 값). 분모는 그 건수이고, {MEDIAN_MIN_COUNT}건 미만이면 null입니다.",
     },
+    "cost_per_local_retained_12": {
+        "en": "Training budget (KRW) / trainees employed in the cohort's region at 12 months, in `value`, over the "
+              "cohorts with a recorded budget whose 12-month checkpoint is due: the cohort ended 12 months or more "
+              "before the as-of date and every placed completer of it is due at 12 months. `budget_krw` is their "
+              "budgets together, `local_retained_12` their trainees counted as in local_retention_12. Null when no "
+              "such cohort has a budget or none of their trainees works in the region at 12 months.",
+        "ko": "훈련 예산(원) / 12개월 시점에 기수 지역에서 재직 중인 훈련생 수이며 `value`에 있습니다. 예산이 기록되고 12개월 "
+              "시점이 도래한 기수만 셉니다: 기준일보다 12개월 이상 전에 종료되었고 그 기수의 취업 수료자 모두가 12개월 시점에 "
+              "도달한 기수입니다. `budget_krw`는 그 기수들의 예산 합계, `local_retained_12`는 local_retention_12와 같이 센 "
+              "그 기수들의 훈련생 수입니다. 그런 기수에 예산이 없거나 12개월 시점에 지역에서 재직 중인 훈련생이 없으면 "
+              "null입니다.",
+    },
     "unknown_{m}": {
         "en": "Placed completers due at {m} months whose {m}-month status is unknown or not recorded / placed "
               "completers due at {m} months.",
@@ -129,6 +142,8 @@ def metric_names(checkpoints=Defaults.CHECKPOINT_MONTHS) -> list[str]:
     if 12 in checkpoints:
         names += ["local_retention_12", "capital_outflow_12"]
     names += ["median_wage_krw"] + [f"unknown_{m}" for m in checkpoints]
+    if 12 in checkpoints:
+        names.append(COST)
     return names
 
 
@@ -185,6 +200,8 @@ class CohortFacts:
     institution_name: str
     region_slug: str
     region_name: str
+    budget_krw: int | None = None
+    funding_programme: str = ""
     trainees: list[TraineeFacts] = field(default_factory=list)
 
 
@@ -195,7 +212,7 @@ def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int
     A cohort counts once it has ended by `as_of` (completion_rate's "in_training" counts those that have not);
     completions, placements and follow-ups dated after `as_of` are not known yet. Retention metrics also carry
     "answered" and "verified" (see RETENTION_FAMILIES); median_wage_krw carries its figure in "value"; unknown_m
-    counts missing or unknown follow-ups.
+    counts missing or unknown follow-ups; cost_per_local_retained_12 is `cost_per_retained`'s shape.
     """
     n: Counter = Counter()
     wages: list[int] = []
@@ -205,6 +222,9 @@ def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int
             n["in_training"] += 1
             continue
         capital_cohort = cohort.region_id in capital_region_ids
+        # The cost counts a cohort with a budget once nobody of it can still join its local retained count.
+        cost_due = cohort.budget_krw is not None and 12 in checkpoints and is_due(cohort.end_date, 12, as_of)
+        cohort_local_12 = 0
         for trainee in cohort.trainees:
             if trainee.excluded_reason:
                 continue
@@ -224,6 +244,7 @@ def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int
             n["local"] += job.region_id == cohort.region_id
             if job.in_field and job.annual_wage_krw is not None:
                 wages.append(job.annual_wage_krw)
+            cost_due = cost_due and is_due(job.start_date, 12, as_of)
             follow_ups = {f.checkpoint_month: f for f in trainee.follow_ups if f.checked_on <= as_of}
             for m in checkpoints:
                 if not is_due(job.start_date, m, as_of):
@@ -243,11 +264,16 @@ def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int
                 n[f"verified_{m}"] += verified
                 if m == 12:
                     n["local_retained_12"] += employed and region_id == cohort.region_id
+                    cohort_local_12 += employed and region_id == cohort.region_id
                     if not capital_cohort:
                         n["outflow_due_12"] += 1
                         n["outflow_12"] += employed and region_id in capital_region_ids
                         n["outflow_answered_12"] += answered
                         n["outflow_verified_12"] += verified
+        if cost_due:
+            n["cost_cohorts"] += 1
+            n["budget_krw"] += cohort.budget_krw
+            n["cost_local_retained_12"] += cohort_local_12
 
     def ratio(numerator: str, denominator: str) -> dict:
         return _metric(n[numerator], n[denominator])
@@ -281,7 +307,20 @@ def compute(cohorts: list[CohortFacts], as_of: date, capital_region_ids: set[int
     metrics["median_wage_krw"] = {"numerator": None, "denominator": len(wages), "rate": median, "value": median}
     for m in checkpoints:
         metrics[f"unknown_{m}"] = ratio(f"unknown_{m}", f"due_{m}")
+    if 12 in checkpoints:
+        metrics[COST] = cost_per_retained(n["budget_krw"] if n["cost_cohorts"] else None, n["cost_local_retained_12"])
     return metrics
+
+
+def cost_per_retained(budget_krw: int | None, local_retained_12: int) -> dict:
+    """The cost figure: KRW per local hire retained, whole won (null without a budget or anyone retained).
+
+    Its count is also its `denominator` (`numerator` stays null: a budget is no count of people), so that
+    disclosure protects it like every other count and hides the figure with it.
+    """
+    value = round(budget_krw / local_retained_12) if budget_krw is not None and local_retained_12 else None
+    return {"budget_krw": budget_krw, "local_retained_12": local_retained_12, "value": value,
+            "numerator": None, "denominator": local_retained_12, "rate": value}
 
 
 def _metric(numerator: int, denominator: int) -> dict:
@@ -335,8 +374,8 @@ def load_cohorts(session: Session, *, institution: Institution | None = None, re
     if cohort is not None:
         scope.append(Cohort.id == cohort.id)
     rows = session.execute(
-        select(Cohort.id, Cohort.code, Cohort.region_id, Cohort.start_date, Cohort.end_date,
-               Programme.name.label("programme"),
+        select(Cohort.id, Cohort.code, Cohort.region_id, Cohort.start_date, Cohort.end_date, Cohort.budget_krw,
+               Programme.name.label("programme"), Programme.funding_programme,
                Institution.slug.label("institution_slug"), Institution.name.label("institution_name"),
                Region.slug.label("region_slug"), Region.name_ko.label("region_name"))
         .join(Programme, Cohort.programme_id == Programme.id).join(Institution, Cohort.institution_id == Institution.id)

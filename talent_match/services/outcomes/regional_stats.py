@@ -23,6 +23,7 @@ COUNTS = releases.COUNTS
 TRAINING = (("trainees", "completion_rate", "denominator"), ("completers", "completion_rate", "numerator"))
 RATES = ("local_retention_12", "capital_outflow_12")
 RATE_PARTS = ("numerator", "denominator", "rate", "answered", "verified")
+COST_PARTS = ("budget_krw", "local_retained_12", "value")
 
 DEFINITIONS = {
     "open_postings": "Open postings (not past their deadline) located in the region.",
@@ -35,6 +36,7 @@ DEFINITIONS = {
     "completers": "Trainees of the region's cohorts that had ended by the as-of date who completed by then.",
     "local_retention_12": outcomes.DEFINITIONS["local_retention_12"]["en"],
     "capital_outflow_12": outcomes.DEFINITIONS["capital_outflow_12"]["en"],
+    outcomes.COST: outcomes.DEFINITIONS[outcomes.COST]["en"],
 }
 
 
@@ -54,6 +56,7 @@ DEFINITIONS_BY_LOCALE = {
                    "ko": "기준일까지 종료된 지역 기수(코호트)의 훈련생 중 그때까지 수료한 사람 수."},
     "local_retention_12": outcomes.DEFINITIONS["local_retention_12"],
     "capital_outflow_12": outcomes.DEFINITIONS["capital_outflow_12"],
+    outcomes.COST: outcomes.DEFINITIONS[outcomes.COST],
 }
 
 @dataclass
@@ -99,6 +102,10 @@ def _flatten(shown: dict) -> dict:
         row[name] = {part: shown[name][part] for part in RATE_PARTS}
         for part in RATE_PARTS:
             note(f"{name}.{part}", shown[name], part)
+    if outcomes.COST in shown:    # regions only, and releases published before the figure existed lack it
+        row[outcomes.COST] = {part: shown[outcomes.COST][part] for part in COST_PARTS}
+        if "denominator" in shown[outcomes.COST].get("suppressed", ()):
+            suppressed.append(outcomes.COST)
     row["suppressed"] = suppressed
     row["small"] = small
     return row

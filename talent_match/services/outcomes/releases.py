@@ -144,6 +144,35 @@ def institutions_table(published: Release, slug: str) -> outcomes.OutcomeTable:
     return outcomes.OutcomeTable("institution", published.as_of, rows, total)
 
 
+def programme_costs(session: Session, published: Release, region: Region) -> outcomes.OutcomeTable:
+    """The cost per retained local hire of each funding programme trained in the region (its cohorts there) as of
+    the release's date, for the region's office: suppressed as a table whose total is the region's published cost.
+    Rows are funding programmes (what an office funds), not the institutions' own course names, which stay theirs.
+    While the region's local retention is hidden in the release, so is every row's cost: their counts add up to a
+    lower bound of it."""
+    cohorts = outcomes.load_cohorts(session, region=region)
+    capital = outcomes.capital_region_ids(session)
+    groups: dict[str, list] = {}
+    for cohort in cohorts:
+        groups.setdefault(cohort.funding_programme, []).append(cohort)
+    rows = [outcomes.OutcomeReport("funding_programme", key, key, published.as_of,
+                                   outcomes.compute(members, published.as_of, capital), len(members))
+            for key, members in sorted(groups.items())]
+    total = outcomes.OutcomeReport("region", region.slug, region.name_ko, published.as_of,
+                                   outcomes.compute(cohorts, published.as_of, capital), len(cohorts))
+    table = disclosure.public_table(outcomes.OutcomeTable("funding_programme", published.as_of, rows, total),
+                                    published.threshold)
+    row = next(row for row in published.regions if row.key[1] == region.slug)
+    local = row.shown["local_retention_12"].get("suppressed", ())
+    for report in table.rows:
+        if "numerator" in local or "denominator" in local:
+            disclosure.hide(report.metrics[outcomes.COST], ["denominator"])
+    published_cost = row.shown.get(outcomes.COST)
+    table.total.metrics = {**table.total.metrics, outcomes.COST: published_cost or disclosure.hide(
+        dict(table.total.metrics[outcomes.COST]), ["denominator"])}
+    return table
+
+
 def _chain(session: Session, last: date, threshold: int, stored: list[Release]) -> list[Release]:
     """The stored releases, then one per reporting date after them up to `last`, each checked against all before."""
     cohorts = outcomes.load_cohorts(session)
@@ -162,6 +191,7 @@ def _chain(session: Session, last: date, threshold: int, stored: list[Release]) 
         current = _suppressed(_raw_release(session, day, threshold, regions, cohorts, capital))
         audit.add(current)
         _protect_across(audit, current)
+        _clear_costs(current)
         chain.append(current)
     return chain
 
@@ -195,8 +225,10 @@ def _raw_release(session, day, threshold, regions, cohorts, capital) -> Release:
     rows, institutions = [], {}
     for region in regions:
         own = [cohort for cohort in cohorts if cohort.region_id == region.id]
-        figures = {**_public(outcomes.compute(own, day, capital)),
-                   **{name: _count(counts[name].get(region.id, 0)) for name in COUNTS}}
+        metrics = outcomes.compute(own, day, capital)
+        figures = {**_public(metrics), **{name: _count(counts[name].get(region.id, 0)) for name in COUNTS}}
+        if outcomes.COST in metrics:
+            figures[outcomes.COST] = metrics[outcomes.COST]
         rows.append(Row(("region", region.slug), region.name_ko, figures, {}))
         by_institution: dict[str, list] = {}
         for cohort in own:
@@ -228,6 +260,19 @@ def _suppressed(current: Release) -> Release:
             if parts:
                 disclosure.hide(region.shown[name], parts, small=_all_small(region.raw[name], parts, k))
     return current
+
+
+def _clear_costs(current: Release) -> None:
+    """A region's cost per retained local hire is shown only while every count it rests on is: its own count
+    (primary suppression has hidden it below the threshold) and the region's local retention, numerator and
+    denominator. Its count lies inside the shown local count, which says more about the region's other counts, so
+    it needs no place in the audit; it is hidden whole (budget / value gives the count back)."""
+    for row in current.regions:
+        cost = row.shown.get(outcomes.COST)
+        local = row.shown["local_retention_12"].get("suppressed", ())
+        if cost is not None and "denominator" not in cost.get("suppressed", ()) and (
+                "numerator" in local or "denominator" in local):
+            disclosure.hide(cost, ["denominator"])
 
 
 def _protect_across(audit: "_Audit", current: Release) -> None:

@@ -12,8 +12,8 @@ from typing import Callable, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ...models import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, Cohort, Enrollment, FollowUp, Institution, Placement,
-                       Programme, Region)
+from ...models import (ENROLLMENT_STATUSES, EXCLUSION_REASONS, FUNDING_SOURCES, Cohort, Enrollment, FollowUp,
+                       Institution, Placement, Programme, Region)
 from .. import validation as v
 from ..errors import NotFound, ValidationFailed
 from ..messages import msg
@@ -195,8 +195,12 @@ def save_programme(session: Session, institution: Institution, data: dict, progr
 
 # Cohorts
 
+MAX_BUDGET_KRW = 999_999_999_999   # what clean_int reads (12 digits): a trillion won is no cohort's budget
+
+
 def clean_cohort(records: Records, data: dict) -> dict:
-    """Model-ready values for a cohort; the programme is looked up (or created) by name."""
+    """Model-ready values for a cohort; the programme is looked up (or created) by name. Capacity, budget and
+    funding source are optional columns: left out, a record keeps what it has."""
     errors = v.ErrorCollector()
     code = errors.check(clean_code, data.get("cohort_code"), "cohort_code")
     programme_name = errors.check(v.clean_text, data.get("programme_name"), "programme_name", max_length=200,
@@ -209,6 +213,12 @@ def clean_cohort(records: Records, data: dict) -> dict:
               "start_date": start, "end_date": end}
     if "capacity" in data:
         values["capacity"] = errors.check(v.clean_int, data.get("capacity"), "capacity", minimum=1, maximum=10_000)
+    if "budget_krw" in data:
+        values["budget_krw"] = errors.check(v.clean_int, data.get("budget_krw"), "budget_krw", minimum=0,
+                                            maximum=MAX_BUDGET_KRW)
+    if "funding_source" in data:
+        values["funding_source"] = errors.check(v.clean_choice, data.get("funding_source") or None,
+                                                "funding_source", FUNDING_SOURCES, required=False)
     errors.raise_if_any()
     return values
 

@@ -45,7 +45,8 @@ def _cohorts(session: Session, institution: Institution):
              .options(selectinload(Cohort.programme), selectinload(Cohort.region)).order_by(Cohort.code))
     for cohort in session.scalars(query):
         yield {"cohort_code": cohort.code, "programme_name": cohort.programme.name, "region": cohort.region.slug,
-               "start_date": cohort.start_date, "end_date": cohort.end_date, "capacity": cohort.capacity}
+               "start_date": cohort.start_date, "end_date": cohort.end_date, "capacity": cohort.capacity,
+               "budget_krw": cohort.budget_krw, "funding_source": cohort.funding_source or ""}
 
 
 def _trainees(session: Session, institution: Institution):
@@ -120,7 +121,9 @@ def outcome_rows(table: OutcomeTable, *, public: bool, threshold: int = THRESHOL
 
 def _parts(name: str, metric: dict) -> tuple[str, ...]:
     """The columns of one metric: its counts and its figure, then who answered and how many were verified."""
-    last = "value" if name == "median_wage_krw" else "rate"
+    if "budget_krw" in metric:
+        return ("budget_krw", "local_retained_12", "value")
+    last = "value" if "value" in metric else "rate"
     return ("numerator", "denominator", last, *(("answered", "verified") if "answered" in metric else ()))
 
 

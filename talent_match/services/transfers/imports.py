@@ -33,7 +33,8 @@ MAX_ROWS = 50_000
 # Every column a kind reads, in the order exports write them; REQUIRED ones must be in the file, the others may be
 # left out (a missing optional column is read as empty).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "cohorts": ("cohort_code", "programme_name", "region", "start_date", "end_date", "capacity"),
+    "cohorts": ("cohort_code", "programme_name", "region", "start_date", "end_date", "capacity", "budget_krw",
+                "funding_source"),
     "trainees": ("cohort_code", "trainee_ref", "name", "email", "status", "completion_date", "excluded_reason",
                  "contact_consent"),
     "placements": ("trainee_ref", "employer_name", "job_title", "region", "start_date", "annual_wage_krw",
@@ -58,6 +59,8 @@ HEADER_ALIASES = {
     "start_date": ("시작일", "개강일", "입사일", "훈련시작일", "start"),
     "end_date": ("종료일", "종강일", "훈련종료일", "end"),
     "capacity": ("정원", "모집정원", "places"),
+    "budget_krw": ("예산", "훈련예산", "사업비", "예산원", "budget", "budget krw"),
+    "funding_source": ("재원", "예산출처", "지원기관", "funding", "funding source"),
     "trainee_ref": ("관리번호", "훈련생관리번호", "훈련생번호", "훈련생코드", "훈련생id", "수강생번호", "학번",
                     "reference", "trainee", "trainee reference"),
     "name": ("이름", "성명"),

@@ -79,7 +79,9 @@ def _figures(found: Region) -> dict:
     watched = watch_list.watched(db.session, found)
     data = context.region(found.slug, as_of_from_request(), with_unknowns=True,
                           watched=[skill.id for skill in watched], by_institution=True)
-    return {**data, "watched": watched, "readiness": readiness.for_region(db.session, found.id)}
+    return {**data, "watched": watched, "readiness": readiness.for_region(db.session, found.id),
+            "programme_costs": releases.programme_costs(db.session, releases.release(db.session, data["as_of"]),
+                                                        found)}
 
 
 def _page(found: Region, form: WatchForm):

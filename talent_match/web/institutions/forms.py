@@ -35,6 +35,8 @@ class CohortForm(FlaskForm):
     start_date = date_field(_l("Start date"))
     end_date = date_field(_l("End date"))
     capacity = number_field(_l("Places (optional)"))
+    budget_krw = number_field(_l("Training budget (KRW, optional)"))
+    funding_source = SelectField(_l("Funded by (optional)"), choices=choices.FUNDING_SOURCES, default="")
 
 
 class TraineeForm(FlaskForm):

@@ -73,7 +73,9 @@ def _report(printable: bool) -> dict:
             "flow": _flow(inst, group, key, as_of), "as_of": as_of, "printable": printable,
             "checkpoints": CHECKPOINTS, "headline": HEADLINE,
             "placement_names": [n for n in names if n in PLACEMENT],
-            "retention_names": [n for n in names if n not in PLACEMENT and not n.startswith("unknown_")],
+            "retention_names": [n for n in names if n not in PLACEMENT and not n.startswith("unknown_")
+                                and n != outcomes.COST],
+            "cost": selected.metrics.get(outcomes.COST),
             "over_time_chart": over_time_chart(selected.metrics), "where_chart": where_chart(selected.metrics),
             "readiness": readiness.for_institution(db.session, inst),
             "group_labels": {"institution": _("Whole institution"), "cohort": _("Cohort"),

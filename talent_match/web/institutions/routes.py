@@ -14,6 +14,7 @@ from ...models import Institution
 from ...services.errors import NotFound
 from ...services.training import placements, programme_skills, trainee_links
 from ...services.training import records as training
+from .. import choices
 from ..access import gate
 from ..figures import install
 from ..forms import saved
@@ -85,7 +86,7 @@ def cohort_add():
     if form.validate_on_submit():
         ok, cohort = saved(form, lambda: training.save_cohort(db.session, institution(), {
             name: form[name].data for name in ("cohort_code", "programme_name", "region", "start_date", "end_date",
-                                               "capacity")}))
+                                               "capacity", "budget_krw", "funding_source")}))
         if ok:
             flash(_("The cohort is saved."), "success")
             return redirect(url_for(".cohort", cohort_id=cohort.id))
@@ -111,7 +112,7 @@ def _cohort_page(cohort_id: int, trainee_form: TraineeForm, status: int = 200, l
     return render_template("institutions/cohort.html", cohort=found, trainees=trainees, consents=consents,
                            trainee_form=trainee_form, link_form=LinkForm(formdata=None),
                            link_errors=link_errors or {}, placement_form=placement_form,
-                           placements=jobs), status
+                           placements=jobs, funding_labels=dict(choices.FUNDING_SOURCES)), status
 
 
 def _placement_choices(form: PlacementForm, trainees) -> None:

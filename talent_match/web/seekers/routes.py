@@ -9,7 +9,7 @@ from flask_login import current_user
 from ...extensions import db
 from ...services import validation as v
 from ...services.errors import ValidationFailed
-from ...services.hiring import applications, cv, interactions, postings, profiles
+from ...services.hiring import applications, cv, interactions, postings, profiles, track_record
 from ...services.matching import pipeline as matching
 from ...services.reference.regions import all_regions
 from ..access import gate
@@ -152,8 +152,11 @@ def posting(posting_id: int):
     application = next((a for a in applications.for_seeker(db.session, current_user) if a.posting_id == item.id),
                        None)
     held = {s.skill_id for s in profile.skills if s.skill_id} | {s.label for s in profile.skills}
+    record = track_record.records(db.session, [item.company_id], postings.today_in_korea())[item.company_id]
     return render_template("seekers/posting.html", posting=item, status=postings.effective_status(item),
-                           application=application, apply_form=ApplyForm(), held=held,
+                           application=application, apply_form=ApplyForm(), held=held, record=record,
+                           record_threshold=track_record.THRESHOLD,
+                           regional_reason=track_record.regional_reason(item.company, profile),
                            moves=applications.moves_for("seeker", application.status) if application else ())
 
 
