@@ -125,6 +125,7 @@ def model_cache(tmp_path_factory):
     return Path(shared) if shared else tmp_path_factory.getbasetemp() / "model-cache"
 
 
+@pytest.mark.slow  # loads the real model
 def test_the_encoder_applies_its_adapter_and_names_it_in_its_identity(tmp_path, model_cache):
     from embeddings import Encoder, ModelUnavailableError
 

@@ -69,6 +69,7 @@ def test_the_search_engine_carries_the_configured_channel(app):
     assert app.extensions["search_engine"].neighbours is None
 
 
+@pytest.mark.slow  # loads the CoNg model and warms its index: 10-30 s
 def test_the_cong_model_relates_developer_and_programmer():
     neighbours_module._similar.cache_clear()
     found = MorphemeNeighbours(top_n=10, min_similarity=0.5).terms(["개발자"])
