@@ -140,3 +140,46 @@ def test_the_encoder_applies_its_adapter_and_names_it_in_its_identity(tmp_path, 
     assert adapted.text_hash(texts[0]) != plain.text_hash(texts[0])  # stored vectors are re-encoded
     with pytest.raises(ModelUnavailableError, match="no adapter"):
         Encoder(cache_dir=model_cache, device="cpu", adapter=tmp_path / "missing").load()
+
+
+class _HashedWords:
+    """A stand-in model: each word a fixed random direction, a text the normalised sum of its words."""
+
+    model_id, reads_hangul, dim = "hashed-words", False, 32
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def load(self):
+        return self
+
+    def encode(self, texts):
+        import zlib
+
+        rows = []
+        for text in texts:
+            row = np.zeros(self.dim)
+            for word in text.lower().split():
+                row += np.random.default_rng(zlib.crc32(word.encode())).normal(size=self.dim)
+            rows.append(row / max(np.linalg.norm(row), 1e-9))
+        return np.asarray(rows, dtype=np.float32)
+
+
+def test_train_encoder_writes_an_adapter_a_card_and_its_figures(runner, monkeypatch, tmp_path):
+    import embeddings.encoder
+
+    monkeypatch.setattr(embeddings.encoder, "Encoder", _HashedWords)
+    bench = os.path.join(os.path.dirname(__file__), "data", "korean-ai-jobs")
+    result = runner.invoke(args=["train-encoder", "--out", str(tmp_path / "a"), "--json", "--evaluate", bench])
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.output.strip().splitlines()[-1])
+    assert set(facts["data"]) == {"taxonomy", "roles"} and facts["pairs"] > 1000
+    assert facts["settings"]["seed"] == 13 and facts["base_model"] == "hashed-words"
+    assert set(facts["figures"]["korean-ai-jobs"]) == {"before", "after"}
+    card = (tmp_path / "a" / "README.md").read_text()
+    assert "skills.csv" in card and "No evaluation" in card and "| korean-ai-jobs |" in card
+    saved = json.loads((tmp_path / "a" / "adapter.json").read_text())
+    assert saved["figures"] == facts["figures"]
+    again = runner.invoke(args=["train-encoder", "--out", str(tmp_path / "b")])
+    assert again.exit_code == 0, again.output
+    assert load_adapter(tmp_path / "a").fingerprint == load_adapter(tmp_path / "b").fingerprint  # seeded

@@ -126,11 +126,14 @@ def tune_fusion(directories: tuple[str, ...], out: str, as_json: bool) -> None:
               help="Folder for the adapter and its model card (default: INSTANCE/encoder-adapter); point "
                    "TALENT_MATCH_ADAPTER at it to use it, then `flask reindex`.")
 @click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--evaluate", "benchmarks", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A BEIR-layout benchmark to score before and after (repeatable); the figures go into the card.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the adapter's facts).")
 @with_appcontext
-def train_encoder(out: str | None, seed: int, as_json: bool) -> None:
+def train_encoder(out: str | None, seed: int, benchmarks: tuple[str, ...], as_json: bool) -> None:
     """Train a linear adapter over the frozen model on the platform's skill taxonomy (English and Korean names and
-    aliases) and its role templates (titles of one role; a title with its skills), with in-batch negatives."""
+    aliases) and its role templates (titles of one role; a title with its skills), with in-batch negatives. Never
+    point --evaluate at data it should learn from: it only measures."""
     from embeddings.adapter import TrainingSettings
     from embeddings.encoder import Encoder
     from embeddings.errors import ModelUnavailableError
@@ -140,15 +143,24 @@ def train_encoder(out: str | None, seed: int, as_json: bool) -> None:
     started = time.monotonic()
     out = out or str(Path(current_app.instance_path) / "encoder-adapter")
     try:
-        encoder = Encoder(current_app.config["TALENT_MATCH_MODEL"]).load()  # the frozen model, no adapter
+        encoder = Encoder(current_app.config.get("TALENT_MATCH_MODEL")).load()  # frozen, no adapter
     except ModelUnavailableError as error:
         raise click.ClickException(str(error)) from error
     roles = [(track.titles, track.required_skills) for track in TRACKS.values()]
-    _, facts = adaptation.train(encoder.encode, encoder.reads_hangul, out, roles=roles,
+    adapter, facts = adaptation.train(encoder.encode, encoder.reads_hangul, out, roles=roles,
                                 role_source="talent_match/services/demo/roles.py: the platform's own role "
                                             "templates (titles and skills per AI role), written for this project",
                                 settings=TrainingSettings(seed=seed), base_model=encoder.model_id,
                                 progress=_progress(started))
+    if benchmarks:
+        figures = {}
+        for directory in benchmarks:
+            name = Path(directory).resolve().name
+            _progress(started)(f"{name}: scoring before and after")
+            figures[name] = adaptation.compare(evaluation.load_benchmark(directory), encoder.encode, adapter,
+                                               weights=current_app.config["MATCH_WEIGHTS"],
+                                               reads_hangul=encoder.reads_hangul)
+        adaptation.record_figures(out, facts, figures)
     facts["out"] = out
     if as_json:
         click.echo(json.dumps(facts, ensure_ascii=False))

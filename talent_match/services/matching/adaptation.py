@@ -97,6 +97,44 @@ def train(encode: Callable[[list[str]], np.ndarray], reads_hangul: bool, out: st
     return adapter, facts
 
 
+def compare(bench, encode: Callable[[list[str]], np.ndarray], adapter, *, weights, reads_hangul: bool) -> dict:
+    """nDCG@10 of the pipeline and of dense alone on the stored vectors, without and with `adapter`, on one
+    benchmark (evaluation.evaluate); each text is encoded once."""
+    from .evaluation import evaluate
+
+    known: dict[str, np.ndarray] = {}
+
+    def cached(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, np.asarray(encode(missing), dtype=np.float32)))
+        return np.stack([known[t] for t in texts])
+
+    figures = {}
+    for label, run in (("before", cached), ("after", lambda texts: adapter.apply(cached(texts)))):
+        result = evaluate(bench, weights=weights, encode=run, reads_hangul=reads_hangul)
+        figures[label] = {"pipeline": result["pipeline"]["ndcg@10"], "dense": result["dense_titled"]["ndcg@10"]}
+    return figures
+
+
+def record_figures(folder: str | Path, facts: dict, figures: dict[str, dict]) -> None:
+    """Keep the figures measured after training in the adapter's facts and its model card."""
+    import json
+
+    facts["figures"] = figures
+    Path(folder, "adapter.json").write_text(json.dumps(facts, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_card(folder, facts, figures_table(figures))
+
+
+def figures_table(figures: dict[str, dict]) -> str:
+    """The model card's table: per benchmark, nDCG@10 before and after."""
+    rows = ["| benchmark | pipeline before | after | dense before | after |", "|---|---|---|---|---|"]
+    for name, f in figures.items():
+        rows.append(f"| {name} | {f['before']['pipeline']:.4f} | {f['after']['pipeline']:.4f} | "
+                    f"{f['before']['dense']:.4f} | {f['after']['dense']:.4f} |")
+    return "nDCG@10 (`flask --app wsgi eval-matching`'s harness):\n\n" + "\n".join(rows)
+
+
 def write_card(folder: str | Path, facts: dict, figures: str = "") -> None:
     """The model card (README.md) beside the adapter: what it is, what it learnt from and under which licence."""
     data = "\n".join(f"- {name}: {about['source']} ({about['groups']} groups)" for name, about in facts["data"].items())
