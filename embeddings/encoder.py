@@ -142,6 +142,9 @@ class Encoder:
         if backend == "torch":
             self._load_torch(device)
         self.backend = backend
+        if self._adapter is not None and self._adapter.dim != self._dim:
+            raise ModelUnavailableError(f"the adapter at {self.adapter_path} maps {self._adapter.dim} dimensions, "
+                                        f"the model gives {self._dim}; train one for this model")
         self._batch_size = self.requested_batch_size or DEFAULT_BATCH[
             "onnx" if backend == "onnx" else f"torch-{'cuda' if device.startswith('cuda') else 'cpu'}"]
 
@@ -234,9 +237,6 @@ class Encoder:
         vectors[order] = np.concatenate(parts).astype(np.float32, copy=False)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         if self._adapter is not None:
-            if self._adapter.dim != self._dim:
-                raise ModelUnavailableError(f"the adapter at {self.adapter_path} maps {self._adapter.dim} dimensions, "
-                                            f"the model gives {self._dim}; train one for this model")
             vectors = self._adapter.apply(vectors)
         return vectors
 
