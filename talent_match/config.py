@@ -7,6 +7,10 @@ from pathlib import Path
 
 from limits import parse_many
 
+# The adapter `flask train-encoder` wrote for the default model, in the repository; None: the site uses the model
+# as it is (the adapter did not raise the figures: README, matching).
+SHIPPED_ADAPTER: Path | None = None
+
 
 def _instance_secret_key(instance_path: Path) -> str:
     """A key generated once into instance/ and reused, so sessions survive restarts. Written to a private temporary
@@ -28,6 +32,14 @@ def _instance_secret_key(instance_path: Path) -> str:
     finally:
         temporary.unlink(missing_ok=True)
     return path.read_text().strip()
+
+
+def encoder_adapter(setting: str | None, custom_model: bool = False) -> str | None:
+    """The encoder adapter folder (`flask train-encoder`): TALENT_MATCH_ADAPTER, "none" for none; unset, the shipped
+    one (SHIPPED_ADAPTER, None while it is off by default), and never for a model it was not trained on."""
+    if setting:
+        return None if setting.strip().lower() == "none" else setting
+    return None if custom_model or SHIPPED_ADAPTER is None else str(SHIPPED_ADAPTER)
 
 
 def default_model() -> str:
@@ -74,6 +86,8 @@ def from_environment(instance_path: str | Path) -> dict:
         "SECRET_KEY": secret or _instance_secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TALENT_MATCH_MODEL": os.environ.get("TALENT_MATCH_MODEL") or default_model(),
+        "TALENT_MATCH_ADAPTER": encoder_adapter(os.environ.get("TALENT_MATCH_ADAPTER"),
+                                                custom_model=bool(os.environ.get("TALENT_MATCH_MODEL"))),
         "TALENT_MATCH_DEVICE": os.environ.get("TALENT_MATCH_DEVICE") or None,
         "INDEX_DIR": os.environ.get("INDEX_DIR") or str(instance / "indexes"),
         "HEALTH_TOKEN": os.environ.get("HEALTH_TOKEN") or None,
@@ -153,6 +167,9 @@ class Defaults:
     MATCH_WEIGHTS = {"dense": 0.49, "lexical": 0.16, "skills": 0.25, "experience": 0.05, "salary": 0.05,
                      "retention": 0.0}
     MATCH_PAGE_SIZE = 20
+    # Korean neighbours in the lexical side (services.search.neighbours), e.g. {"top_n": 5, "min_similarity": 0.55,
+    # "weight": 0.1}; None: off (measured: no gain on the Korean sets, README matching).
+    KOREAN_NEIGHBOURS: dict | None = None
     # Digests (`flask digests`) and the notification page list the best this many new items of each list.
     DIGEST_SIZE = 10
     # Vector shards: exact search below this many vectors, approximate above.

@@ -1,6 +1,7 @@
 """Matching commands: `eval-matching DIR` scores the ranking pipeline on a BEIR-layout benchmark (`--interactions`:
 on the site's own interaction log instead); `tune-fusion DIR [DIR...]` fits the fusion's dense:lexical split on
-judged benchmarks (and, with `--interactions`, on the logged lists graded by their outcomes) and writes it as JSON."""
+judged benchmarks (and, with `--interactions`, on the logged lists graded by their outcomes) and writes it as JSON;
+`train-encoder` trains the encoder's adapter on the platform's own taxonomy and role templates."""
 from __future__ import annotations
 
 import json
@@ -13,7 +14,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..services.matching import evaluation, feedback, fusion, tuning
+from ..services.matching import adaptation, evaluation, feedback, fusion, tuning
+from ..services.search.neighbours import MorphemeNeighbours
 
 COMMANDS = []
 METHODS = ("pipeline", "rrf", "rrf_plain", "bm25", "lexical", "dense", "dense_titled")
@@ -49,9 +51,11 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--no-model", is_flag=True, help="Evaluate the degraded mode: lexical evidence only.")
 @click.option("--fusion", "fusion_file", type=click.Path(exists=True, dir_okay=False),
               help="A fusion file from tune-fusion (default: the shipped services/matching/fusion.json).")
+@click.option("--korean-neighbours", is_flag=True,
+              help="Add the Korean neighbours channel to the lexical side (KOREAN_NEIGHBOURS, else its defaults).")
 @with_appcontext
 def eval_matching(directory: str | None, interactions: bool, since, as_json: bool, no_model: bool,
-                  fusion_file: str | None) -> None:
+                  fusion_file: str | None, korean_neighbours: bool) -> None:
     """Score the matching pipeline beside reciprocal-rank fusion of its own channels, BM25 and dense alone on
     DIRECTORY: nDCG@10, Recall@10, MRR@10. With --interactions, report the live ranking's quality from the log."""
     if interactions:
@@ -68,8 +72,13 @@ def eval_matching(directory: str | None, interactions: bool, since, as_json: boo
         raise click.ClickException(str(error)) from error
     bench = evaluation.load_benchmark(directory)
     encode, reads_hangul = _encoder(no_model)
+    neighbours = None
+    if korean_neighbours:
+        neighbours = MorphemeNeighbours.from_setting(current_app.config.get("KOREAN_NEIGHBOURS")) \
+            or MorphemeNeighbours()
     result = evaluation.evaluate(bench, weights=current_app.config["MATCH_WEIGHTS"], encode=encode,
-                                 reads_hangul=reads_hangul, fusion=chosen, progress=_progress(started))
+                                 reads_hangul=reads_hangul, fusion=chosen, progress=_progress(started),
+                                 neighbours=neighbours)
     result["seconds"] = round(time.monotonic() - started, 1)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
@@ -156,4 +165,52 @@ def tune_fusion(directories: tuple[str, ...], out: str, interactions: bool, sinc
                    f"{half[name]:>7} {held.get(name, ''):>11}")
 
 
-COMMANDS += [eval_matching, tune_fusion]
+@click.command("train-encoder")
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+              help="Folder for the adapter and its model card (default: INSTANCE/encoder-adapter); point "
+                   "TALENT_MATCH_ADAPTER at it to use it, then `flask reindex`.")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--evaluate", "benchmarks", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A BEIR-layout benchmark to score before and after (repeatable); the figures go into the card.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the adapter's facts).")
+@with_appcontext
+def train_encoder(out: str | None, seed: int, benchmarks: tuple[str, ...], as_json: bool) -> None:
+    """Train a linear adapter over the frozen model on the platform's skill taxonomy (English and Korean names and
+    aliases) and its role templates (titles of one role; a title with its skills), with in-batch negatives. Never
+    point --evaluate at data it should learn from: it only measures."""
+    from embeddings.adapter import TrainingSettings
+    from embeddings.encoder import Encoder
+    from embeddings.errors import ModelUnavailableError
+
+    from ..services.demo.roles import TRACKS
+
+    started = time.monotonic()
+    out = out or str(Path(current_app.instance_path) / "encoder-adapter")
+    try:
+        encoder = Encoder(current_app.config.get("TALENT_MATCH_MODEL")).load()  # frozen, no adapter
+    except ModelUnavailableError as error:
+        raise click.ClickException(str(error)) from error
+    roles = [(track.titles, track.required_skills) for track in TRACKS.values()]
+    adapter, facts = adaptation.train(encoder.encode, encoder.reads_hangul, out, roles=roles,
+                                role_source="talent_match/services/demo/roles.py: the platform's own role "
+                                            "templates (titles and skills per AI role), written for this project",
+                                settings=TrainingSettings(seed=seed), base_model=encoder.model_id,
+                                progress=_progress(started))
+    if benchmarks:
+        figures = {}
+        for directory in benchmarks:
+            name = Path(directory).resolve().name
+            _progress(started)(f"{name}: scoring before and after")
+            figures[name] = adaptation.compare(evaluation.load_benchmark(directory), encoder.encode, adapter,
+                                               weights=current_app.config["MATCH_WEIGHTS"],
+                                               reads_hangul=encoder.reads_hangul)
+        adaptation.record_figures(out, facts, figures)
+    facts["out"] = out
+    if as_json:
+        click.echo(json.dumps(facts, ensure_ascii=False))
+        return
+    click.echo(f"{facts['pairs']} pairs, final loss {facts['history'][-1]['loss']}, {facts['seconds']}s; "
+               f"written to {out}. Use it with TALENT_MATCH_ADAPTER={out}, then `flask --app wsgi reindex`.")
+
+
+COMMANDS += [eval_matching, tune_fusion, train_encoder]

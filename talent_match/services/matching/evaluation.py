@@ -112,20 +112,22 @@ class Evidence:
 
 
 def channels(bench: Benchmark, *, encode: Callable[[list[str]], np.ndarray] | None, reads_hangul: bool = True,
-             candidates_k: int = CANDIDATES_K, progress: Callable[[str], None] | None = None) -> Iterator[Evidence]:
+             candidates_k: int = CANDIDATES_K, progress: Callable[[str], None] | None = None,
+             neighbours=None) -> Iterator[Evidence]:
     """Run every channel once per query: what `evaluate` ranks and `tuning` fits. Baselines: plain BM25 (one field),
     the fielded lexical side alone, dense alone on the plain text embeddings (the model's off-the-shelf use, the
     README's baseline) and `dense_titled`: dense alone on the title-weighted vectors the site stores
     (documents.embed_documents), which the pipeline uses. `encode` maps texts to L2-normalised vectors; None
     evaluates the model-less (degraded) mode; `reads_hangul` says whether the model is shown Korean
-    (documents.model_text)."""
+    (documents.model_text); `neighbours` (search.neighbours.MorphemeNeighbours) adds the Korean neighbours channel
+    to the lexical side."""
     say = progress or (lambda message: None)
     say(f"tokenising {len(bench.docs)} documents and {len(bench.queries)} queries")
     lexical = FieldedBM25()
     lexical.add_documents(list(range(len(bench.docs))), bench.docs)
     plain = BM25Index(enumerate(tokenize_many(d.text for d in bench.docs)))
     taxonomy = Taxonomy.reference()  # the shipped skills, as a fresh site has them
-    queries = [query_for(text, taxonomy) for text in bench.queries]
+    queries = [query_for(text, taxonomy, neighbours) for text in bench.queries]
     doc_vectors = plain_vectors = query_vectors = plain_queries = None
     if encode is not None:
         say("encoding documents")
@@ -174,7 +176,7 @@ def reciprocal_rank_fusion(*rankings: Sequence, k: int = RRF_K) -> list:
 
 def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable[[list[str]], np.ndarray] | None,
              reads_hangul: bool = True, fusion: Fusion | None = None, candidates_k: int = CANDIDATES_K,
-             progress: Callable[[str], None] | None = None) -> dict:
+             progress: Callable[[str], None] | None = None, neighbours=None) -> dict:
     """Scores of the pipeline (with `fusion`, else the shipped one) and of its baselines (see `channels`), and
     `rrf`: reciprocal-rank fusion (k=60) of the pipeline's own two channels, the lexical side and dense_titled,
     the bar the fusion must clear on every kind of query; `rrf_plain` fuses plain BM25 and plain dense instead
@@ -184,7 +186,7 @@ def evaluate(bench: Benchmark, *, weights: Mapping[str, float], encode: Callable
                                                                    "dense_titled", "rrf", "rrf_plain")}
     ids = bench.doc_ids
     for evidence in channels(bench, encode=encode, reads_hangul=reads_hangul, candidates_k=candidates_k,
-                             progress=progress):
+                             progress=progress, neighbours=neighbours):
         query_id, found = evidence.query_id, evidence.baselines
         for name, order in found.items():
             runs[name][query_id] = [ids[i] for i in order[:CUTOFF]]

@@ -194,7 +194,7 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, docum
     if not eligible:
         return {}, [], {}
     eligible_set = set(eligible)
-    query = lexical.query_for(document.text, taxonomy)
+    query = lexical.query_for(document.text, taxonomy, getattr(engine, "neighbours", None))
     if engine is not None:
         engine.catch_up(session)  # the one read of the change log: dense and lexical are both as of now
     index = engine.lexical if engine is not None else lexical.LexicalIndex()  # no engine: built for this search

@@ -21,6 +21,7 @@ from ...models import StoredVector
 from . import indexing
 from .change_log import ChangeCursor, newest_id
 from .lexical import LexicalIndex
+from .neighbours import MorphemeNeighbours
 from .replica import ShardReplica
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,10 @@ MODEL_RETRY_S = 60.0
 class SearchEngine:
     def __init__(self, model: str, *, index_dir: str, device: str | None = None, exact_max: int = 50_000,
                  save_interval: float = 300.0, rebuild_wait: float = 2.0, gap_timeout: float = 60.0,
-                 threads: int | None = None, encoder_factory: Callable | None = None):
-        self.model, self.device, self.threads = model, device, threads
+                 threads: int | None = None, encoder_factory: Callable | None = None, adapter: str | None = None,
+                 neighbours=None):
+        self.model, self.device, self.threads, self.adapter = model, device, threads, adapter
+        self.neighbours = neighbours  # search.neighbours.MorphemeNeighbours, or None: the Korean channel is off
         self._encoder_factory = encoder_factory or self._load_encoder
         self._encoder = None
         self._encoder_error: str | None = None
@@ -54,9 +57,11 @@ class SearchEngine:
 
         if (os.path.isabs(self.model) or self.model.startswith(".")) and not os.path.exists(self.model):
             raise FileNotFoundError(f"no model at {self.model} (TALENT_MATCH_MODEL)")  # say so without torch
+        if self.adapter and not os.path.isdir(self.adapter):
+            raise FileNotFoundError(f"no encoder adapter at {self.adapter} (TALENT_MATCH_ADAPTER)")
         if self.threads:
             configure_threads(self.threads)
-        return Encoder(self.model, device=self.device).load()
+        return Encoder(self.model, device=self.device, adapter=self.adapter).load()
 
     def encoder(self):
         """The encoder, loaded on first use; None while the model cannot be loaded (retried once a minute)."""
@@ -247,7 +252,9 @@ def init_search_engine(app, db) -> SearchEngine:
                           exact_max=app.config.get("INDEX_EXACT_MAX", 50_000),
                           save_interval=app.config.get("INDEX_SAVE_SECONDS", 300),
                           rebuild_wait=app.config.get("INDEX_REBUILD_WAIT", 2.0),
-                          threads=int(threads) if threads else None)
+                          threads=int(threads) if threads else None,
+                          adapter=app.config.get("TALENT_MATCH_ADAPTER") or None,
+                          neighbours=MorphemeNeighbours.from_setting(app.config.get("KOREAN_NEIGHBOURS")))
 
     def new_session() -> Session:
         with app.app_context():

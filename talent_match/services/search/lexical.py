@@ -10,6 +10,8 @@ of evidence on top, each measured on the ESCO titles dev set and on the Korean s
 - Taxonomy expansion (`LexicalQuery.expansion`): the names and aliases, in both languages, of the skills the query
   mentions, scored at EXPANSION_WEIGHT: "기계학습" meets "머신러닝" and "machine learning", "고장 예측" meets
   "예지보전" (Korean regional set 0.787 -> 0.807, tests/data/korean-ai-jobs 0.932 -> 0.939).
+- Optionally, Korean neighbours (`LexicalQuery.neighbours`, services.search.neighbours): CoNg's nearest morphemes
+  of the query's Hangul terms, at their own weight. Off by default: measured, it does not help.
 
 `LexicalIndex` holds one FieldedBM25 per (kind, region) shard in this process (the engine's `lexical`), built on
 first use from the database, from the terms saved beside each entity (`store_tokens`, called by
@@ -111,19 +113,24 @@ class LexicalQuery:
 
     tokens: tuple[str, ...]
     expansion: tuple[str, ...] = ()
+    neighbours: tuple[str, ...] = ()
+    neighbour_weight: float = 0.0
 
 
-def query_for(text: str, taxonomy=None) -> LexicalQuery:
-    """The lexical query of a text (a profile, a posting, a search): its terms, and with a taxonomy the names and
-    aliases of the skills it mentions in either language."""
+def query_for(text: str, taxonomy=None, neighbours=None) -> LexicalQuery:
+    """The lexical query of a text (a profile, a posting, a search): its terms, with a taxonomy the names and
+    aliases of the skills it mentions in either language, with `neighbours` (a neighbours.MorphemeNeighbours)
+    the Korean neighbours of its terms."""
     tokens = tuple(tokenize(text))
+    near = neighbours.terms(tokens) if neighbours is not None else ()
+    extra = {"neighbours": near, "neighbour_weight": neighbours.weight} if near else {}
     if taxonomy is None:
-        return LexicalQuery(tokens)
+        return LexicalQuery(tokens, **extra)
     words: dict[str, None] = {}
     for slug in taxonomy.find_in_text(text):
         ref = taxonomy.skills[slug]
         words.update(dict.fromkeys([ref.name_en, ref.name_ko, *taxonomy.aliases(slug)[:ALIASES_PER_EXPANDED_SKILL]]))
-    return LexicalQuery(tokens, _expansion_terms(tuple(words)) if words else ())
+    return LexicalQuery(tokens, _expansion_terms(tuple(words)) if words else (), **extra)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -171,6 +178,8 @@ class FieldedBM25:
         scores = self.text.score_array(query.tokens)
         if query.expansion:
             scores = scores + EXPANSION_WEIGHT * self.text.score_array(query.expansion)
+        if query.neighbours and query.neighbour_weight > 0:
+            scores = scores + query.neighbour_weight * self.text.score_array(query.neighbours)
         boost = title_boost(self.title_boost, query.tokens)
         if boost:
             title_ids = self.title.ids
