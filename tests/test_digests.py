@@ -97,7 +97,7 @@ def _candidate_ids(text: str) -> set[tuple[int, int]]:
 
 
 def _nav_count(page: str) -> str | None:
-    found = re.search(r'href="/account/notifications"[^>]*>[^<]*(?:<span class="tag">(\d+)</span>)?', page)
+    found = re.search(r'href="/account/notifications"[^>]*>[^<]*(?:<span class="tag count">(\d+)<)?', page)
     assert found, "no notifications link"
     return found.group(1)
 

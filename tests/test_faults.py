@@ -218,7 +218,7 @@ def test_without_the_model_the_site_stays_up_on_words_and_skills_and_says_so(app
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "데이터 파이프라인 엔지니어" in text
     client.post("/lang/en", data={"next": "/"})
-    assert "reduced mode" in client.get("/seekers/").get_data(as_text=True)
+    assert "ranked by keywords and skills only" in client.get("/seekers/").get_data(as_text=True)
     health = client.get("/healthz")
     assert health.status_code == 200 and health.json["status"] == "degraded"
     assert health.json["model"] == {"status": "unavailable"} and "/nonexistent" not in health.get_data(as_text=True)

@@ -26,7 +26,7 @@ def person(job_region=None, start=date(2024, 2, 1), at_12=None, status="complete
 
 def cohort(code, start, end, trainees, region=GYEONGNAM, institution="gn-academy"):
     return CohortFacts(hash(code) % 1000, code, region, start, end, "AI 과정", institution, institution, "gyeongnam",
-                       "경상남도", trainees)
+                       "경상남도", trainees=trainees)
 
 
 def gyeongnam_2023():
