@@ -93,14 +93,24 @@ def _export(model, work: Path) -> dict:
                           input_names=input_names, output_names=["sentence_embedding"], dynamic_axes=dynamic,
                           opset_version=17, dynamo=False)
     fused = _fuse(traced, work / "fused.onnx", model)
-    quantize_dynamic(str(fused), str(work / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
-                     extra_options={"DefaultTensorType": 1})  # fused ops hide types from shape inference
+    root = logging.getLogger()
+    root.addFilter(_no_preprocessing_advice)
+    try:
+        quantize_dynamic(str(fused), str(work / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": 1})  # fused ops hide types from shape inference
+    finally:
+        root.removeFilter(_no_preprocessing_advice)
     for leftover in work.glob("*.onnx*"):
         if leftover.name != "model.onnx":
             leftover.unlink()
     getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
     return {"input_names": input_names, "max_seq_length": int(model.max_seq_length), "dim": int(getter()),
             "pad_token_id": int(tokenizer.pad_token_id or 0), "fused": fused.name == "fused.onnx"}
+
+
+def _no_preprocessing_advice(record: logging.LogRecord) -> bool:
+    """onnxruntime's quantizer advises pre-processing on the root logger at every export; the graph is fused here."""
+    return "pre-processing before quantization" not in record.getMessage()
 
 
 def _fuse(source: Path, target: Path, model) -> Path:
