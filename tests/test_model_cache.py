@@ -115,3 +115,22 @@ def test_the_app_keeps_the_model_cache_beside_its_index(tmp_path, monkeypatch):
     assert os.path.dirname(settings["INDEX_DIR"]) == os.path.dirname(settings["MODEL_CACHE_DIR"])
     monkeypatch.setenv("TALENT_MATCH_MODEL_CACHE", "/var/cache/talent-match")
     assert config.from_environment(tmp_path)["MODEL_CACHE_DIR"] == "/var/cache/talent-match"
+
+
+def test_prepare_model_loads_the_model_and_names_it(app, runner, tmp_path, monkeypatch):
+    from .indexing_support import make_engine
+
+    engine = make_engine(tmp_path / "shards")
+    monkeypatch.setitem(app.extensions, "search_engine", engine)
+    result = runner.invoke(args=["prepare-model"])
+    assert result.exit_code == 0 and f"model ready: {engine.encoder().model_id}" in result.output
+
+
+def test_prepare_model_fails_saying_why_when_the_model_is_missing(app, tmp_path):
+    from talent_match import create_app
+
+    broken = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "INDEX_DIR": str(tmp_path / "shards"),
+                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                         "TALENT_MATCH_MODEL": "/nonexistent"})
+    result = broken.test_cli_runner().invoke(args=["prepare-model"])
+    assert result.exit_code == 1 and "/nonexistent" in result.output
