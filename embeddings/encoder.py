@@ -1,7 +1,8 @@
 """Turns texts into L2-normalised vectors with a local sentence-transformers model, as fast as the hardware allows.
 
 CPU: an int8 ONNX copy of the model (built once, cached on disk, loaded from there without torch), batches spread
-over threads; torch fp32 if that cannot be had. GPU: torch fp16 with tokenisation of the next batches overlapping the model's work.
+over threads; torch fp32 if that cannot be had. GPU: torch fp16 with tokenisation of the next batches overlapping
+the model's work.
 The hub is never contacted: HF_HUB_OFFLINE is set before anything from Hugging Face is imported, and nothing here
 draws progress bars (they would fill a server's log) unless a caller asks encode() for one.
 """
@@ -137,7 +138,6 @@ class Encoder:
 
     def _sentence_transformer(self, device: str, **model_kwargs):
         from sentence_transformers import SentenceTransformer
-
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # in case huggingface_hub was imported before our setdefault
