@@ -11,9 +11,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 pytest.importorskip("onnxruntime")
 
-from embeddings import Encoder  # noqa: E402
+from embeddings import Encoder, onnx_int8  # noqa: E402
 from embeddings import encoder as encoder_module  # noqa: E402
-from embeddings import onnx_int8  # noqa: E402
 
 TEXTS = ["Machine learning engineer in Busan: forecasting models in Python, deployed behind REST services.",
          "데이터 분석가 (부산) Python SQL", "Python", "word " * 400]
