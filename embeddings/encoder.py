@@ -1,8 +1,10 @@
 """Turns texts into L2-normalised vectors with a local sentence-transformers model, as fast as the hardware allows.
 
-CPU: an int8 ONNX copy of the model (built once, cached on disk), batches spread over threads; torch fp32 if that
-cannot be had. GPU: torch fp16 with tokenisation of the next batches overlapping the model's work.
-The hub is never contacted: HF_HUB_OFFLINE is set before anything from Hugging Face is imported.
+CPU: an int8 ONNX copy of the model (built once, cached on disk, loaded from there without torch), batches spread
+over threads; torch fp32 if that cannot be had. GPU: torch fp16 with tokenisation of the next batches overlapping
+the model's work.
+The hub is never contacted: HF_HUB_OFFLINE is set before anything from Hugging Face is imported, and nothing here
+draws progress bars (they would fill a server's log) unless a caller asks encode() for one.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import Sequence
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # this product never downloads models
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # we parallelise across batches ourselves
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # transformers' "Loading weights" bar reads it too
 
 import numpy as np
 
@@ -62,10 +65,10 @@ def _fingerprint(path: Path) -> str:
 class Encoder:
     """A sentence-transformers model behind `encode(texts) -> float32 (n, dim)`; loads on first use.
 
-    `cache_dir` holds the int8 export (default: $TALENT_MATCH_MODEL_CACHE, else the system temp folder).
-    `adapter`: a folder written by `flask train-encoder` (embeddings.adapter): its linear map is applied to every
-    vector, and its fingerprint is part of `model_id`. Loading failures raise ModelUnavailableError, on every call
-    until a load succeeds.
+    `cache_dir` holds the int8 export (default: $TALENT_MATCH_MODEL_CACHE, else the system temp folder; the app
+    passes its MODEL_CACHE_DIR, beside the index). `adapter`: a folder written by `flask train-encoder`
+    (embeddings.adapter): its linear map is applied to every vector, and its fingerprint is part of `model_id`.
+    Loading failures raise ModelUnavailableError, on every call until a load succeeds.
     """
 
     def __init__(self, model_name_or_path: str | os.PathLike | None = None, device: str | None = None,
@@ -85,7 +88,8 @@ class Encoder:
         self._reads_hangul: bool | None = None
         self._tokenizer_lock = threading.Lock()  # a fast tokenizer fails ("Already borrowed") if shared by threads
         self._loaded = False
-        self._pool: ThreadPoolExecutor | None = None
+        self._threads = 1
+        self._pools: dict[int, ThreadPoolExecutor] = {}
 
     # --- loading ------------------------------------------------------------------------------------------------
 
@@ -106,9 +110,7 @@ class Encoder:
         return self
 
     def _load(self) -> None:
-        import torch
-
-        device = self.requested_device or ("cuda" if torch.cuda.is_available() else "cpu")
+        device = self.requested_device or _default_device()
         if self._use_default_model:
             self.model_name = _default_model_path()
         path = Path(self.model_name)
@@ -150,22 +152,24 @@ class Encoder:
 
     def _sentence_transformer(self, device: str, **model_kwargs):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # in case huggingface_hub was imported before our setdefault
         model = SentenceTransformer(self.model_name, device=device, local_files_only=True,
                                     model_kwargs=model_kwargs or None)
         return model.eval()
 
     def _load_onnx(self) -> None:
-        from .onnx_int8 import Int8Session, cached_int8_model
+        """From the cache alone when the export is there (no torch, no weights); else export it first."""
+        from .onnx_int8 import Int8Session, SavedTokenizer, cached_int8_model
 
-        model = self._sentence_transformer("cpu", attn_implementation="eager")
-        path, facts = cached_int8_model(lambda: model, self._fingerprint, self._label, self.cache_dir)
-        self._dim = _dimension(model)
-        self._tokenizer, self._max_tokens = model.tokenizer, int(model.max_seq_length)
-        self._session = Int8Session(path, facts)  # the torch weights are dropped after this
+        path, facts = cached_int8_model(lambda: self._sentence_transformer("cpu", attn_implementation="eager"),
+                                        self._fingerprint, self._label, self.cache_dir)
+        self._dim, self._max_tokens = int(facts["dim"]), int(facts["max_seq_length"])
+        self._tokenizer = SavedTokenizer(path.parent, facts)
+        self._session = Int8Session(path, facts)
         self._precision = "int8"
-        threads = thread_cap()
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="encode") if threads > 1 else None
+        self._threads = thread_cap()
 
     def _load_torch(self, device: str) -> None:
         model = self._sentence_transformer(device)
@@ -206,8 +210,12 @@ class Encoder:
 
     # --- encoding -----------------------------------------------------------------------------------------------
 
-    def encode(self, texts: Sequence[str] | str, progress: bool = False, batch_size: int | None = None) -> np.ndarray:
-        """float32 (n, dim), each row of length 1. Raises EmptyTextError naming the first blank text."""
+    def encode(self, texts: Sequence[str] | str, progress: bool = False, batch_size: int | None = None,
+               threads: int | None = None) -> np.ndarray:
+        """float32 (n, dim), each row of length 1. Raises EmptyTextError naming the first blank text.
+
+        `threads`: how many batches run at once on CPU (default: the process's cap, one in a web worker); bulk
+        work (seeding, reindexing) passes `threads.available_cores()`, every core."""
         if isinstance(texts, str):
             texts = [texts]
         cleaned = [normalise_text(text or "") for text in texts]
@@ -222,13 +230,13 @@ class Encoder:
         unique = list(dict.fromkeys(cleaned))
         if len(unique) < len(cleaned):  # the same text twice in one call (titles, template headlines): encode once
             position = {text: n for n, text in enumerate(unique)}
-            return self.encode(unique, progress, batch_size)[[position[text] for text in cleaned]]
+            return self.encode(unique, progress, batch_size, threads)[[position[text] for text in cleaned]]
         order = np.argsort([-len(t) for t in cleaned], kind="stable")  # similar lengths share a batch: less padding
         size = batch_size or self._batch_size
         batches = [[cleaned[i] for i in order[start:start + size]] for start in range(0, len(cleaned), size)]
         bar = _progress_bar(len(cleaned), progress)
         if self.backend == "onnx":
-            parts = self._encode_onnx(batches, bar)
+            parts = self._encode_onnx(batches, bar, threads or self._threads)
         else:
             parts = self._encode_torch(batches, bar)
         if bar is not None:
@@ -245,7 +253,15 @@ class Encoder:
             return self._tokenizer(batch, padding=True, truncation=True, max_length=self._max_tokens,
                                    return_tensors=tensors)
 
-    def _encode_onnx(self, batches: list[list[str]], bar) -> list[np.ndarray]:
+    def _pool(self, threads: int) -> ThreadPoolExecutor | None:
+        if threads <= 1:
+            return None
+        with self._lock:
+            if threads not in self._pools:
+                self._pools[threads] = ThreadPoolExecutor(threads, thread_name_prefix="encode")
+            return self._pools[threads]
+
+    def _encode_onnx(self, batches: list[list[str]], bar, threads: int) -> list[np.ndarray]:
         """Tokenise here while the pool's threads run the batches already handed to them."""
         def run(features, size):
             out = self._session.run(features)
@@ -253,9 +269,10 @@ class Encoder:
                 bar.update(size)
             return out
 
-        if self._pool is None or len(batches) == 1:
+        pool = self._pool(threads) if len(batches) > 1 else None
+        if pool is None:
             return [run(self._tokenise(batch, "np"), len(batch)) for batch in batches]
-        futures = [self._pool.submit(run, self._tokenise(batch, "np"), len(batch)) for batch in batches]
+        futures = [pool.submit(run, self._tokenise(batch, "np"), len(batch)) for batch in batches]
         return [future.result() for future in futures]
 
     def _encode_torch(self, batches: list[list[str]], bar) -> list[np.ndarray]:
@@ -281,6 +298,16 @@ class Encoder:
                     bar.update(len(batch))
             stacked = torch.cat(outputs)  # one device-to-host copy at the end, not one per batch
         return [stacked.cpu().numpy()]
+
+
+def _default_device() -> str:
+    """cuda when torch sees a GPU. Without an NVIDIA driver the answer is cpu without importing torch (a second of
+    CPU in every process that loads the cached int8 model)."""
+    if not os.path.exists("/proc/driver/nvidia/version") and not os.environ.get("CUDA_VISIBLE_DEVICES"):
+        return "cpu"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def _dimension(model) -> int:

@@ -28,9 +28,14 @@ def thread_cap() -> int:
     the cores this process may run on."""
     if _configured is not None:
         return _configured
-    try:
-        cores = max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        cores = max(1, os.cpu_count() or 1)
+    cores = available_cores()
     wanted = os.environ.get("OMP_NUM_THREADS", "").strip()
     return min(int(wanted), cores) if wanted.isdigit() and int(wanted) > 0 else cores
+
+
+def available_cores() -> int:
+    """The cores this process may run on, whatever the caps: what bulk encoding (seeding, reindexing) asks for."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)

@@ -90,6 +90,8 @@ def from_environment(instance_path: str | Path) -> dict:
                                                 custom_model=bool(os.environ.get("TALENT_MATCH_MODEL"))),
         "TALENT_MATCH_DEVICE": os.environ.get("TALENT_MATCH_DEVICE") or None,
         "INDEX_DIR": os.environ.get("INDEX_DIR") or str(instance / "indexes"),
+        # The int8 copy of the model, built once per model (by its fingerprint) and kept beside the index.
+        "MODEL_CACHE_DIR": os.environ.get("TALENT_MATCH_MODEL_CACHE") or str(instance / "model-cache"),
         "HEALTH_TOKEN": os.environ.get("HEALTH_TOKEN") or None,
         "REDIS_URL": redis_url,
         "SMTP_URL": os.environ.get("SMTP_URL") or None,

@@ -6,6 +6,7 @@ database created beside the one named, and drops it at the end).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 
 import pytest
@@ -13,6 +14,8 @@ from flask_migrate import upgrade
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# One int8 export for every test app and subprocess (the app's default keeps it beside each instance's index).
+os.environ.setdefault("TALENT_MATCH_MODEL_CACHE", os.path.join(tempfile.gettempdir(), "talent-match-model-cache"))
 
 from talent_match import create_app  # noqa: E402
 from talent_match.extensions import db, limiter  # noqa: E402

@@ -1,4 +1,5 @@
-"""Index commands: `reindex` (encode what is missing, rebuild shards) and `jobs` (progress)."""
+"""Index commands: `reindex` (encode what is missing, rebuild shards), `jobs` (progress) and `prepare-model`
+(the int8 model built ahead of first use)."""
 from __future__ import annotations
 
 import os
@@ -102,4 +103,15 @@ def list_jobs(limit):
                    f"{job.created_at:%Y-%m-%d %H:%M}  {job.message}")
 
 
-COMMANDS.extend([reindex, list_jobs])
+@click.command("prepare-model")
+@with_appcontext
+def prepare_model():
+    """Load the embedding model now, building its int8 copy in MODEL_CACHE_DIR if it is not there yet (about 15
+    CPU-seconds, once per model). scripts/serve runs it in the background while the database is migrated."""
+    engine = current_app.extensions["search_engine"]
+    if engine.encoder() is None:
+        raise click.ClickException(f"the embedding model is unavailable ({engine.health()['model'].get('error')})")
+    click.echo(f"model ready: {engine.encoder().model_id}")
+
+
+COMMANDS.extend([reindex, list_jobs, prepare_model])

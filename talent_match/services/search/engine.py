@@ -30,11 +30,12 @@ MODEL_RETRY_S = 60.0
 
 
 class SearchEngine:
-    def __init__(self, model: str, *, index_dir: str, device: str | None = None, exact_max: int = 50_000,
-                 save_interval: float = 300.0, rebuild_wait: float = 2.0, gap_timeout: float = 60.0,
-                 threads: int | None = None, encoder_factory: Callable | None = None, adapter: str | None = None,
-                 neighbours=None):
-        self.model, self.device, self.threads, self.adapter = model, device, threads, adapter
+    def __init__(self, model: str, *, index_dir: str, device: str | None = None, model_cache: str | None = None,
+                 exact_max: int = 50_000, save_interval: float = 300.0, rebuild_wait: float = 2.0,
+                 gap_timeout: float = 60.0, threads: int | None = None, encoder_factory: Callable | None = None,
+                 adapter: str | None = None, neighbours=None):
+        self.model, self.device, self.threads, self.model_cache = model, device, threads, model_cache
+        self.adapter = adapter
         self.neighbours = neighbours  # search.neighbours.MorphemeNeighbours, or None: the Korean channel is off
         self._encoder_factory = encoder_factory or self._load_encoder
         self._encoder = None
@@ -61,7 +62,7 @@ class SearchEngine:
             raise FileNotFoundError(f"no encoder adapter at {self.adapter} (TALENT_MATCH_ADAPTER)")
         if self.threads:
             configure_threads(self.threads)
-        return Encoder(self.model, device=self.device, adapter=self.adapter).load()
+        return Encoder(self.model, device=self.device, cache_dir=self.model_cache, adapter=self.adapter).load()
 
     def encoder(self):
         """The encoder, loaded on first use; None while the model cannot be loaded (retried once a minute)."""
@@ -249,6 +250,7 @@ def init_search_engine(app, db) -> SearchEngine:
     threads = app.config.get("SEARCH_THREADS")
     engine = SearchEngine(app.config.get("TALENT_MATCH_MODEL") or default_model(),
                           device=app.config.get("TALENT_MATCH_DEVICE"), index_dir=app.config["INDEX_DIR"],
+                          model_cache=app.config.get("MODEL_CACHE_DIR"),
                           exact_max=app.config.get("INDEX_EXACT_MAX", 50_000),
                           save_interval=app.config.get("INDEX_SAVE_SECONDS", 300),
                           rebuild_wait=app.config.get("INDEX_REBUILD_WAIT", 2.0),

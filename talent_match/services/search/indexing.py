@@ -16,6 +16,8 @@ import numpy as np
 from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from embeddings.threads import available_cores
+
 from ...models import ENTITY_KINDS, LexicalTokens, Posting, SeekerProfile, StoredVector
 from . import change_log, documents, lexical
 from .change_log import logged_regions
@@ -126,11 +128,12 @@ def encode_missing(session: Session, engine, kinds: Iterable[str] = ENTITY_KINDS
 
     Works in chunks (texts built together, one encode call, bulk writes, a commit per chunk), and pipelined:
     while the model encodes one chunk on a helper thread, this thread writes the previous chunk and builds the
-    next one's texts. Commits the caller's session."""
+    next one's texts, and the encoder runs its length-sorted batches on every core. Commits the caller's session."""
     encoder = engine.encoder() if engine is not None else None
     if encoder is None:
         raise ModelUnavailable(engine.health()["model"].get("error", "no model") if engine else "no search engine")
     kinds = [kind_of(kind) for kind in kinds]
+    cores = available_cores()  # bulk work takes every core, even in a web worker capped at one thread
     total = sum(session.scalar(select(func.count()).select_from(kind.model)) or 0 for kind in kinds)
     done, encoded, pending = 0, 0, None
     with ThreadPoolExecutor(1, thread_name_prefix="encode-missing") as helper:
@@ -140,7 +143,7 @@ def encode_missing(session: Session, engine, kinds: Iterable[str] = ENTITY_KINDS
                 todo = _stale(session, encoder, kind, chunk, reencode)
                 lexical.store_tokens(session, kind.name, [(entity.id, doc) for entity, doc in chunk])
                 docs = [doc for _, doc, _, _, _ in todo]
-                encode = functools.partial(encoder.encode, batch_size=batch_size)
+                encode = functools.partial(encoder.encode, batch_size=batch_size, threads=cores)
                 work = helper.submit(documents.embed_documents, encode, docs,
                                      reads_hangul=encoder.reads_hangul) if todo else None
                 if pending is not None:
