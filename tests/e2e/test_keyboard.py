@@ -1,10 +1,13 @@
 """Journeys with the keyboard alone: a visitor skips to the content and signs in; the seeker opens a match, reads
-why it scored, and applies; every stop shows where the focus is."""
+why it scored, and applies; the employer opens a posting and invites a candidate; every stop shows where the focus
+is."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import pytest
+
+from talent_match.services.demo.logins import DEMO_LOGINS, DEMO_POSTINGS
 
 from .support import DEMO_SEEKER, ko
 
@@ -12,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
   return {tag: e.tagName.toLowerCase(), id: e.id, text: (e.innerText || e.value || '').trim().slice(0, 80),
-          href: e.getAttribute('href') || '', visible: s.outlineStyle !== 'none' || s.boxShadow !== 'none'}; }"""
+          href: e.getAttribute('href') || '', card: !!e.closest('article.match'), visible: s.outlineStyle !== 'none' || s.boxShadow !== 'none'}; }"""
 
 
 def tab_until(page, wanted, limit: int = 150) -> dict:
@@ -69,3 +72,25 @@ def test_a_seeker_opens_a_match_reads_its_score_and_applies_with_the_keyboard(br
         page.keyboard.press("Enter")
     assert page.locator(".flash-success").count() == 1, page.locator("main").inner_text()[:500]
     assert page.locator("#apply .tag.status-applied").count() == 1
+
+
+def test_an_employer_opens_a_posting_and_invites_a_candidate_with_the_keyboard(browser_page):
+    employer = next(login for login in DEMO_LOGINS if login.role == "employer")
+    page = browser_page()
+    page.goto("/auth/login")
+    tab_until(page, lambda f: f["id"] == "email")
+    page.keyboard.type(employer.email)
+    tab_until(page, lambda f: f["id"] == "password")
+    page.keyboard.type(employer.password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    open_posting = DEMO_POSTINGS[0].role_title  # the demo employer's open vision posting
+    tab_until(page, lambda f: f["tag"] == "a" and "/employers/postings/" in f["href"] and f["text"] == open_posting)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    invites = page.locator("article.match button[type=submit]").count()
+    assert invites, "the demo posting has candidates to invite"
+    tab_until(page, lambda f: f["tag"] == "button" and f["card"])
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".flash-success").count() == 1, page.locator("main").inner_text()[:500]
