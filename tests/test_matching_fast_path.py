@@ -81,22 +81,28 @@ def world(engine):
 
 # --- the earlier path -------------------------------------------------------------------------------------------
 
-def _reference(engine, kind, regions, conditions, document, query_vector, fits_of, explain, sort_key, sort,
-               page, per_page):
+def _reference(engine, kind, regions, conditions, overlap, document, query_vector, fits_of, explain, sort_key,
+               sort, page, per_page):
     taxonomy = Taxonomy.from_session(db.session)
     model = kind.model
     eligible = list(db.session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
-    assert len(eligible) <= matching.SCORE_ALL_MAX  # every eligible one is scored: no pool to choose
     query = lexical.query_for(document.text, taxonomy)
     engine.catch_up(db.session)
-    lexical_scores = engine.lexical.scores(db.session, kind.name, regions, query)
+    lexical_scores = {i: s for i, s in engine.lexical.scores(db.session, kind.name, regions, query).items()
+                      if i in eligible}
     dense = {i: s for i, s in engine.nearest(kind.name, regions, query_vector, matching.CANDIDATES_K).items()
              if i in eligible}
-    missing = [i for i in eligible if i not in dense]
+    if len(eligible) <= matching.SCORE_ALL_MAX:
+        ids = eligible
+    else:  # the skill overlaps are asked as the site asks them (the first the database finds)
+        owner = overlap.selected_columns[0]
+        extra = list(db.session.scalars(overlap.join(model, model.id == owner).where(*conditions)
+                                        .distinct().limit(matching.CANDIDATES_K)))
+        ids = ranking.candidate_pool(dense, lexical_scores, k=matching.CANDIDATES_K, extra=extra)
+    missing = [i for i in ids if i not in dense]
     if missing:
         dense.update(engine.nearest(kind.name, regions, query_vector, len(missing), allowed_ids=missing))
-    entities = {e.id: e for e in db.session.scalars(select(model).where(model.id.in_(eligible)))}
-    ids = eligible
+    entities = {e.id: e for e in db.session.scalars(select(model).where(model.id.in_(ids)))}
     columns = {"dense": ranking.minmax(dense, ids),
                "lexical": ranking.minmax({i: lexical_scores.get(i, 0.0) for i in ids}, ids)}
     fits = {i: fits_of(entities[i]) for i in ids}
@@ -137,13 +143,24 @@ def _pages():
     return [(sort, page) for sort in matching.SORTS for page in (1, 2)]
 
 
-def test_a_seekers_matches_are_ranked_as_before(engine, world):
+@pytest.fixture(params=["every eligible one scored", "a pool of candidates"])
+def pool(request, monkeypatch):
+    """The world is small: a pool is chosen when more than two are eligible, from each signal's best two."""
+    if request.param == "a pool of candidates":
+        monkeypatch.setattr(matching, "SCORE_ALL_MAX", 2)
+        monkeypatch.setattr(matching, "CANDIDATES_K", 2)
+    return request.param
+
+
+def test_a_seekers_matches_are_ranked_as_before(engine, world, pool):
     taxonomy = Taxonomy.from_session(db.session)
     for (sort, page), seeker in ((p, s) for p in _pages() for s in world["seekers"]):
         held = matching._slugs(seeker.skills, taxonomy)
+        overlap = (select(PostingSkill.posting_id).join(Skill)
+                   .where(Skill.slug.in_(matching._implied(held, taxonomy))))
         expected = _reference(
             engine, POSTING, seeker.region_ids(), matching._posting_conditions(db.session, seeker, {}, None, taxonomy),
-            PROFILE.document(seeker, taxonomy),
+            overlap, PROFILE.document(seeker, taxonomy),
             engine.query_vector(db.session, "profile", seeker.id),
             lambda p: _old_fits(p, held, seeker, taxonomy),
             lambda p: matching._explain_posting(p, seeker, held, taxonomy), matching._posting_sort_key,
@@ -152,12 +169,14 @@ def test_a_seekers_matches_are_ranked_as_before(engine, world):
         assert _shown(found) == expected, (seeker.id, sort, page)
 
 
-def test_an_employers_candidates_are_ranked_as_before(engine, world):
+def test_an_employers_candidates_are_ranked_as_before(engine, world, pool):
     taxonomy = Taxonomy.from_session(db.session)
     for (sort, page), job in ((p, j) for p in _pages() for j in world["postings"]):
+        overlap = (select(ProfileSkill.profile_id).join(Skill)
+                   .where(Skill.slug.in_(matching._implying(matching._slugs(job.skills, taxonomy), taxonomy))))
         expected = _reference(
             engine, PROFILE, [job.region_id], matching._profile_conditions(db.session, job, {}, taxonomy),
-            POSTING.document(job, taxonomy), engine.query_vector(db.session, "posting", job.id),
+            overlap, POSTING.document(job, taxonomy), engine.query_vector(db.session, "posting", job.id),
             lambda p: _old_fits(job, matching._slugs(p.skills, taxonomy), p, taxonomy),
             lambda p: matching._explain_profile(job, p, taxonomy), matching._profile_sort_key, sort, page, 2)
         found = matching.for_posting(db.session, engine, job, weights=WEIGHTS, sort=sort, page=page, per_page=2)

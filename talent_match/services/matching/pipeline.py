@@ -192,27 +192,30 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, docum
     """(light rows by id, [(id, score, index in `scored`)] best first, ranking.Scored): the pool is scored from
     light rows with its skills read in one query; only `_page` loads whole entities, and only the page's."""
     model = kind.model
-    eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
+    # Few eligible: all of them are scored. Many: eligibility is asked of the candidates only, never listed.
+    eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)
+                                    .limit(SCORE_ALL_MAX + 1)))
     if not eligible:
         return {}, [], None
-    eligible_set = set(eligible)
+    few = len(eligible) <= SCORE_ALL_MAX
     query = lexical.query_for(document.text, taxonomy)
     if engine is not None:
         engine.catch_up(session)  # the one read of the change log: dense and lexical are both as of now
     index = engine.lexical if engine is not None else lexical.LexicalIndex()  # no engine: built for this search
-    lexical_scores = {i: s for i, s in index.scores(session, kind.name, regions, query).items() if i in eligible_set}
+    lexical_scores = index.scores(session, kind.name, regions, query)
     dense = None
     if query_vector is not None:
-        dense = {i: s for i, s in engine.nearest(kind.name, regions, query_vector, CANDIDATES_K).items()
-                 if i in eligible_set}
-    if len(eligible) <= SCORE_ALL_MAX:
+        dense = engine.nearest(kind.name, regions, query_vector, CANDIDATES_K)
+        allowed = set(eligible) if few else _eligible_among(session, model, conditions, list(dense))
+        dense = {i: s for i, s in dense.items() if i in allowed}
+    if few:
         pool = eligible
     else:
         owner = overlap.selected_columns[0]
-        extra = list(session.scalars(overlap.where(owner.in_(select(model.id).where(and_(*conditions))))
+        extra = list(session.scalars(overlap.join(model, model.id == owner).where(*conditions)
                                      .distinct().limit(CANDIDATES_K)))
-        pool = ranking.candidate_pool(*(s for s in (dense, lexical_scores) if s is not None), k=CANDIDATES_K,
-                                      extra=extra)
+        best = _best_eligible(session, model, conditions, lexical_scores, CANDIDATES_K)
+        pool = ranking.candidate_pool(*(s for s in (dense, best) if s is not None), k=CANDIDATES_K, extra=extra)
     if dense is not None:
         missing = [i for i in pool if i not in dense]
         if missing:
@@ -242,6 +245,35 @@ def _page(session, kind: EntityKind, rows, ranked, scored, sort, page, per_page,
         items.append(Match(entities[entity_id], round(score, 4), scored.parts(n), scored.used, matched, missing,
                            reason))
     return MatchPage(items, len(ranked), page, per_page, degraded, scored.used if scored else {})
+
+
+def _eligible_among(session, model, conditions, ids) -> set:
+    """Which of `ids` the conditions admit, asked of those ids only."""
+    found = set()
+    for start in range(0, len(ids), _CHUNK):
+        found.update(session.scalars(select(model.id).where(model.id.in_(ids[start:start + _CHUNK]),
+                                                            and_(*conditions))))
+    return found
+
+
+def _best_eligible(session, model, conditions, scores: dict, k: int) -> dict:
+    """The k best-scored eligible ids, as `ranking.candidate_pool` would pick them from the eligible ones (ties in
+    `scores`' order), asking eligibility a batch at a time from the best down: nearly every lexical hit is
+    eligible (the index holds the regions' members), so one batch usually does."""
+    if not scores:
+        return {}
+    ids = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+    order = ids[np.argsort(-np.fromiter(scores.values(), dtype=np.float64, count=len(scores)), kind="stable")]
+    best: dict = {}
+    for start in range(0, len(order), 2 * k):
+        batch = order[start:start + 2 * k].tolist()
+        allowed = _eligible_among(session, model, conditions, batch)
+        for i in batch:
+            if i in allowed:
+                best[i] = scores[i]
+                if len(best) == k:
+                    return best
+    return best
 
 
 # What scoring and sorting read of each candidate: light rows, no entities.
