@@ -31,7 +31,8 @@ MODEL_RETRY_S = 60.0
 class SearchEngine:
     def __init__(self, model: str, *, index_dir: str, device: str | None = None, exact_max: int = 50_000,
                  save_interval: float = 300.0, rebuild_wait: float = 2.0, gap_timeout: float = 60.0,
-                 threads: int | None = None, encoder_factory: Callable | None = None):
+                 threads: int | None = None, encoder_factory: Callable | None = None,
+                 lexical_recheck: float = 0.0):
         self.model, self.device, self.threads = model, device, threads
         self._encoder_factory = encoder_factory or self._load_encoder
         self._encoder = None
@@ -43,7 +44,7 @@ class SearchEngine:
         self.cursor = ChangeCursor(gap_timeout)
         self.replica = ShardReplica(index_dir, cursor=self.cursor, exact_max=exact_max, rebuild_wait=rebuild_wait,
                                     save_interval=save_interval)
-        self.lexical = LexicalIndex()
+        self.lexical = LexicalIndex(recheck_seconds=lexical_recheck)
         self.session_factory: Callable[[], Session] | None = None  # set by init_search_engine, for warm_up
 
     # --- the model ----------------------------------------------------------------------------------------------
@@ -247,6 +248,7 @@ def init_search_engine(app, db) -> SearchEngine:
                           exact_max=app.config.get("INDEX_EXACT_MAX", 50_000),
                           save_interval=app.config.get("INDEX_SAVE_SECONDS", 300),
                           rebuild_wait=app.config.get("INDEX_REBUILD_WAIT", 2.0),
+                          lexical_recheck=app.config.get("INDEX_LEXICAL_RECHECK_SECONDS", 0.0),
                           threads=int(threads) if threads else None)
 
     def new_session() -> Session:

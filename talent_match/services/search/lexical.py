@@ -17,7 +17,9 @@ services.search.indexing when an entity is saved or bulk-encoded): a request nev
 documents unless their saved terms are missing or stale (then it tokenises those). It stays fresh without trusting
 any single signal: each search compares a cheap fingerprint of the shard's members (count, sum of ids, newest
 update) with the one it was built at and re-reads only what changed, and the engine tells it (`note`) of every
-change-log row it reads, for edits that leave the row untouched (skills replaced). Results are always filtered again
+change-log row it reads, for edits that leave the row untouched (skills replaced). At national scale that
+fingerprint is an aggregate over tens of thousands of rows, so a shard the log has not marked takes it at most once
+every `recheck_seconds` (INDEX_LEXICAL_RECHECK_SECONDS; 0 on every search). Results are always filtered again
 in SQL by the caller, so a moment of staleness can reorder but never leak.
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import time
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
@@ -197,15 +200,17 @@ class _Shard:
         self.bm25 = FieldedBM25()
         self.stamps: dict[int, object] = {}  # entity id -> updated_at it was read at
         self.fingerprint: tuple | None = None
+        self.checked_at = 0.0  # time.monotonic() of the last fingerprint
         self.dirty: set[int] = set()
 
 
 class LexicalIndex:
     """This process's per-region BM25 indexes for postings and profiles; see the module docstring."""
 
-    def __init__(self):
+    def __init__(self, recheck_seconds: float = 0.0):
         self._shards: dict[tuple[str, int], _Shard] = {}
         self._lock = threading.Lock()
+        self.recheck_seconds = recheck_seconds
 
     def scores(self, session: Session, kind: str, region_ids: Iterable[int],
                query: LexicalQuery) -> dict[int, float]:
@@ -226,6 +231,10 @@ class LexicalIndex:
         with self._lock:
             for region in region_ids:
                 shard = self._shards.setdefault((kind, region), _Shard())
+                now = time.monotonic()
+                if shard.fingerprint is not None and not shard.dirty and now - shard.checked_at < self.recheck_seconds:
+                    continue
+                shard.checked_at = now
                 members = entity_kind.in_regions([region])
                 fingerprint = tuple(session.execute(
                     select(func.count(), func.sum(model.id), func.max(model.updated_at)).where(members)).one())
