@@ -202,7 +202,7 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, docum
     if engine is not None:
         engine.catch_up(session)  # the one read of the change log: dense and lexical are both as of now
     index = engine.lexical if engine is not None else lexical.LexicalIndex()  # no engine: built for this search
-    lexical_scores = index.scores(session, kind.name, regions, query)
+    lexical_ids, lexical_values = index.score_arrays(session, kind.name, regions, query)
     dense = None
     if query_vector is not None:
         dense = engine.nearest(kind.name, regions, query_vector, CANDIDATES_K)
@@ -214,7 +214,7 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, docum
         owner = overlap.selected_columns[0]
         extra = list(session.scalars(overlap.join(model, model.id == owner).where(*conditions)
                                      .distinct().limit(CANDIDATES_K)))
-        best = _best_eligible(session, model, conditions, lexical_scores, CANDIDATES_K)
+        best = _best_eligible(session, model, conditions, lexical_ids, lexical_values, CANDIDATES_K)
         pool = ranking.candidate_pool(*(s for s in (dense, best) if s is not None), k=CANDIDATES_K, extra=extra)
     if dense is not None:
         missing = [i for i in pool if i not in dense]
@@ -226,7 +226,7 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, docum
     scored = ranking.rank_arrays(
         len(pool), weights=weights or {},
         dense=None if dense is None else np.array([dense.get(i, nan) for i in pool], dtype=np.float64),
-        lexical=np.array([lexical_scores.get(i, 0.0) for i in pool], dtype=np.float64),
+        lexical=_aligned(lexical_ids, lexical_values, pool),
         fits=fits_of([rows[i] for i in pool], _skill_rows(session, kind, pool)),
         trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)),
         dense_share=(fusion or load_fusion()).dense_share(len(query.tokens)))
@@ -256,24 +256,33 @@ def _eligible_among(session, model, conditions, ids) -> set:
     return found
 
 
-def _best_eligible(session, model, conditions, scores: dict, k: int) -> dict:
+def _best_eligible(session, model, conditions, ids: np.ndarray, scores: np.ndarray, k: int) -> dict:
     """The k best-scored eligible ids, as `ranking.candidate_pool` would pick them from the eligible ones (ties in
-    `scores`' order), asking eligibility a batch at a time from the best down: nearly every lexical hit is
+    the given order), asking eligibility a batch at a time from the best down: nearly every lexical hit is
     eligible (the index holds the regions' members), so one batch usually does."""
-    if not scores:
-        return {}
-    ids = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
-    order = ids[np.argsort(-np.fromiter(scores.values(), dtype=np.float64, count=len(scores)), kind="stable")]
+    order = np.argsort(-scores, kind="stable")
     best: dict = {}
     for start in range(0, len(order), 2 * k):
-        batch = order[start:start + 2 * k].tolist()
-        allowed = _eligible_among(session, model, conditions, batch)
-        for i in batch:
+        batch = order[start:start + 2 * k]
+        allowed = _eligible_among(session, model, conditions, ids[batch].tolist())
+        for i, score in zip(ids[batch].tolist(), scores[batch].tolist()):
             if i in allowed:
-                best[i] = scores[i]
+                best[i] = score
                 if len(best) == k:
                     return best
     return best
+
+
+def _aligned(ids: np.ndarray, scores: np.ndarray, pool: list) -> np.ndarray:
+    """The scores of `pool`'s ids (0 for an id without one)."""
+    found = np.zeros(len(pool))
+    if len(ids) and pool:
+        order = np.argsort(ids)
+        wanted = np.asarray(pool, dtype=np.int64)
+        at = np.minimum(np.searchsorted(ids[order], wanted), len(ids) - 1)
+        hit = ids[order][at] == wanted
+        found[hit] = scores[order][at][hit]
+    return found
 
 
 # What scoring and sorting read of each candidate: light rows, no entities.

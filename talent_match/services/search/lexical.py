@@ -215,14 +215,30 @@ class LexicalIndex:
     def scores(self, session: Session, kind: str, region_ids: Iterable[int],
                query: LexicalQuery) -> dict[int, float]:
         """BM25 of every entity in the regions' shards that shares a term with the query (best region wins)."""
+        ids, scores = self.score_arrays(session, kind, region_ids, query)
+        return dict(zip(ids.tolist(), scores.tolist()))
+
+    def score_arrays(self, session: Session, kind: str, region_ids: Iterable[int],
+                     query: LexicalQuery) -> tuple[np.ndarray, np.ndarray]:
+        """`scores` as (ids, scores) arrays in the same order, without a Python object per entity."""
         region_ids = sorted(set(region_ids))
         self.refresh(session, kind, region_ids)
-        merged: dict[int, float] = {}
+        found_ids, found_scores = [], []
         for region in region_ids:
-            for entity_id, score in self._shards[(kind, region)].bm25.scores(query).items():
-                if score > merged.get(entity_id, 0.0):
-                    merged[entity_id] = score
-        return merged
+            ids, scores = self._shards[(kind, region)].bm25.score_array(query)
+            hits = np.flatnonzero(scores)
+            found_ids.append(np.asarray(ids, dtype=np.int64)[hits])
+            found_scores.append(scores[hits])
+        if not found_ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids, scores = np.concatenate(found_ids), np.concatenate(found_scores)
+        if len(found_ids) > 1:  # an entity in several regions' shards: its best score, at its first place
+            unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+            best = np.zeros(len(unique))
+            np.maximum.at(best, inverse, scores)
+            keep = np.sort(first)
+            ids, scores = ids[keep], best[inverse[keep]]
+        return ids, scores
 
     def refresh(self, session: Session, kind: str, region_ids: Iterable[int]) -> None:
         """Bring the regions' shards up to the database: their members' fingerprints, and what `note` marked."""
