@@ -206,3 +206,25 @@ def test_the_vectorised_fits_follow_the_scalar_rules():
             assert (scalar is None and vector != vector) or vector == scalar
     coverage = fit.skill_coverages([0, 0, 0, 2], [True, False, True, True], [True, True, False, False], 3)
     assert coverage[0] == pytest.approx(1.5 / 2.5) and coverage[1] != coverage[1] and coverage[2] == 0.0
+
+
+def test_hidden_postings_are_passed_over_when_the_pool_is_chosen(engine, world, monkeypatch):
+    """Eligibility is asked of the lexical best a batch at a time: hidden postings among them give way to the next."""
+    monkeypatch.setattr(matching, "SCORE_ALL_MAX", 2)
+    monkeypatch.setattr(matching, "CANDIDATES_K", 1)
+    taxonomy = Taxonomy.from_session(db.session)
+    seeker = world["seekers"][0]
+    first = matching.for_profile(db.session, engine, seeker, weights=WEIGHTS, per_page=10)
+    for match in first.items[:2]:
+        matching.hide_posting(db.session, seeker, match.entity)
+    db.session.commit()
+    held = matching._slugs(seeker.skills, taxonomy)
+    expected = _reference(
+        engine, POSTING, seeker.region_ids(), matching._posting_conditions(db.session, seeker, {}, None, taxonomy),
+        select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(matching._implied(held, taxonomy))),
+        PROFILE.document(seeker, taxonomy), engine.query_vector(db.session, "profile", seeker.id),
+        lambda p: _old_fits(p, held, seeker, taxonomy), lambda p: matching._explain_posting(p, seeker, held, taxonomy),
+        matching._posting_sort_key, "score", 1, 10)
+    found = matching.for_profile(db.session, engine, seeker, weights=WEIGHTS, per_page=10)
+    assert _shown(found) == expected
+    assert {m.entity.id for m in first.items[:2]}.isdisjoint(m.entity.id for m in found.items)

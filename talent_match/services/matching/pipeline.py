@@ -259,11 +259,13 @@ def _eligible_among(session, model, conditions, ids) -> set:
 def _best_eligible(session, model, conditions, ids: np.ndarray, scores: np.ndarray, k: int) -> dict:
     """The k best-scored eligible ids, as `ranking.candidate_pool` would pick them from the eligible ones (ties in
     the given order), asking eligibility a batch at a time from the best down: nearly every lexical hit is
-    eligible (the index holds the regions' members), so one batch usually does."""
+    eligible (the index holds the regions' members), so one batch usually does; under narrow filters each batch
+    is twice the last."""
     order = np.argsort(-scores, kind="stable")
     best: dict = {}
-    for start in range(0, len(order), 2 * k):
-        batch = order[start:start + 2 * k]
+    start, size = 0, 2 * k
+    while start < len(order):
+        batch, start, size = order[start:start + size], start + size, size * 2
         allowed = _eligible_among(session, model, conditions, ids[batch].tolist())
         for i, score in zip(ids[batch].tolist(), scores[batch].tolist()):
             if i in allowed:
