@@ -6,8 +6,8 @@
 
 Seeds a temporary SQLite database (embeddings included) with `flask seed-demo`, then, in the busiest region, times
 `matching.for_profile` (a seeker's open postings) and `matching.for_posting` (an employer's ranked candidates) for
-sampled seekers and postings, after one warm-up call each: the figures are what a request spends in matching,
-without HTTP or templates. Reports p50/p95 and how many candidates each call ranked.
+sampled seekers and postings, after the engine's warm-up (as a gunicorn worker's) and one call each: the figures
+are what a request spends in matching, without HTTP or templates. Reports p50/p95 and how many candidates each call ranked.
 
 `--stand-in-vectors` seeds without the model and stores random unit vectors instead (seconds rather than a quarter
 of an hour at 100k): the pages do the same work, but their rankings mean nothing, and the output says so.
@@ -107,6 +107,7 @@ def measure(samples: int, rng: random.Random, stand_in: bool, profile_to: str | 
             engine._encoder_factory = lambda: encoder
             if indexing.encode_missing(db.session, engine):
                 indexing.rebuild_shards(db.session, engine)
+        engine.warm_up()  # as each gunicorn worker does before its first request: every region's lexical index
         region = db.session.execute(select(Posting.region_id, func.count()).where(Posting.status == "open")
                                     .group_by(Posting.region_id).order_by(func.count().desc()).limit(1)).one()[0]
         profile_ids = list(db.session.scalars(select(SeekerProfile.id).where(
