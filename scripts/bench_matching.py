@@ -7,7 +7,8 @@
 Seeds a temporary SQLite database (embeddings included) with `flask seed-demo`, then, in the busiest region, times
 `matching.for_profile` (a seeker's open postings) and `matching.for_posting` (an employer's ranked candidates) for
 sampled seekers and postings, after the engine's warm-up (as a gunicorn worker's) and one call each: the figures
-are what a request spends in matching, without HTTP or templates. Reports p50/p95 and how many candidates each call ranked.
+are what a request spends in matching, without HTTP or templates. Reports p50/p95 and how many candidates each
+call ranked.
 
 `--stand-in-vectors` seeds without the model and stores random unit vectors instead (seconds rather than a quarter
 of an hour at 100k): the pages do the same work, but their rankings mean nothing, and the output says so.
