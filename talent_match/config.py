@@ -176,6 +176,9 @@ class Defaults:
     DIGEST_SIZE = 10
     # Vector shards: exact search below this many vectors, approximate above.
     INDEX_EXACT_MAX = 50_000
+    # The lexical index checks a region's members against the database (an aggregate over them) at most this often
+    # when the change log has told it of nothing (services/search/lexical.py); 0: on every search.
+    INDEX_LEXICAL_RECHECK_SECONDS = 2.0
     # Outcomes: checkpoint months and the disclosure threshold.
     CHECKPOINT_MONTHS = (3, 6, 9, 12)
     SUPPRESSION_THRESHOLD = 5

@@ -14,7 +14,7 @@ profile_accepted_region = Table(
     "profile_accepted_region",
     db.metadata,
     Column("profile_id", ForeignKey("seeker_profile.id", ondelete="CASCADE"), primary_key=True),
-    Column("region_id", ForeignKey("region.id"), primary_key=True),
+    Column("region_id", ForeignKey("region.id"), primary_key=True, index=True),  # "who will work in region r"
 )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
 PREFERRED_WEIGHT = 0.5  # a preferred skill counts half a required one
 
 
@@ -31,18 +33,40 @@ def skill_report(posting_skills: Sequence, posting_keys: Sequence[str], held: se
 
 def experience_fit(years: int | None, required: int | None) -> float | None:
     """1 when the seeker has the years asked for; short of it, down by how far (half the years: 0.5)."""
-    if not required:
-        return 1.0
-    years = max(int(years or 0), 0)
-    return 1.0 if years >= required else max(0.0, 1.0 - (required - years) / (required + 1))
+    return float(experience_fits(np.array([years or 0]), np.array([required or 0]))[0])
 
 
 def salary_fit(want_min: int | None, want_max: int | None, pay_min: int | None, pay_max: int | None) -> float | None:
     """1 when what the posting may pay reaches what the seeker asks; falls to 0 at 30% short. None when either
     side is silent, so an unstated salary neither helps nor hurts."""
-    if not want_min or not (pay_max or pay_min):
-        return None
-    best_pay = pay_max or pay_min
-    if best_pay >= want_min:
-        return 1.0
-    return max(0.0, 1.0 - (want_min - best_pay) / (0.3 * want_min))
+    value = salary_fits(np.array([want_min or 0]), np.array([pay_min or 0]), np.array([pay_max or 0]))[0]
+    return None if np.isnan(value) else float(value)
+
+
+# The same rules over a candidate set, one array per field (None as 0); "no evidence" is NaN.
+
+def experience_fits(years, required) -> np.ndarray:
+    years = np.maximum(np.asarray(years, dtype=np.float64), 0.0)
+    required = np.asarray(required, dtype=np.float64)
+    short = np.maximum(0.0, 1.0 - (required - years) / (required + 1.0))
+    return np.where((required == 0) | (years >= required), 1.0, short)
+
+
+def salary_fits(want_min, pay_min, pay_max) -> np.ndarray:
+    want = np.asarray(want_min, dtype=np.float64)
+    pay_max = np.asarray(pay_max, dtype=np.float64)
+    best = np.where(pay_max != 0, pay_max, np.asarray(pay_min, dtype=np.float64))  # pay_max or pay_min
+    with np.errstate(divide="ignore", invalid="ignore"):
+        short = np.maximum(0.0, 1.0 - (want - best) / (0.3 * want))
+    fits = np.where(best >= want, 1.0, short)
+    return np.where((want == 0) | (best == 0), np.nan, fits)
+
+
+def skill_coverages(owner, required, held, count: int) -> np.ndarray:
+    """skill_report's coverage for `count` candidates at once: one entry per (candidate index, posting skill)
+    pair in `owner`, `required` and `held` (whether the seeker holds it); NaN for a posting with no skills."""
+    weight = np.where(np.asarray(required, dtype=bool), 1.0, PREFERRED_WEIGHT)
+    possible = np.bincount(np.asarray(owner, dtype=np.int64), weight, minlength=count)
+    earned = np.bincount(np.asarray(owner, dtype=np.int64), weight * np.asarray(held, dtype=bool), minlength=count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(possible > 0, earned / possible, np.nan)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+import numpy as np
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from ...models import (Consent, HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill,
@@ -32,8 +33,8 @@ from ..reference.taxonomy import Taxonomy
 from ..reference.text import normalise_label
 from ..search import lexical
 from ..search.kinds import POSTING, PROFILE, EntityKind
-from . import ranking
-from .fit import experience_fit, salary_fit, skill_report
+from . import fit, ranking
+from .fit import skill_report
 from .fusion import Fusion
 from .fusion import load as load_fusion
 
@@ -75,10 +76,12 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     overlap = select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(_implied(held, taxonomy)))
     document = PROFILE.document(profile, taxonomy)
     query_vector = _query_vector(session, engine, PROFILE.name, profile.id, document)
-    ids, ranked, used = _rank(session, engine, POSTING, regions, conditions, overlap, document, query_vector,
-                              weights, fusion, lambda p: _posting_fits(p, profile, held, taxonomy), taxonomy,
-                              _retention_fits(session, weights, today))
-    return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector, POSTING, regions),
+    rows, ranked, scored = _rank(session, engine, POSTING, regions, conditions, overlap, document, query_vector,
+                                 weights, fusion, lambda rows, skills: {
+                                     **_posting_fits(profile, held, rows, skills, taxonomy),
+                                     **_retention_fits(session, weights, today, rows)}, taxonomy)
+    return _page(session, POSTING, rows, ranked, scored, sort, page, per_page,
+                 _degraded(engine, query_vector, POSTING, regions),
                  lambda p: _explain_posting(p, profile, held, taxonomy), _posting_sort_key)
 
 
@@ -94,10 +97,11 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
                .where(Skill.slug.in_(_implying(wanted, taxonomy))))
     document = POSTING.document(posting, taxonomy)
     query_vector = _query_vector(session, engine, POSTING.name, posting.id, document)
-    ids, ranked, used = _rank(session, engine, PROFILE, [region], conditions, overlap, document, query_vector,
-                              weights, fusion,
-                              lambda p: _posting_fits(posting, p, _slugs(p.skills, taxonomy), taxonomy), taxonomy)
-    return _page(ids, ranked, used, sort, page, per_page, _degraded(engine, query_vector, PROFILE, [region]),
+    rows, ranked, scored = _rank(session, engine, PROFILE, [region], conditions, overlap, document, query_vector,
+                                 weights, fusion, lambda rows, skills: _profile_fits(posting, wanted, rows, skills,
+                                                                                      taxonomy), taxonomy)
+    return _page(session, PROFILE, rows, ranked, scored, sort, page, per_page,
+                 _degraded(engine, query_vector, PROFILE, [region]),
                  lambda p: _explain_profile(posting, p, taxonomy), _profile_sort_key)
 
 
@@ -188,61 +192,137 @@ def _between(column, window):
 # --- the shared pipeline --------------------------------------------------------------------------------------
 
 def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, document, query_vector, weights, fusion,
-          fits_of, taxonomy, more_fits=None):
+          fits_of, taxonomy):
+    """(light rows by id, [(id, score, index in `scored`)] best first, ranking.Scored): the pool is scored from
+    light rows with its skills read in one query; only `_page` loads whole entities, and only the page's."""
     model = kind.model
-    eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
+    # Few eligible: all of them are scored. Many: eligibility is asked of the candidates only, never listed.
+    eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)
+                                    .limit(SCORE_ALL_MAX + 1)))
     if not eligible:
-        return {}, [], {}
-    eligible_set = set(eligible)
+        return {}, [], None
+    few = len(eligible) <= SCORE_ALL_MAX
     query = lexical.query_for(document.text, taxonomy, getattr(engine, "neighbours", None))
     if engine is not None:
         engine.catch_up(session)  # the one read of the change log: dense and lexical are both as of now
     index = engine.lexical if engine is not None else lexical.LexicalIndex()  # no engine: built for this search
-    lexical_scores = {i: s for i, s in index.scores(session, kind.name, regions, query).items() if i in eligible_set}
+    lexical_ids, lexical_values = index.score_arrays(session, kind.name, regions, query)
     dense = None
     if query_vector is not None:
-        dense = {i: s for i, s in engine.nearest(kind.name, regions, query_vector, CANDIDATES_K).items()
-                 if i in eligible_set}
-    if len(eligible) <= SCORE_ALL_MAX:
+        dense = engine.nearest(kind.name, regions, query_vector, CANDIDATES_K)
+        allowed = set(eligible) if few else _eligible_among(session, model, conditions, list(dense))
+        dense = {i: s for i, s in dense.items() if i in allowed}
+    if few:
         pool = eligible
     else:
         owner = overlap.selected_columns[0]
-        extra = list(session.scalars(overlap.where(owner.in_(select(model.id).where(and_(*conditions))))
+        extra = list(session.scalars(overlap.join(model, model.id == owner).where(*conditions)
                                      .distinct().limit(CANDIDATES_K)))
-        pool = ranking.candidate_pool(*(s for s in (dense, lexical_scores) if s is not None), k=CANDIDATES_K,
-                                      extra=extra)
+        best = _best_eligible(session, model, conditions, lexical_ids, lexical_values, CANDIDATES_K)
+        pool = ranking.candidate_pool(*(s for s in (dense, best) if s is not None), k=CANDIDATES_K, extra=extra)
     if dense is not None:
         missing = [i for i in pool if i not in dense]
         if missing:
             dense.update(engine.nearest(kind.name, regions, query_vector, len(missing), allowed_ids=missing))
-    entities = {e.id: e for e in _load(session, kind, pool)}
-    pool = [i for i in pool if i in entities]
-    fits = {i: fits_of(entities[i]) for i in pool}
-    if more_fits is not None:
-        for i, extra in more_fits([entities[i] for i in pool]).items():
-            fits[i].update(extra)
-    ranked, used = ranking.rank(pool, weights=weights or {}, dense=dense,
-                                lexical={i: lexical_scores.get(i, 0.0) for i in pool}, fits=fits,
-                                trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)),
-                                dense_share=(fusion or load_fusion()).dense_share(len(query.tokens)))
-    return entities, ranked, used
+    rows = _light_rows(session, kind, pool)
+    pool = [i for i in pool if i in rows]
+    nan = float("nan")
+    scored = ranking.rank_arrays(
+        len(pool), weights=weights or {},
+        dense=None if dense is None else np.array([dense.get(i, nan) for i in pool], dtype=np.float64),
+        lexical=_aligned(lexical_ids, lexical_values, pool),
+        fits=fits_of([rows[i] for i in pool], _skill_rows(session, kind, pool)),
+        trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)),
+        dense_share=(fusion or load_fusion()).dense_share(len(query.tokens)))
+    return rows, [(pool[n], float(scored.scores[n]), n) for n in scored.order], scored
 
 
-def _page(entities, ranked, used, sort, page, per_page, degraded, explain, sort_key):
+def _page(session, kind: EntityKind, rows, ranked, scored, sort, page, per_page, degraded, explain, sort_key):
     page, per_page = max(int(page or 1), 1), max(min(int(per_page or 20), 100), 1)
     if sort != "score":
-        ranked = sorted(ranked, key=lambda r: sort_key(entities[r.id], sort, r.score))
+        ranked = sorted(ranked, key=lambda r: sort_key(rows[r[0]], sort, r[1]))
     chosen = ranked[(page - 1) * per_page: page * per_page]
+    entities = {e.id: e for e in _load(session, kind, [entity_id for entity_id, _, _ in chosen])}
     items = []
-    for r in chosen:
-        matched, missing, reason = explain(entities[r.id])
-        items.append(Match(entities[r.id], round(r.score, 4), r.parts, used, matched, missing, reason))
-    return MatchPage(items, len(ranked), page, per_page, degraded, used)
+    for entity_id, score, n in chosen:
+        matched, missing, reason = explain(entities[entity_id])
+        items.append(Match(entities[entity_id], round(score, 4), scored.parts(n), scored.used, matched, missing,
+                           reason))
+    return MatchPage(items, len(ranked), page, per_page, degraded, scored.used if scored else {})
 
 
+def _eligible_among(session, model, conditions, ids) -> set:
+    """Which of `ids` the conditions admit, asked of those ids only."""
+    found = set()
+    for start in range(0, len(ids), _CHUNK):
+        found.update(session.scalars(select(model.id).where(model.id.in_(ids[start:start + _CHUNK]),
+                                                            and_(*conditions))))
+    return found
+
+
+def _best_eligible(session, model, conditions, ids: np.ndarray, scores: np.ndarray, k: int) -> dict:
+    """The k best-scored eligible ids, as `ranking.candidate_pool` would pick them from the eligible ones (ties in
+    the given order), asking eligibility a batch at a time from the best down: nearly every lexical hit is
+    eligible (the index holds the regions' members), so one batch usually does; under narrow filters each batch
+    is twice the last."""
+    order = np.argsort(-scores, kind="stable")
+    best: dict = {}
+    start, size = 0, 2 * k
+    while start < len(order):
+        batch, start, size = order[start:start + size], start + size, size * 2
+        allowed = _eligible_among(session, model, conditions, ids[batch].tolist())
+        for i, score in zip(ids[batch].tolist(), scores[batch].tolist()):
+            if i in allowed:
+                best[i] = score
+                if len(best) == k:
+                    return best
+    return best
+
+
+def _aligned(ids: np.ndarray, scores: np.ndarray, pool: list) -> np.ndarray:
+    """The scores of `pool`'s ids (0 for an id without one)."""
+    found = np.zeros(len(pool))
+    if len(ids) and pool:
+        order = np.argsort(ids)
+        wanted = np.asarray(pool, dtype=np.int64)
+        at = np.minimum(np.searchsorted(ids[order], wanted), len(ids) - 1)
+        hit = ids[order][at] == wanted
+        found[hit] = scores[order][at][hit]
+    return found
+
+
+# What scoring and sorting read of each candidate: light rows, no entities.
+_LIGHT = {"posting": (Posting.id, Posting.min_experience, Posting.salary_min, Posting.salary_max,
+                      Posting.created_at, Posting.deadline, Posting.company_id),
+          "profile": (SeekerProfile.id, SeekerProfile.years_experience, SeekerProfile.desired_salary_min,
+                      SeekerProfile.desired_salary_max, SeekerProfile.updated_at)}
+_SKILLS = {"posting": (PostingSkill, PostingSkill.posting_id, PostingSkill.required),
+           "profile": (ProfileSkill, ProfileSkill.profile_id, true())}
 # What a page shows beside each match, on top of what its document reads.
 _SHOWN = {"posting": (selectinload(Posting.company), selectinload(Posting.region)),
           "profile": (selectinload(SeekerProfile.home_region),)}
+_CHUNK = 900  # ids per IN (...): under SQLite's old 999-parameter limit
+
+
+def _light_rows(session, kind: EntityKind, ids) -> dict:
+    columns = _LIGHT[kind.name]
+    found = {}
+    for start in range(0, len(ids), _CHUNK):
+        found.update((row.id, row) for row in session.execute(
+            select(*columns).where(columns[0].in_(ids[start:start + _CHUNK]))))
+    return found
+
+
+def _skill_rows(session, kind: EntityKind, ids) -> list:
+    """(owner id, label, required, taxonomy slug or None) of every skill the candidates list, in one query (per
+    900 candidates)."""
+    table, owner, required = _SKILLS[kind.name]
+    found = []
+    for start in range(0, len(ids), _CHUNK):
+        found += session.execute(select(owner, table.label, required, Skill.slug)
+                                 .outerjoin(Skill, Skill.id == table.skill_id)
+                                 .where(owner.in_(ids[start:start + _CHUNK])).order_by(table.id)).all()
+    return found
 
 
 def _load(session, kind: EntityKind, ids):
@@ -250,8 +330,8 @@ def _load(session, kind: EntityKind, ids):
         return []
     model, options = kind.model, kind.load_options + _SHOWN[kind.name]
     found = []
-    for start in range(0, len(ids), 900):
-        found += session.scalars(select(model).where(model.id.in_(ids[start:start + 900])).options(*options)).all()
+    for start in range(0, len(ids), _CHUNK):
+        found += session.scalars(select(model).where(model.id.in_(ids[start:start + _CHUNK])).options(*options)).all()
     return found
 
 
@@ -306,14 +386,20 @@ def _profile_sort_key(profile: SeekerProfile, sort: str, score: float):
 
 def _slugs(skills, taxonomy) -> list[str]:
     """Each skill's slug, or its normalised label when the taxonomy does not know it (as 'text:label')."""
-    keys = []
-    for skill in skills:
-        slug = skill.skill.slug if skill.skill is not None else None
-        if slug is None:
-            ref = taxonomy.resolve(skill.label)
-            slug = ref.slug if ref else f"text:{normalise_label(skill.label)}"
-        keys.append(slug)
-    return keys
+    return [_key(skill.skill.slug if skill.skill is not None else None, skill.label, taxonomy) for skill in skills]
+
+
+def _key(slug: str | None, label: str, taxonomy, known: dict | None = None) -> str:
+    """A skill's slug, else what its label resolves to (`known` remembers labels already resolved)."""
+    if slug is not None:
+        return slug
+    if known is not None and label in known:
+        return known[label]
+    ref = taxonomy.resolve(label)
+    key = ref.slug if ref else f"text:{normalise_label(label)}"
+    if known is not None:
+        known[label] = key
+    return key
 
 
 def _implied(slugs, taxonomy) -> set[str]:
@@ -335,28 +421,46 @@ def _having_skill(table, owner_column, label, taxonomy):
         Skill.slug.in_(_implying([ref.slug], taxonomy)))
 
 
-def _retention_fits(session, weights, today):
+def _retention_fits(session, weights, today, rows) -> dict[str, np.ndarray]:
     """The employers' kept share as a fit, for a ranking that weighs it (MATCH_WEIGHTS["retention"] > 0): one
-    grouped query for the pool's companies. A posting whose employer has no shown record stays neutral."""
+    grouped query for the pool's companies. A posting whose employer has no shown record stays neutral (NaN)."""
     if float((weights or {}).get("retention", 0.0)) <= 0:
-        return None
-
-    def fits(postings) -> dict:
-        kept = track_record.records(session, {p.company_id for p in postings}, today or today_in_korea())
-        return {p.id: {"retention": kept[p.company_id].share} for p in postings
-                if p.company_id in kept and kept[p.company_id].share is not None}
-
-    return fits
+        return {}
+    kept = track_record.records(session, {r.company_id for r in rows}, today or today_in_korea())
+    shares = [kept[r.company_id].share if r.company_id in kept else None for r in rows]
+    return {"retention": np.array([float("nan") if s is None else s for s in shares], dtype=np.float64)}
 
 
-def _posting_fits(posting: Posting, profile: SeekerProfile, held: list[str], taxonomy) -> dict[str, float]:
-    fits = {"experience": experience_fit(profile.years_experience, posting.min_experience),
-            "salary": salary_fit(profile.desired_salary_min, profile.desired_salary_max,
-                                 posting.salary_min, posting.salary_max)}
-    coverage = skill_report(posting.skills, _slugs(posting.skills, taxonomy), _implied(held, taxonomy))[2]
-    if coverage is not None:
-        fits["skills"] = coverage
-    return {k: value for k, value in fits.items() if value is not None}
+def _posting_fits(profile: SeekerProfile, held: list[str], rows, skills, taxonomy) -> dict[str, np.ndarray]:
+    """A seeker's fit with each candidate posting (`rows`, with their `skills` rows), one array per part."""
+    held = _implied(held, taxonomy)
+    position = {row.id: n for n, row in enumerate(rows)}
+    keys = {}
+    return {"experience": fit.experience_fits(profile.years_experience or 0, [r.min_experience or 0 for r in rows]),
+            "salary": fit.salary_fits(profile.desired_salary_min or 0, [r.salary_min or 0 for r in rows],
+                                      [r.salary_max or 0 for r in rows]),
+            "skills": fit.skill_coverages([position[s[0]] for s in skills], [s[2] for s in skills],
+                                          [_key(s[3], s[1], taxonomy, keys) in held for s in skills], len(rows))}
+
+
+def _profile_fits(posting: Posting, wanted: list[str], rows, skills, taxonomy) -> dict[str, np.ndarray]:
+    """A posting's fit with each candidate seeker (`rows`, with their `skills` rows), one array per part: a
+    seeker meets a posting skill when one of theirs implies it (as `_implied` widens a seeker's skills)."""
+    position = {row.id: n for n, row in enumerate(rows)}
+    keys, meets = {}, {}
+    met = np.zeros((len(rows), len(wanted)), dtype=bool)
+    for owner, label, _, slug in skills:
+        key = _key(slug, label, taxonomy, keys)
+        if key not in meets:
+            implied = taxonomy.implied(key) or {key}
+            meets[key] = np.array([w in implied for w in wanted], dtype=bool)
+        met[position[owner]] |= meets[key]
+    required = [s.required for s in posting.skills]
+    return {"experience": fit.experience_fits([r.years_experience or 0 for r in rows], posting.min_experience or 0),
+            "salary": fit.salary_fits([r.desired_salary_min or 0 for r in rows], posting.salary_min or 0,
+                                      posting.salary_max or 0),
+            "skills": fit.skill_coverages(np.repeat(np.arange(len(rows)), len(wanted)), np.tile(required, len(rows)),
+                                          met.reshape(-1), len(rows))}
 
 
 def _explain_posting(posting: Posting, profile: SeekerProfile, held: list[str], taxonomy):

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping
 
+import numpy as np
+
 from ..reference.text import latin_share
 
 PARTS = ("dense", "lexical", "skills", "experience", "salary", "retention")
@@ -84,27 +86,66 @@ def rank(candidates: Iterable[Hashable], *, weights: Mapping[str, float],
     fits: per candidate, absolute parts in 0..1 ("skills", "experience", "salary", "retention"); a part missing for
     every candidate drops out, one missing for some counts as a neutral 0.5; trust and dense_share: see
     `effective_weights`. The score is sum(weight * part) with the returned weights, which sum to 1, so the parts
-    explain the score exactly.
+    explain the score exactly. `rank_arrays` does the work; this is its form for mappings.
     """
     ids = list(dict.fromkeys(candidates))
-    columns: dict[str, dict[Hashable, float]] = {}
-    if dense is not None:
-        columns["dense"] = minmax(dense, ids)
-    if lexical is not None:
-        columns["lexical"] = minmax({i: lexical.get(i, 0.0) for i in ids}, ids)
     fits = fits or {}
-    for part in PARTS:
-        if part in RELATIVE_PARTS:
-            continue
-        if any(part in fits.get(i, {}) for i in ids):
-            columns[part] = {i: min(max(float(fits.get(i, {}).get(part, 0.5)), 0.0), 1.0) for i in ids}
+    nan = float("nan")
+    scored = rank_arrays(
+        len(ids), weights=weights,
+        dense=None if dense is None else np.array([dense.get(i, nan) for i in ids], dtype=np.float64),
+        lexical=None if lexical is None else np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float64),
+        fits={part: np.array([fits.get(i, {}).get(part, nan) for i in ids], dtype=np.float64)
+              for part in PARTS if part not in RELATIVE_PARTS},
+        trust=trust, dense_share=dense_share)
+    return [Ranked(ids[n], float(scored.scores[n]), scored.parts(n)) for n in scored.order], scored.used
+
+
+@dataclass
+class Scored:
+    """`rank_arrays`' answer: per candidate (by index) its score and its parts; `order` is best first."""
+    order: np.ndarray
+    scores: np.ndarray
+    columns: dict[str, np.ndarray]
+    used: dict[str, float]
+
+    def parts(self, n: int) -> dict[str, float]:
+        """Candidate n's parts as a page shows them (rounded to 4 places)."""
+        return {part: round(float(self.columns[part][n]), 4) for part in self.used}
+
+
+def rank_arrays(count: int, *, weights: Mapping[str, float], dense: np.ndarray | None = None,
+                lexical: np.ndarray | None = None, fits: Mapping[str, np.ndarray] | None = None,
+                trust: float = 1.0, dense_share: float | None = None) -> Scored:
+    """`rank` over arrays aligned with the candidates (index n is the n-th candidate): NaN is "no evidence"
+    (a missing cosine; a fit with nothing to say). Column by column in numpy, with the same arithmetic in the
+    same order as one candidate at a time, so the scores are the same to the last bit."""
+    columns: dict[str, np.ndarray] = {}
+    if dense is not None:
+        columns["dense"] = minmax_array(dense)
+    if lexical is not None:
+        columns["lexical"] = minmax_array(np.nan_to_num(lexical, nan=0.0))
+    for part, values in (fits or {}).items():
+        if part not in RELATIVE_PARTS and len(values) and not np.isnan(values).all():
+            columns[part] = np.where(np.isnan(values), 0.5, np.clip(values, 0.0, 1.0))
+    columns = {part: columns[part] for part in PARTS if part in columns}
     used = effective_weights(weights, columns, trust, dense_share)
-    ranked = []
-    for i in ids:
-        parts = {part: round(columns[part][i], 4) for part in used}
-        ranked.append(Ranked(i, sum(used[p] * columns[p][i] for p in used), parts))
-    order = sorted(range(len(ranked)), key=lambda n: (-ranked[n].score, n))
-    return [ranked[n] for n in order], used
+    scores = np.zeros(count, dtype=np.float64)
+    for part, weight in used.items():
+        scores += weight * columns[part]
+    return Scored(np.argsort(-scores, kind="stable"), scores, columns, used)
+
+
+def minmax_array(values: np.ndarray) -> np.ndarray:
+    """`minmax` over an array, NaN for a missing score."""
+    values = np.asarray(values, dtype=np.float64)
+    present = ~np.isnan(values)
+    if not present.any():
+        return np.zeros(len(values))
+    low, high = float(values[present].min()), float(values[present].max())
+    if high - low <= 1e-12:
+        return np.where(present, 1.0 if high > 0 else 0.0, 0.0)
+    return np.where(present, (values - low) / (high - low), 0.0)
 
 
 def candidate_pool(*scored: Mapping[Hashable, float], k: int, extra: Iterable[Hashable] = ()) -> list[Hashable]:

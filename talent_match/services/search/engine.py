@@ -33,7 +33,7 @@ class SearchEngine:
     def __init__(self, model: str, *, index_dir: str, device: str | None = None, model_cache: str | None = None,
                  exact_max: int = 50_000, save_interval: float = 300.0, rebuild_wait: float = 2.0,
                  gap_timeout: float = 60.0, threads: int | None = None, encoder_factory: Callable | None = None,
-                 adapter: str | None = None, neighbours=None):
+                 adapter: str | None = None, neighbours=None, lexical_recheck: float = 0.0):
         self.model, self.device, self.threads, self.model_cache = model, device, threads, model_cache
         self.adapter = adapter
         self.neighbours = neighbours  # search.neighbours.MorphemeNeighbours, or None: the Korean channel is off
@@ -47,7 +47,7 @@ class SearchEngine:
         self.cursor = ChangeCursor(gap_timeout)
         self.replica = ShardReplica(index_dir, cursor=self.cursor, exact_max=exact_max, rebuild_wait=rebuild_wait,
                                     save_interval=save_interval)
-        self.lexical = LexicalIndex()
+        self.lexical = LexicalIndex(recheck_seconds=lexical_recheck)
         self.session_factory: Callable[[], Session] | None = None  # set by init_search_engine, for warm_up
 
     # --- the model ----------------------------------------------------------------------------------------------
@@ -255,6 +255,7 @@ def init_search_engine(app, db) -> SearchEngine:
                           save_interval=app.config.get("INDEX_SAVE_SECONDS", 300),
                           rebuild_wait=app.config.get("INDEX_REBUILD_WAIT", 2.0),
                           threads=int(threads) if threads else None,
+                          lexical_recheck=app.config.get("INDEX_LEXICAL_RECHECK_SECONDS", 0.0),
                           adapter=app.config.get("TALENT_MATCH_ADAPTER") or None,
                           neighbours=MorphemeNeighbours.from_setting(app.config.get("KOREAN_NEIGHBOURS")))
 

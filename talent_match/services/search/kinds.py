@@ -51,9 +51,13 @@ def _discoverable() -> ColumnElement:
 
 
 def _discoverable_profiles_in(region_ids: Iterable[int]) -> ColumnElement:
+    """Correlated (EXISTS), not IN (SELECT ...): a region's accepting seekers run to tens of thousands at national
+    scale, and matching asks this of a few hundred profiles at a time."""
     regions = list(region_ids)
-    accepted = select(profile_accepted_region.c.profile_id).where(profile_accepted_region.c.region_id.in_(regions))
-    return _discoverable() & or_(SeekerProfile.home_region_id.in_(regions), SeekerProfile.id.in_(accepted))
+    accepted = (select(profile_accepted_region.c.profile_id)
+                .where(profile_accepted_region.c.profile_id == SeekerProfile.id,
+                       profile_accepted_region.c.region_id.in_(regions)).exists())
+    return _discoverable() & or_(SeekerProfile.home_region_id.in_(regions), accepted)
 
 
 def _discoverable_profile_placements(region_ids: Iterable[int]) -> list[Select]:

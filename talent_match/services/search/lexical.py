@@ -19,7 +19,9 @@ services.search.indexing when an entity is saved or bulk-encoded): a request nev
 documents unless their saved terms are missing or stale (then it tokenises those). It stays fresh without trusting
 any single signal: each search compares a cheap fingerprint of the shard's members (count, sum of ids, newest
 update) with the one it was built at and re-reads only what changed, and the engine tells it (`note`) of every
-change-log row it reads, for edits that leave the row untouched (skills replaced). Results are always filtered again
+change-log row it reads, for edits that leave the row untouched (skills replaced). At national scale that
+fingerprint is an aggregate over tens of thousands of rows, so a shard the log has not marked takes it at most once
+every `recheck_seconds` (INDEX_LEXICAL_RECHECK_SECONDS; 0 on every search). Results are always filtered again
 in SQL by the caller, so a moment of staleness can reorder but never leak.
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import time
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
@@ -121,7 +124,7 @@ def query_for(text: str, taxonomy=None, neighbours=None) -> LexicalQuery:
     """The lexical query of a text (a profile, a posting, a search): its terms, with a taxonomy the names and
     aliases of the skills it mentions in either language, with `neighbours` (a neighbours.MorphemeNeighbours)
     the Korean neighbours of its terms."""
-    tokens = tuple(tokenize(text))
+    tokens = _terms(text)
     near = neighbours.terms(tokens) if neighbours is not None else ()
     extra = {"neighbours": near, "neighbour_weight": neighbours.weight} if near else {}
     if taxonomy is None:
@@ -131,6 +134,13 @@ def query_for(text: str, taxonomy=None, neighbours=None) -> LexicalQuery:
         ref = taxonomy.skills[slug]
         words.update(dict.fromkeys([ref.name_en, ref.name_ko, *taxonomy.aliases(slug)[:ALIASES_PER_EXPANDED_SKILL]]))
     return LexicalQuery(tokens, _expansion_terms(tuple(words)) if words else (), **extra)
+
+
+@functools.lru_cache(maxsize=2048)
+def _terms(text: str) -> tuple[str, ...]:
+    """A query text's terms: a person paging or re-sorting their matches asks again with the same profile or
+    posting, and Kiwi is most of a query's lexical cost (a few milliseconds for a profile)."""
+    return tuple(tokenize(text))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -206,27 +216,45 @@ class _Shard:
         self.bm25 = FieldedBM25()
         self.stamps: dict[int, object] = {}  # entity id -> updated_at it was read at
         self.fingerprint: tuple | None = None
+        self.checked_at = 0.0  # time.monotonic() of the last fingerprint
         self.dirty: set[int] = set()
 
 
 class LexicalIndex:
     """This process's per-region BM25 indexes for postings and profiles; see the module docstring."""
 
-    def __init__(self):
+    def __init__(self, recheck_seconds: float = 0.0):
         self._shards: dict[tuple[str, int], _Shard] = {}
         self._lock = threading.Lock()
+        self.recheck_seconds = recheck_seconds
 
     def scores(self, session: Session, kind: str, region_ids: Iterable[int],
                query: LexicalQuery) -> dict[int, float]:
         """BM25 of every entity in the regions' shards that shares a term with the query (best region wins)."""
+        ids, scores = self.score_arrays(session, kind, region_ids, query)
+        return dict(zip(ids.tolist(), scores.tolist()))
+
+    def score_arrays(self, session: Session, kind: str, region_ids: Iterable[int],
+                     query: LexicalQuery) -> tuple[np.ndarray, np.ndarray]:
+        """`scores` as (ids, scores) arrays in the same order, without a Python object per entity."""
         region_ids = sorted(set(region_ids))
         self.refresh(session, kind, region_ids)
-        merged: dict[int, float] = {}
+        found_ids, found_scores = [], []
         for region in region_ids:
-            for entity_id, score in self._shards[(kind, region)].bm25.scores(query).items():
-                if score > merged.get(entity_id, 0.0):
-                    merged[entity_id] = score
-        return merged
+            ids, scores = self._shards[(kind, region)].bm25.score_array(query)
+            hits = np.flatnonzero(scores)
+            found_ids.append(np.asarray(ids, dtype=np.int64)[hits])
+            found_scores.append(scores[hits])
+        if not found_ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids, scores = np.concatenate(found_ids), np.concatenate(found_scores)
+        if len(found_ids) > 1:  # an entity in several regions' shards: its best score, at its first place
+            unique, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+            best = np.zeros(len(unique))
+            np.maximum.at(best, inverse, scores)
+            keep = np.sort(first)
+            ids, scores = ids[keep], best[inverse[keep]]
+        return ids, scores
 
     def refresh(self, session: Session, kind: str, region_ids: Iterable[int]) -> None:
         """Bring the regions' shards up to the database: their members' fingerprints, and what `note` marked."""
@@ -235,6 +263,10 @@ class LexicalIndex:
         with self._lock:
             for region in region_ids:
                 shard = self._shards.setdefault((kind, region), _Shard())
+                now = time.monotonic()
+                if shard.fingerprint is not None and not shard.dirty and now - shard.checked_at < self.recheck_seconds:
+                    continue
+                shard.checked_at = now
                 members = entity_kind.in_regions([region])
                 fingerprint = tuple(session.execute(
                     select(func.count(), func.sum(model.id), func.max(model.updated_at)).where(members)).one())
