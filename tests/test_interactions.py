@@ -8,7 +8,7 @@ import math
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from talent_match.extensions import db
 from talent_match.models import MatchInteraction

@@ -3,7 +3,6 @@ employer (one signed link, no login) how ready the person was on each skill; the
 source and date; institutions see it per programme and skill, regions' offices per region, both suppressed."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest

@@ -2,7 +2,7 @@
 and ranked only when a region gives it a weight."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import event, select
