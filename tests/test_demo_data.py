@@ -21,7 +21,7 @@ from talent_match.models import (Application, Cohort, Company, Consent, Enrollme
 from talent_match.services import demo
 from talent_match.services.matching import feedback
 from talent_match.services.outcomes import readiness as readiness_figures
-from talent_match.services.outcomes import ledger
+from talent_match.services.outcomes import disclosure, ledger, releases
 from talent_match.services.outcomes.ledger import add_months
 
 from scripts.scratch_db import scratch_database
@@ -360,3 +360,29 @@ def test_the_demo_operator_runs_gyeongnam_and_no_other_region(world, session):
     assert client.post("/auth/login", data={"email": "operator@demo.kr", "password": "demo-password-5"}).status_code == 302
     assert client.get("/admin/regions/gyeongnam").status_code == 200
     assert client.get("/admin/regions/busan").status_code == 404
+
+
+def test_the_demo_scripts_serve_loads_publishes_its_regional_figures(tmp_path):
+    """scripts/serve's world (500 seekers, 150 postings, seed 7, loaded on 2026-12-08 in Korea) publishes every
+    quarter end so far. It once stopped serve: a region's 5 open postings, hidden with every count around them, were
+    given away by their own "hidden" label (5 or more) and the previous quarter's 5, and the audit gave up."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-" + uuid.uuid4().hex, "SERVER_NAME": "localhost",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'serve.db'}",
+                      "INDEX_DIR": str(tmp_path / "indexes")})
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+    runner = app.test_cli_runner()
+    seeded = runner.invoke(args=["seed-demo", "--seekers", "500", "--postings", "150", "--seed", "7",
+                                 "--no-embeddings", "--today", "2026-12-08"])
+    assert seeded.exit_code == 0, seeded.output
+    published = runner.invoke(args=["publish-figures", "--as-of", "2026-12-08", "--json"])
+    assert published.exit_code == 0, published.output
+    with app.app_context():
+        release = releases.release(db.session, date(2026, 12, 8))
+        for row in [*release.regions, *sum(release.institutions.values(), [])]:
+            for name, metric in row.shown.items():
+                for part in metric.get("suppressed", ()):
+                    if part in disclosure.COUNTS and row.raw[name][part] < disclosure.THRESHOLD:
+                        assert metric.get(part) is None and disclosure.display(metric, part) == "<5"
+        db.engine.dispose()

@@ -277,8 +277,11 @@ def _clear_costs(current: Release) -> None:
 
 def _protect_across(audit: "_Audit", current: Release) -> None:
     """Hide more of `current` until no hidden count of it or of an earlier release can be worked out."""
-    while given_away := audit.given_away():
-        for key in dict.fromkeys(audit.to_hide(key) for key in given_away):
+    settled: set = set()   # counts of the threshold or more worked out with all around them hidden already
+    while given_away := [key for key in audit.given_away() if key not in settled]:
+        targets = {key: audit.to_hide(key) for key in given_away}
+        settled |= {key for key, target in targets.items() if target is None}
+        for key in dict.fromkeys(target for target in targets.values() if target is not None):
             audit.hide(key)
 
 
@@ -355,7 +358,7 @@ class _Audit:
                 found.setdefault(key, set()).update(members)
         return found
 
-    def to_hide(self, given_away: tuple) -> tuple:
+    def to_hide(self, given_away: tuple) -> tuple | None:
         """The shown count of the newest release to hide so that `given_away` has room again: the same count when
         an earlier release gave it away, else the smallest shown count among the nearest ones related to it."""
         t, row_key, quantity = given_away
@@ -370,6 +373,11 @@ class _Audit:
                 return shown[0][2]
             seen |= following
             layer = list(following)
+        if given_away in self.cells and self.cells[given_away].raw >= self.threshold:
+            # Everything around it is hidden already, and what gives it away is its own "hidden" label (the count
+            # is the threshold or more) with an earlier release's bound: nothing small is at stake, so it is left
+            # known (None). A small count that cannot be protected is still an error.
+            return None
         raise RuntimeError(f"no shown count left to protect {given_away!r}")
 
     def hide(self, key: tuple) -> None:
