@@ -5,6 +5,7 @@ import hashlib
 import uuid
 
 import numpy as np
+import pytest
 from sqlalchemy import select
 
 from talent_match.models import Company, Posting, Region, SeekerProfile, User
@@ -77,4 +78,13 @@ def profile(session, home: str = "gyeongnam", accepted=(), discoverable: bool = 
                          accepted_regions=[session.get(Region, region_id(session, r)) for r in accepted])
     session.add(user)
     session.flush()
+    return made
+
+
+@pytest.fixture
+def engine(app, tmp_path, monkeypatch, cheap_password_hashes):
+    """A fresh search engine in tmp_path, installed as the app's (modules using it import cheap_password_hashes
+    from api_support too)."""
+    made = make_engine(tmp_path / "indexes")
+    monkeypatch.setitem(app.extensions, "search_engine", made)
     return made

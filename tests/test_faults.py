@@ -28,7 +28,7 @@ from talent_match.services.transfers import imports
 
 from .api_support import cheap_password_hashes  # noqa: F401 - fixture
 from .conftest import login
-from .indexing_support import make_engine, region_id
+from .indexing_support import engine, make_engine, region_id  # noqa: F401 - fixture
 from .jobs_support import make_posting, make_profile, posting_data, user
 
 TRAINEES = 400
@@ -148,13 +148,6 @@ def _read_line(child, timeout: float) -> str:
 
 
 # --- the vector index -------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def engine(app, tmp_path, monkeypatch, cheap_password_hashes):  # noqa: F811
-    made = make_engine(tmp_path / "indexes")
-    monkeypatch.setitem(app.extensions, "search_engine", made)
-    return made
-
 
 @pytest.mark.parametrize("damage", ["deleted", "truncated"])
 def test_a_lost_or_broken_index_file_is_served_degraded_and_rebuilt(app, engine, make_user, monkeypatch, tmp_path,

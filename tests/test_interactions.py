@@ -18,15 +18,8 @@ from talent_match.services.privacy import erasure, export
 
 from .api_support import cheap_password_hashes  # noqa: F401 - fixture
 from .conftest import login
-from .indexing_support import make_engine
+from .indexing_support import engine  # noqa: F401 - fixture
 from .jobs_support import make_posting, make_profile, user
-
-
-@pytest.fixture
-def engine(app, tmp_path, monkeypatch, cheap_password_hashes):  # noqa: F811
-    made = make_engine(tmp_path / "indexes")
-    monkeypatch.setitem(app.extensions, "search_engine", made)
-    return made
 
 
 @pytest.fixture

@@ -23,19 +23,12 @@ from talent_match.services.training import trainee_links
 
 from .api_support import ApiClient, api, cheap_password_hashes, send_csv, token_for  # noqa: F401 - fixtures
 from .conftest import PASSWORD, login
-from .indexing_support import make_engine
+from .indexing_support import engine  # noqa: F401 - fixture
 from .jobs_support import make_posting, make_profile, user
 from .training_world import check, cohort, job, trainee
 
 RRN = "900101-1234567"
 NAME, EMAIL, PHONE = "김비밀", "hidden.person@example.kr", "010-2468-1357"
-
-
-@pytest.fixture
-def engine(app, tmp_path, monkeypatch, cheap_password_hashes):  # noqa: F811
-    made = make_engine(tmp_path / "indexes")
-    monkeypatch.setitem(app.extensions, "search_engine", made)
-    return made
 
 
 @pytest.fixture

@@ -28,19 +28,25 @@ NAV = {
 }
 
 
+def _menu(user) -> list[tuple[str, str]]:
+    """(endpoint, label) of the user's menu, the visitor's when signed out; a link appears once its view exists."""
+    role = user.role if user.is_authenticated else "visitor"
+    return [(endpoint, label) for endpoint, label in NAV.get(role, []) if endpoint in current_app.view_functions]
+
+
 def nav_links(user):
     """(endpoint, label, count): count is how many things wait for the user there (None where nothing is counted);
     the counters are asked on every page, so each must be cheap."""
     counters = current_app.extensions.get("nav_counters", {})
-    role = user.role if user.is_authenticated else "visitor"
     return [(endpoint, label, counters[endpoint](user) if endpoint in counters else None)
-            for endpoint, label in NAV.get(role, []) if endpoint in current_app.view_functions]
+            for endpoint, label in _menu(user)]
 
 
 def breadcrumb_trail(user) -> list[tuple[str, str]]:
     """The links above this page: home, then the navigation section whose address this page's address extends
-    (the longest such). Empty on a home page itself, where a trail would only repeat the page."""
-    links = [(label, url_for(endpoint)) for endpoint, label, _count in nav_links(user)]
+    (the longest such). Empty on a home page itself, where a trail would only repeat the page. Reads the menu
+    without its counts: the header has asked the counters already."""
+    links = [(label, url_for(endpoint)) for endpoint, label in _menu(user)]
     home = links[0] if links else None
     if request.endpoint in ("public.index", None) or home is None or request.path == home[1]:
         return []

@@ -88,8 +88,7 @@ def paired_bar_chart(title: str, rows: Sequence[tuple[str, Value, Value]], serie
     prints its number."""
     label_w, row_h, top = 170, 40, 30
     plot_w = width - label_w - 70
-    shared = _scale_max([row[i].value for row in rows for i in (1, 2)], None)
-    scales = [shared, shared]
+    scale = _scale_max([row[i].value for row in rows for i in (1, 2)], None)
     body, legend_rows = _legend(series, 0, 14, width, swatch=True)
     top += LEGEND_ROW_H * (legend_rows - 1)
     for index, (label, first, second) in enumerate(rows):
@@ -97,7 +96,7 @@ def paired_bar_chart(title: str, rows: Sequence[tuple[str, Value, Value]], serie
         body.append(f"<g><title>{escape(label)}: {escape(series[0])} {escape(first.text)}, "
                     f"{escape(series[1])} {escape(second.text)}</title>")
         body.append(_text(label_w - 8, y + 22, _clip(label), anchor="end"))
-        for offset, (value, scale, colour) in enumerate(zip((first, second), scales, SERIES_COLOURS)):
+        for offset, (value, colour) in enumerate(zip((first, second), SERIES_COLOURS)):
             bar_y = y + 4 + offset * 17
             length = 0.0 if value.value is None else max(0.0, min(value.value / scale, 1.0)) * plot_w
             if length:
