@@ -43,10 +43,18 @@ def test_long_cv_text_is_bounded():
 def test_a_model_that_cannot_read_korean_is_shown_the_english_around_it():
     text = "[창원] 제조 AI 엔지니어 (Computer Vision / 불량 검출)\n필수 기술 Required skills: Python / 파이썬, PyTorch\n순수 한국어 줄"
     shown = documents.model_text(text, reads_hangul=False)
-    assert shown == "AI (Computer Vision)\nRequired skills: Python, PyTorch"
+    assert shown == "AI Computer Vision\nRequired skills: Python, PyTorch"
     assert documents.model_text(text, reads_hangul=True) == text
     assert documents.model_text("ML engineer (3+ years)", reads_hangul=False) == "ML engineer (3+ years)"
     assert documents.model_text("모두 한국어 문장", reads_hangul=False) == "모두 한국어 문장"  # never left blank
+
+
+def test_a_korean_line_is_shown_without_the_aliases_bullets_and_bare_numbers_it_leaves_behind():
+    text = ("기술 Skills: 도면 해독, 컴퓨터 비전 / Computer Vision / CV, Python / 파이썬 / Python3 / py, CI/CD / 씨아이\n"
+            "[주요업무] • 모델 서빙 API 개발 (FastAPI/Django) • 급여: 연봉 5,400만원 ~ 6,400만원 → 2026.10.13 마감\n"
+            "Skills: Python / Python3")  # an English line keeps its aliases: only lines that lost Korean change
+    shown = documents.model_text(text, reads_hangul=False)
+    assert shown == "Skills: Computer Vision, Python, CI/CD\nAPI FastAPI/Django\nSkills: Python / Python3"
 
 
 def test_the_stored_vector_is_computed_from_what_the_model_can_read():
