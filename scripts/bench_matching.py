@@ -100,6 +100,9 @@ def measure(samples: int, rng: random.Random, stand_in: bool, profile_to: str | 
     from talent_match.services.matching import pipeline as matching
     from talent_match.services.search import indexing
 
+    from embeddings import configure_threads
+
+    configure_threads(1)  # as scripts/gunicorn.conf.py caps each worker: one request, one thread
     app = create_app()
     with app.app_context():
         engine = app.extensions["search_engine"]

@@ -81,12 +81,12 @@ def world(engine):
 
 # --- the earlier path -------------------------------------------------------------------------------------------
 
-def _reference(engine, kind, regions, conditions, overlap, document, query_vector, fits_of, explain, sort_key,
-               sort, page, per_page):
+def _reference(engine, kind, regions, conditions, overlap, asking, document, query_vector, fits_of, explain,
+               sort_key, sort, page, per_page):
     taxonomy = Taxonomy.from_session(db.session)
     model = kind.model
     eligible = list(db.session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
-    query = lexical.query_for(document.text, taxonomy)
+    query = lexical.entity_query(db.session, *asking, taxonomy)
     engine.catch_up(db.session)
     lexical_scores = {i: s for i, s in engine.lexical.scores(db.session, kind.name, regions, query).items()
                       if i in eligible}
@@ -160,7 +160,7 @@ def test_a_seekers_matches_are_ranked_as_before(engine, world, pool):
                    .where(Skill.slug.in_(matching._implied(held, taxonomy))))
         expected = _reference(
             engine, POSTING, seeker.region_ids(), matching._posting_conditions(db.session, seeker, {}, None, taxonomy),
-            overlap, PROFILE.document(seeker, taxonomy),
+            overlap, ("profile", seeker), PROFILE.document(seeker, taxonomy),
             engine.query_vector(db.session, "profile", seeker.id),
             lambda p: _old_fits(p, held, seeker, taxonomy),
             lambda p: matching._explain_posting(p, seeker, held, taxonomy), matching._posting_sort_key,
@@ -176,7 +176,7 @@ def test_an_employers_candidates_are_ranked_as_before(engine, world, pool):
                    .where(Skill.slug.in_(matching._implying(matching._slugs(job.skills, taxonomy), taxonomy))))
         expected = _reference(
             engine, PROFILE, [job.region_id], matching._profile_conditions(db.session, job, {}, taxonomy),
-            overlap, POSTING.document(job, taxonomy), engine.query_vector(db.session, "posting", job.id),
+            overlap, ("posting", job), POSTING.document(job, taxonomy), engine.query_vector(db.session, "posting", job.id),
             lambda p: _old_fits(job, matching._slugs(p.skills, taxonomy), p, taxonomy),
             lambda p: matching._explain_profile(job, p, taxonomy), matching._profile_sort_key, sort, page, 2)
         found = matching.for_posting(db.session, engine, job, weights=WEIGHTS, sort=sort, page=page, per_page=2)
@@ -222,9 +222,27 @@ def test_hidden_postings_are_passed_over_when_the_pool_is_chosen(engine, world, 
     expected = _reference(
         engine, POSTING, seeker.region_ids(), matching._posting_conditions(db.session, seeker, {}, None, taxonomy),
         select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(matching._implied(held, taxonomy))),
-        PROFILE.document(seeker, taxonomy), engine.query_vector(db.session, "profile", seeker.id),
+        ("profile", seeker), PROFILE.document(seeker, taxonomy), engine.query_vector(db.session, "profile", seeker.id),
         lambda p: _old_fits(p, held, seeker, taxonomy), lambda p: matching._explain_posting(p, seeker, held, taxonomy),
         matching._posting_sort_key, "score", 1, 10)
     found = matching.for_profile(db.session, engine, seeker, weights=WEIGHTS, per_page=10)
     assert _shown(found) == expected
     assert {m.entity.id for m in first.items[:2]}.isdisjoint(m.entity.id for m in found.items)
+
+
+def test_a_ranking_reads_the_terms_saved_beside_its_profile_instead_of_cutting_them(engine, world, monkeypatch):
+    taxonomy = Taxonomy.from_session(db.session)
+    seeker = world["seekers"][0]
+    saved = lexical.entity_query(db.session, "profile", seeker, taxonomy)
+    cut_now = lexical.query_for(PROFILE.document(seeker).title, taxonomy).tokens + \
+        lexical.query_for(PROFILE.document(seeker).body, taxonomy).tokens
+    assert saved.tokens == cut_now and len(saved.tokens) > 5 and saved.expansion
+
+    def no_kiwi(*_):
+        raise AssertionError("the saved terms should have been read")
+
+    monkeypatch.setattr(lexical, "_document_terms", no_kiwi)
+    assert lexical.entity_query(db.session, "profile", seeker, taxonomy) == saved
+    seeker.summary += " 새 문장"  # the saved terms no longer match: they are cut again
+    with pytest.raises(AssertionError, match="saved terms"):
+        lexical.entity_query(db.session, "profile", seeker, taxonomy)

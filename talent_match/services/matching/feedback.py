@@ -151,7 +151,7 @@ def judged_from_log(session: Session, engine, *, since: date | None = None, limi
         vector = pipeline._query_vector(session, engine, asked.name, subject.id, document)
         if vector is None:
             raise ValueError("tuning the fusion on logged lists needs the embedding model")
-        query = lexical.query_for(document.text, taxonomy)
+        query = lexical.entity_query(session, asked.name, subject, taxonomy)
         dense = engine.nearest(kind.name, regions, vector, len(pool), allowed_ids=pool)
         bm25 = engine.lexical.scores(session, kind.name, regions, query)
         floor = min(dense.values(), default=0.0)

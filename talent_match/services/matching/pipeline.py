@@ -76,8 +76,8 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     overlap = select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(_implied(held, taxonomy)))
     document = PROFILE.document(profile, taxonomy)
     query_vector = _query_vector(session, engine, PROFILE.name, profile.id, document)
-    rows, ranked, scored = _rank(session, engine, POSTING, regions, conditions, overlap, document, query_vector,
-                                 weights, fusion, lambda rows, skills: {
+    rows, ranked, scored = _rank(session, engine, POSTING, regions, conditions, overlap, profile,
+                                 document, query_vector, weights, fusion, lambda rows, skills: {
                                      **_posting_fits(profile, held, rows, skills, taxonomy),
                                      **_retention_fits(session, weights, today, rows)}, taxonomy)
     return _page(session, POSTING, rows, ranked, scored, sort, page, per_page,
@@ -97,9 +97,9 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
                .where(Skill.slug.in_(_implying(wanted, taxonomy))))
     document = POSTING.document(posting, taxonomy)
     query_vector = _query_vector(session, engine, POSTING.name, posting.id, document)
-    rows, ranked, scored = _rank(session, engine, PROFILE, [region], conditions, overlap, document, query_vector,
-                                 weights, fusion, lambda rows, skills: _profile_fits(posting, wanted, rows, skills,
-                                                                                      taxonomy), taxonomy)
+    rows, ranked, scored = _rank(session, engine, PROFILE, [region], conditions, overlap, posting,
+                                 document, query_vector, weights, fusion,
+                                 lambda rows, skills: _profile_fits(posting, wanted, rows, skills, taxonomy), taxonomy)
     return _page(session, PROFILE, rows, ranked, scored, sort, page, per_page,
                  _degraded(engine, query_vector, PROFILE, [region]),
                  lambda p: _explain_profile(posting, p, taxonomy), _profile_sort_key)
@@ -191,10 +191,11 @@ def _between(column, window):
 
 # --- the shared pipeline --------------------------------------------------------------------------------------
 
-def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, document, query_vector, weights, fusion,
-          fits_of, taxonomy):
+def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, asking, document, query_vector, weights,
+          fusion, fits_of, taxonomy):
     """(light rows by id, [(id, score, index in `scored`)] best first, ranking.Scored): the pool is scored from
-    light rows with its skills read in one query; only `_page` loads whole entities, and only the page's."""
+    light rows with its skills read in one query; only `_page` loads whole entities, and only the page's.
+    `asking`: the profile or posting the ranking is for (its saved lexical terms are read)."""
     model = kind.model
     # Few eligible: all of them are scored. Many: eligibility is asked of the candidates only, never listed.
     eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)
@@ -202,7 +203,8 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, docum
     if not eligible:
         return {}, [], None
     few = len(eligible) <= SCORE_ALL_MAX
-    query = lexical.query_for(document.text, taxonomy, getattr(engine, "neighbours", None))
+    asked = PROFILE if kind is POSTING else POSTING
+    query = lexical.entity_query(session, asked.name, asking, taxonomy, getattr(engine, "neighbours", None))
     if engine is not None:
         engine.catch_up(session)  # the one read of the change log: dense and lexical are both as of now
     index = engine.lexical if engine is not None else lexical.LexicalIndex()  # no engine: built for this search
