@@ -23,13 +23,14 @@ log = logging.getLogger(__name__)
 TRAIN_POINTS_PER_LIST = 100
 TRAIN_ITERATIONS = 10
 LISTS_PER_SQRT_N = 4  # nlist = 4 * sqrt(n): about 4,000 lists at 1M vectors
-# Codes scanned per query. Measured with scripts/bench_search.py on real queries: at 1M (4,000 lists) that is
-# 32 lists and recall@20 about 0.965 (24 lists: 0.958). Smaller shards probe a larger share of their lists.
-PROBE_CANDIDATES = 8000
+# Codes scanned per query. Measured with scripts/bench_search.py on real queries at 1M (4,000 lists), 2026-12-07:
+# 24 lists with 100 candidates re-scored gave recall@20 0.960 at p50 ~0.26 ms; 32 lists with 80, 0.964 at 0.30 ms.
+# Smaller shards probe a larger share of their lists.
+PROBE_CANDIDATES = 6000
 MIN_PROBES = 16
 QUANTIZER_LINKS = 32  # the centroids sit in a small HNSW graph: finding the nearest lists costs ~0.05 ms,
-QUANTIZER_EF = 64     # not a scan of all of them (at 4,000 lists that scan is as much work as the lists probed);
-                      # ef 128 cost 0.12 ms more per query for recall@20 0.961 instead of 0.959
+QUANTIZER_EF = 48     # not a scan of all of them (at 4,000 lists that scan is as much work as the lists probed);
+                      # at 24 lists, ef 32 lost recall@20 0.960 -> 0.952 and ef 64 gained 0.002 for 0.03 ms more
 
 
 def lists_for(count: int) -> int:

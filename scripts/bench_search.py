@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Benchmark the encoder and one vector shard; prints one JSON object.
 
-    .venv/bin/python scripts/bench_search.py --n 1000000 [--queries 1000] [--gpu]
+    .venv/bin/python scripts/bench_search.py --n 1000000 [--queries 1000] [--gpu] [--peers]
 
 Encoding: our Encoder against plain SentenceTransformer.encode on the same 60-180-token job/profile texts
 (alternating rounds, best of each, since other processes may share the cores), with the mean cosine between them.
 Search: N vectors made from real embeddings (ESCO occupations and job titles from ../shared/eval when present,
 built-in templates otherwise): the bases themselves, then copies with noise at cosine ~0.85 to their base.
 Queries are embeddings of held-out job titles, never bases; recall@20 is measured against an exact scan.
+--peers adds hnswlib (the `dev` extra) on the same vectors and queries, at the smallest ef that reaches PEER_RECALL.
 """
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ from embeddings import Encoder, VectorShard, configure_threads  # noqa: E402
 SHARED_EVAL = ROOT.parent / "shared" / "eval" / "esco-titles-dev"
 NOISE_PER_DIM = 0.032  # cosine to the base about 1 / sqrt(1 + 384 * 0.032^2) = 0.85
 K = 20
+PEER_RECALL = 0.95
+PEER_LINKS, PEER_EF_CONSTRUCTION = 32, 100  # efConstruction 100: its 1M build already took 300 s on 2 cores
+PEER_EFS = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 TEMPLATES = [
     "{a} wanted in {r}. You will {t1} and {t2}, working with {s1} and {s2}. We offer a hybrid schedule, mentoring "
     "by senior staff and a training budget. Two years of experience with {s1} or a related degree is expected.",
@@ -203,6 +207,40 @@ def bench_search(vectors: np.ndarray, queries: np.ndarray, exact_max: int, devic
     return result
 
 
+def bench_hnswlib(vectors: np.ndarray, queries: np.ndarray, cores: int) -> dict:
+    """hnswlib as a peer, measured as the engine is: all cores to build and for a batch, one for single queries."""
+    import hnswlib
+
+    n, ids = len(vectors), np.arange(1, len(vectors) + 1, dtype=np.int64) * 3
+    truth = ids[exact_top(vectors, queries, K)]
+    process = psutil.Process()
+    rss = process.memory_info().rss
+    index = hnswlib.Index(space="ip", dim=vectors.shape[1])
+    index.init_index(max_elements=n, ef_construction=PEER_EF_CONSTRUCTION, M=PEER_LINKS, random_seed=1)
+    start = time.perf_counter()
+    index.add_items(vectors, ids, num_threads=cores)
+    build_s = time.perf_counter() - start
+    memory_mb = (process.memory_info().rss - rss) / 2**20
+    sweep = {}
+    for ef in PEER_EFS:  # the smallest ef that reaches PEER_RECALL, else the largest tried
+        index.set_ef(ef)
+        index.set_num_threads(1)
+        single = latencies_ms(lambda q: index.knn_query(q, k=K), queries)
+        index.set_num_threads(cores)
+        start = time.perf_counter()
+        found = index.knn_query(queries, k=K)[0]
+        batch_qps = len(queries) / (time.perf_counter() - start)
+        sweep[ef] = {"recall_at_20": round(float(np.mean([len(set(got.tolist()) & set(want.tolist())) / K
+                                                          for got, want in zip(found, truth)])), 4),
+                     "p50_ms": round(float(np.percentile(single, 50)), 3),
+                     "p99_ms": round(float(np.percentile(single, 99)), 3), "batch_qps": round(batch_qps)}
+        if sweep[ef]["recall_at_20"] >= PEER_RECALL:
+            break
+    return {"n": n, "M": PEER_LINKS, "ef_construction": PEER_EF_CONSTRUCTION, "ef": ef,
+            "reaches_recall": sweep[ef]["recall_at_20"] >= PEER_RECALL, "build_s": round(build_s, 1), **sweep[ef],
+            "memory_mb": round(memory_mb), "ef_sweep": sweep}
+
+
 def bench_updates(shard: VectorShard, vectors: np.ndarray, ids: np.ndarray) -> dict:
     """One add (or remove) and the search that must see it; the search is part of the figure."""
     rng, adds, removes = np.random.default_rng(11), [], []
@@ -234,11 +272,17 @@ def main() -> None:
     parser.add_argument("--encode-texts", type=int, default=256, help="texts in each encoding round")
     parser.add_argument("--encode-rounds", type=int, default=2)
     parser.add_argument("--exact-max", type=int, default=None, help="override the shard's exact/IVF threshold")
+    parser.add_argument("--peers", action="store_true", help="measure hnswlib on the same vectors and queries")
     parser.add_argument("--cache-dir", default=str(ROOT / "instance" / "model-cache"))
     args = parser.parse_args()
 
     import torch
 
+    if args.peers:
+        try:
+            import hnswlib  # noqa: F401
+        except ImportError:
+            sys.exit("--peers needs hnswlib: pip install -e '.[dev]' (or pip install hnswlib)")
     if args.gpu and not torch.cuda.is_available():
         sys.exit("--gpu asked for, but torch sees no CUDA device")
     device = "cuda" if args.gpu else "cpu"
@@ -268,6 +312,9 @@ def main() -> None:
     from embeddings.store import DEFAULT_EXACT_MAX
 
     report["search"] = bench_search(vectors, queries, args.exact_max or DEFAULT_EXACT_MAX, device, cores)
+    if args.peers:
+        report["load_avg_before_peers"] = [round(x, 2) for x in os.getloadavg()]
+        report["peers"] = {"hnswlib": bench_hnswlib(vectors, queries, cores)}
     report["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, indent=None if args.json else 1))
 
