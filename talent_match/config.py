@@ -177,8 +177,11 @@ class Defaults:
     # Vector shards: exact search below this many vectors, approximate above.
     INDEX_EXACT_MAX = 50_000
     # The lexical index checks a region's members against the database (an aggregate over them) at most this often
-    # when the change log has told it of nothing (services/search/lexical.py); 0: on every search.
-    INDEX_LEXICAL_RECHECK_SECONDS = 2.0
+    # when the change log has told it of nothing (services/search/lexical.py); 0: on every search. The log brings
+    # the site's own edits at once; this is the net under writes that bypass it, and it is not free: at 100,000
+    # seekers the busiest region's check reads 27,708 profiles (75 ms on 2 cores), so every 2 s it was a
+    # request's whole budget (bench_matching.py at 100k: p95 ~60 -> ~45 ms).
+    INDEX_LEXICAL_RECHECK_SECONDS = 60.0
     # Outcomes: checkpoint months and the disclosure threshold.
     CHECKPOINT_MONTHS = (3, 6, 9, 12)
     SUPPRESSION_THRESHOLD = 5
