@@ -50,7 +50,8 @@ def test_a_model_that_cannot_read_korean_is_shown_the_english_around_it():
 
 
 def test_a_korean_line_is_shown_without_the_aliases_bullets_and_bare_numbers_it_leaves_behind():
-    text = ("기술 Skills: 도면 해독, 컴퓨터 비전 / Computer Vision / CV, Python / 파이썬 / Python3 / py, CI/CD / 씨아이\n"
+    text = ("기술 Skills: 도면 해독, 컴퓨터 비전 / Computer Vision / CV, Python / 파이썬 / Python3 / py, "
+            "CI/CD / 씨아이\n"
             "[주요업무] • 모델 서빙 API 개발 (FastAPI/Django) • 급여: 연봉 5,400만원 ~ 6,400만원 → 2026.10.13 마감\n"
             "Skills: Python / Python3")  # an English line keeps its aliases: only lines that lost Korean change
     shown = documents.model_text(text, reads_hangul=False)

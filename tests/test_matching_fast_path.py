@@ -163,7 +163,8 @@ def test_a_seekers_matches_are_ranked_as_before(engine, world, pool):
             overlap, ("profile", seeker), PROFILE.document(seeker, taxonomy),
             engine.query_vector(db.session, "profile", seeker.id),
             lambda p: _old_fits(p, held, seeker, taxonomy),
-            lambda p: matching._explain_posting(p, seeker, matching._implied(held, taxonomy), taxonomy), matching._posting_sort_key,
+            lambda p: matching._explain_posting(p, seeker, matching._implied(held, taxonomy), taxonomy),
+            matching._posting_sort_key,
             sort, page, 3)
         found = matching.for_profile(db.session, engine, seeker, weights=WEIGHTS, sort=sort, page=page, per_page=3)
         assert _shown(found) == expected, (seeker.id, sort, page)
@@ -176,9 +177,11 @@ def test_an_employers_candidates_are_ranked_as_before(engine, world, pool):
                    .where(Skill.slug.in_(matching._implying(matching._slugs(job.skills, taxonomy), taxonomy))))
         expected = _reference(
             engine, PROFILE, [job.region_id], matching._profile_conditions(db.session, job, {}, taxonomy),
-            overlap, ("posting", job), POSTING.document(job, taxonomy), engine.query_vector(db.session, "posting", job.id),
+            overlap, ("posting", job), POSTING.document(job, taxonomy),
+            engine.query_vector(db.session, "posting", job.id),
             lambda p: _old_fits(job, matching._slugs(p.skills, taxonomy), p, taxonomy),
-            lambda p: matching._explain_profile(job, matching._slugs(job.skills, taxonomy), p, taxonomy), matching._profile_sort_key, sort, page, 2)
+            lambda p: matching._explain_profile(job, matching._slugs(job.skills, taxonomy), p, taxonomy),
+            matching._profile_sort_key, sort, page, 2)
         found = matching.for_posting(db.session, engine, job, weights=WEIGHTS, sort=sort, page=page, per_page=2)
         assert _shown(found) == expected, (job.id, sort, page)
 
@@ -222,8 +225,9 @@ def test_hidden_postings_are_passed_over_when_the_pool_is_chosen(engine, world, 
     expected = _reference(
         engine, POSTING, seeker.region_ids(), matching._posting_conditions(db.session, seeker, {}, None, taxonomy),
         select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(matching._implied(held, taxonomy))),
-        ("profile", seeker), PROFILE.document(seeker, taxonomy), engine.query_vector(db.session, "profile", seeker.id),
-        lambda p: _old_fits(p, held, seeker, taxonomy), lambda p: matching._explain_posting(p, seeker, matching._implied(held, taxonomy), taxonomy),
+        ("profile", seeker), PROFILE.document(seeker, taxonomy),
+        engine.query_vector(db.session, "profile", seeker.id), lambda p: _old_fits(p, held, seeker, taxonomy),
+        lambda p: matching._explain_posting(p, seeker, matching._implied(held, taxonomy), taxonomy),
         matching._posting_sort_key, "score", 1, 10)
     found = matching.for_profile(db.session, engine, seeker, weights=WEIGHTS, per_page=10)
     assert _shown(found) == expected
