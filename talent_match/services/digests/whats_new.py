@@ -86,8 +86,8 @@ def count(session: Session, user: User, now: datetime | None = None) -> int:
     Kept as a figure (services.figure_cache: dropped by this process's next write, else after its ttl): it is on
     every page, and at 100,000 seekers an employer's count asks each open posting's region for the seekers new
     in the window (~90 ms a posting: 650 ms a page for the demo employer's seven)."""
-    since, until = window(user, now or utcnow())
-    return figure_cache.cached(session, ("whats_new_count", user.id, since),
+    since, until = window(user, now or utcnow())  # `since` moves with the clock until the user is first told
+    return figure_cache.cached(session, ("whats_new_count", user.id, as_utc(user.notified_until)),
                                lambda: _count(session, user, since, until))
 
 
