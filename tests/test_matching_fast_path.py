@@ -81,8 +81,8 @@ def world(engine):
 
 # --- the earlier path -------------------------------------------------------------------------------------------
 
-def _reference(engine, kind, regions, conditions, overlap, asking, document, query_vector, fits_of, explain,
-               sort_key, sort, page, per_page):
+def _reference(engine, kind, regions, conditions, overlap, asking, query_vector, fits_of, explain, sort_key, sort,
+               page, per_page):
     taxonomy = Taxonomy.from_session(db.session)
     model = kind.model
     eligible = list(db.session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)))
@@ -160,8 +160,7 @@ def test_a_seekers_matches_are_ranked_as_before(engine, world, pool):
                    .where(Skill.slug.in_(matching._implied(held, taxonomy))))
         expected = _reference(
             engine, POSTING, seeker.region_ids(), matching._posting_conditions(db.session, seeker, {}, None, taxonomy),
-            overlap, ("profile", seeker), PROFILE.document(seeker, taxonomy),
-            engine.query_vector(db.session, "profile", seeker.id),
+            overlap, ("profile", seeker), engine.query_vector(db.session, "profile", seeker.id),
             lambda p: _old_fits(p, held, seeker, taxonomy),
             lambda p: matching._explain_posting(p, seeker, matching._implied(held, taxonomy), taxonomy),
             matching._posting_sort_key,
@@ -177,8 +176,7 @@ def test_an_employers_candidates_are_ranked_as_before(engine, world, pool):
                    .where(Skill.slug.in_(matching._implying(matching._slugs(job.skills, taxonomy), taxonomy))))
         expected = _reference(
             engine, PROFILE, [job.region_id], matching._profile_conditions(db.session, job, {}, taxonomy),
-            overlap, ("posting", job), POSTING.document(job, taxonomy),
-            engine.query_vector(db.session, "posting", job.id),
+            overlap, ("posting", job), engine.query_vector(db.session, "posting", job.id),
             lambda p: _old_fits(job, matching._slugs(p.skills, taxonomy), p, taxonomy),
             lambda p: matching._explain_profile(job, matching._slugs(job.skills, taxonomy), p, taxonomy),
             matching._profile_sort_key, sort, page, 2)
@@ -225,8 +223,8 @@ def test_hidden_postings_are_passed_over_when_the_pool_is_chosen(engine, world, 
     expected = _reference(
         engine, POSTING, seeker.region_ids(), matching._posting_conditions(db.session, seeker, {}, None, taxonomy),
         select(PostingSkill.posting_id).join(Skill).where(Skill.slug.in_(matching._implied(held, taxonomy))),
-        ("profile", seeker), PROFILE.document(seeker, taxonomy),
-        engine.query_vector(db.session, "profile", seeker.id), lambda p: _old_fits(p, held, seeker, taxonomy),
+        ("profile", seeker), engine.query_vector(db.session, "profile", seeker.id),
+        lambda p: _old_fits(p, held, seeker, taxonomy),
         lambda p: matching._explain_posting(p, seeker, matching._implied(held, taxonomy), taxonomy),
         matching._posting_sort_key, "score", 1, 10)
     found = matching.for_profile(db.session, engine, seeker, weights=WEIGHTS, per_page=10)

@@ -77,13 +77,13 @@ def for_profile(session: Session, engine, profile: SeekerProfile, *, filters: di
     document = PROFILE.document(profile, taxonomy)
     query_vector = _query_vector(session, engine, PROFILE.name, profile.id, document)
     rows, ranked, scored = _rank(session, engine, POSTING, regions, conditions, overlap, profile,
-                                 document, query_vector, weights, fusion, lambda rows, skills: {
+                                 query_vector, weights, fusion, lambda rows, skills: {
                                      **_posting_fits(profile, held, rows, skills, taxonomy),
                                      **_retention_fits(session, weights, today, rows)}, taxonomy)
+    widened = _implied(held, taxonomy)
     return _page(session, POSTING, rows, ranked, scored, sort, page, per_page,
                  _degraded(engine, query_vector, POSTING, regions),
-                 lambda p, held=_implied(held, taxonomy): _explain_posting(p, profile, held, taxonomy),
-                 _posting_sort_key)
+                 lambda p: _explain_posting(p, profile, widened, taxonomy), _posting_sort_key)
 
 
 def for_posting(session: Session, engine, posting: Posting, *, filters: dict | None = None, sort: str = "score",
@@ -99,7 +99,7 @@ def for_posting(session: Session, engine, posting: Posting, *, filters: dict | N
     document = POSTING.document(posting, taxonomy)
     query_vector = _query_vector(session, engine, POSTING.name, posting.id, document)
     rows, ranked, scored = _rank(session, engine, PROFILE, [region], conditions, overlap, posting,
-                                 document, query_vector, weights, fusion,
+                                 query_vector, weights, fusion,
                                  lambda rows, skills: _profile_fits(posting, wanted, rows, skills, taxonomy), taxonomy)
     return _page(session, PROFILE, rows, ranked, scored, sort, page, per_page,
                  _degraded(engine, query_vector, PROFILE, [region]),
@@ -192,8 +192,8 @@ def _between(column, window):
 
 # --- the shared pipeline --------------------------------------------------------------------------------------
 
-def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, asking, document, query_vector, weights,
-          fusion, fits_of, taxonomy):
+def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, asking, query_vector, weights, fusion,
+          fits_of, taxonomy):
     """(light rows by id, [(id, score, index in `scored`)] best first, ranking.Scored): the pool is scored from
     light rows with its skills read in one query; only `_page` loads whole entities, and only the page's.
     `asking`: the profile or posting the ranking is for (its saved lexical terms are read)."""
