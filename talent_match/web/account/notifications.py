@@ -2,7 +2,7 @@
 services.digests.whats_new, so the two never differ), whether or not they chose the mail."""
 from datetime import datetime
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from ...extensions import db
@@ -13,6 +13,7 @@ from ...services.reference.regions import all_regions
 from ..access import allow
 from ..engine import search_engine
 from ..forms import ButtonForm
+from ..recorded import render_recorded
 from .routes import bp
 
 AUDIENCE = ("seeker", "employer", "institution")
@@ -31,8 +32,7 @@ def notifications():
     for posting, page in found.candidates:  # as the posting's own page does: who was shown to whom
         audit.record_candidates_listed(db.session, current_user, posting.id, [m.entity.id for m in page.items], [],
                                        via="notifications")
-    db.session.commit()
-    return render_template("account/notifications.html", news=found,
+    return render_recorded("account/notifications.html", news=found,
                            mailed=schedule.preference_of(current_user) is not None,
                            regions={r.slug: r for r in all_regions(db.session)})
 

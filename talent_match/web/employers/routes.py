@@ -13,6 +13,7 @@ from ...services.matching import pipeline as matching
 from ..access import gate
 from ..engine import search_engine
 from ..forms import ButtonForm, saved
+from ..recorded import render_recorded
 from ..seekers.forms import skills_text
 from .forms import CompanyForm, InviteForm, PostingForm
 
@@ -87,8 +88,7 @@ def posting(posting_id: int):
                                    [profile_id for profile_id, shown in contact.items() if shown], via="web",
                                    page=result.page)
     interactions.record_shown(db.session, current_user, result, sort="score", posting_id=item.id)
-    db.session.commit()
-    return render_template(
+    return render_recorded(
         "employers/posting.html", posting=item, status=postings.effective_status(item), result=result,
         in_pipeline={a.profile_id for a in pipeline}, pipeline=pipeline,
         moves={a.id: applications.moves_for("employer", a.status) for a in pipeline}, contact=contact)
@@ -99,10 +99,9 @@ def candidate(posting_id: int, profile_id: int):
     """One candidate's profile; the view is recorded in the audit trail (ids only)."""
     item = postings.get_for_edit(db.session, current_user, posting_id)
     profile = profiles.view_candidate(db.session, current_user, posting_id, profile_id)
-    db.session.commit()
     application = next((a for a in applications.for_posting(db.session, current_user, posting_id)
                         if a.profile_id == profile.id), None)
-    return render_template(
+    return render_recorded(
         "employers/candidate.html", posting=item, profile=profile, application=application,
         show_contact=applications.may_see_contact(db.session, current_user, profile),
         invite_form=InviteForm(),

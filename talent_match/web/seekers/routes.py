@@ -15,6 +15,7 @@ from ...services.reference.regions import all_regions
 from ..access import gate
 from ..engine import search_engine
 from ..forms import ButtonForm, apply_errors, is_safe_redirect, saved
+from ..recorded import render_recorded
 from .forms import ApplyForm, CvReviewForm, CvUploadForm, MatchFilterForm, ProfileForm, RateForm, skills_text
 
 bp = gate(Blueprint("seekers", __name__, url_prefix="/seekers"), "seeker")
@@ -39,8 +40,7 @@ def matches():
                                   per_page=current_app.config["MATCH_PAGE_SIZE"],
                                   weights=current_app.config["MATCH_WEIGHTS"])
     interactions.record_shown(db.session, current_user, result, sort=sort, profile_id=profile.id)
-    db.session.commit()
-    return render_template("seekers/matches.html", form=form, result=result, profile=profile, steps=steps,
+    return render_recorded("seekers/matches.html", form=form, result=result, profile=profile, steps=steps,
                            regions={r.slug: r for r in all_regions(db.session)}, page_args=_page_args())
 
 
@@ -148,12 +148,11 @@ def posting(posting_id: int):
     profile = _profile()
     item = postings.get_visible(db.session, current_user, posting_id)
     interactions.record(db.session, "opened", "seeker", profile.id, item.id, viewer_id=current_user.id)
-    db.session.commit()
     application = next((a for a in applications.for_seeker(db.session, current_user) if a.posting_id == item.id),
                        None)
     held = {s.skill_id for s in profile.skills if s.skill_id} | {s.label for s in profile.skills}
     record = track_record.records(db.session, [item.company_id], postings.today_in_korea())[item.company_id]
-    return render_template("seekers/posting.html", posting=item, status=postings.effective_status(item),
+    return render_recorded("seekers/posting.html", posting=item, status=postings.effective_status(item),
                            application=application, apply_form=ApplyForm(), held=held, record=record,
                            record_threshold=track_record.THRESHOLD,
                            regional_reason=track_record.regional_reason(item.company, profile),
