@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ...config import Defaults
 from ...models import FOLLOW_UP_EVIDENCE, FOLLOW_UP_STATUSES, AuditEvent, Enrollment, FollowUp, Institution, Placement
+from .. import figure_cache
 from .. import validation as v
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..messages import msg
@@ -95,6 +96,20 @@ def due_follow_ups(session: Session, institution: Institution, today: date, *, h
     due = [checkpoint for enrollment in enrollments for checkpoint in checkpoints_of(enrollment, checkpoints)
            if checkpoint.due_on <= limit and not checkpoint.answered]
     return sorted(due, key=lambda d: (d.due_on, d.enrollment.trainee_ref, d.checkpoint_month))
+
+
+def waiting_counts(session: Session, user, today: date) -> int:
+    """How many follow-ups wait for this person: an institution's due checkpoints (due_follow_ups), an employer's
+    hires to confirm (employer_hires_to_confirm). The menu shows it on every page, so it is kept as a figure
+    (services.figure_cache: dropped at this process's next write, else after a while), not listed each time."""
+    institution = getattr(user, "institution", None) if user.role == "institution" else None
+    if institution is not None:
+        return figure_cache.cached(session, ("follow_ups_due", institution.id, today),
+                                   lambda: len(due_follow_ups(session, institution, today)))
+    if user.role == "employer" and user.company_id is not None:
+        return figure_cache.cached(session, ("hires_to_confirm", user.company_id, today),
+                                   lambda: len(employer_hires_to_confirm(session, user, today)))
+    return 0
 
 
 def after_leaving(job: Placement, first: bool, due_on: date, left_on: date) -> tuple[str, int | None] | None:

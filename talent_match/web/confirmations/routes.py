@@ -20,7 +20,7 @@ bp = gate(Blueprint("confirmations", __name__, url_prefix="/hires"), "employer")
 
 def waiting_count(user) -> int:
     """The count beside the employer's "Follow-ups" link: the hires this page lists."""
-    return len(followups.employer_hires_to_confirm(db.session, user, today_in_korea()))
+    return followups.waiting_counts(db.session, user, today_in_korea())
 
 
 @bp.get("/follow-ups")

@@ -17,11 +17,8 @@ HORIZONS = (0, 14, 30, 60)
 
 
 def waiting_count(user) -> int:
-    """The count beside the institution's "Follow-ups" link: the checkpoints due by today that the page lists
-    (three queries, however many trainees)."""
-    if user.institution is None:
-        return 0
-    return len(followups.due_follow_ups(db.session, user.institution, today_in_korea()))
+    """The count beside the institution's "Follow-ups" link: the checkpoints due by today that the page lists."""
+    return followups.waiting_counts(db.session, user, today_in_korea())
 
 
 @bp.get("/followups", endpoint="followups_due")
