@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, desc, distinct, func, or_, select
+from sqlalchemy import desc, distinct, func, select, union
 from sqlalchemy.orm import Session
 
 from ...models import Cohort, Enrollment, Posting, PostingSkill, ProfileSkill, Region, SeekerProfile, Skill
+from .. import figure_cache
 from ..hiring.postings import open_filter, today_in_korea
 from . import disclosure, releases
 from . import ledger as outcomes
@@ -123,8 +124,15 @@ def skill_gap(session: Session, region: Region | None = None, as_of: date | None
     counts people once each: the region's discoverable seekers (home region) and the trainees of the region's
     cohorts linked to a seeker account who agreed to share their outcomes. Counts below the threshold are hidden
     (None, named in `suppressed`); the rows do not add up to a shown total, so primary suppression is enough.
+    Kept as a figure (services.figure_cache): every view of a region page shows it.
     """
     as_of = as_of or today_in_korea()
+    key = ("skill_gap", region.id if region is not None else None, as_of, limit, threshold, tuple(watched))
+    return figure_cache.cached(session, key, lambda: _skill_gap(session, region, as_of, limit, threshold, watched))
+
+
+def _skill_gap(session: Session, region: Region | None, as_of: date, limit: int, threshold: int,
+               watched) -> list[dict]:
     postings = func.count(distinct(PostingSkill.posting_id)).label("postings")
     asked = (select(PostingSkill.skill_id, postings).join(Posting, PostingSkill.posting_id == Posting.id)
              .where(open_filter(as_of), PostingSkill.skill_id.is_not(None),
@@ -135,9 +143,11 @@ def skill_gap(session: Session, region: Region | None = None, as_of: date | None
     if extra:
         demand.update(session.execute(asked.where(PostingSkill.skill_id.in_(extra))).all())
     skill_ids = [*(skill_id for skill_id in demand if skill_id not in extra), *extra]
-    supply = dict(session.execute(
-        select(ProfileSkill.skill_id, func.count(distinct(ProfileSkill.profile_id)))
-        .where(ProfileSkill.skill_id.in_(skill_ids), ProfileSkill.profile_id.in_(_people(region)))
+    people = _people(region).subquery()
+    supply = dict(session.execute(  # from the region's people to their skills: the few asked-for skills are held
+        select(ProfileSkill.skill_id, func.count(distinct(ProfileSkill.profile_id)))  # by most of the country
+        .join(people, ProfileSkill.profile_id == people.c.id)
+        .where(ProfileSkill.skill_id.in_(skill_ids))
         .group_by(ProfileSkill.skill_id)).all()) if skill_ids else {}
     skills = {skill.id: skill for skill in session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))}
     rows = []
@@ -152,11 +162,11 @@ def skill_gap(session: Session, region: Region | None = None, as_of: date | None
 
 
 def _people(region: Region | None):
-    """Profile ids of the people whose skills count as the region's supply (see `skill_gap`)."""
+    """Profile ids of the people whose skills count as the region's supply (see `skill_gap`). A union of the two
+    groups, each found by its own index."""
     trainees = (select(Enrollment.seeker_user_id).join(Cohort, Enrollment.cohort_id == Cohort.id)
                 .where(Enrollment.shares_outcomes.is_(True), Enrollment.seeker_user_id.is_not(None),
                        *([Cohort.region_id == region.id] if region is not None else [])))
-    seekers = SeekerProfile.discoverable.is_(True)
-    if region is not None:
-        seekers = and_(seekers, SeekerProfile.home_region_id == region.id)
-    return select(SeekerProfile.id).where(or_(seekers, SeekerProfile.user_id.in_(trainees)))
+    seekers = select(SeekerProfile.id).where(SeekerProfile.discoverable.is_(True),
+                                             *([SeekerProfile.home_region_id == region.id] if region else []))
+    return union(seekers, select(SeekerProfile.id).where(SeekerProfile.user_id.in_(trainees)))
