@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, func, or_, select, true
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ...models import (Consent, HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill,
                        User)
@@ -159,7 +159,7 @@ def _posting_conditions(session, profile: SeekerProfile, filters: dict, today, t
         conditions.append(Posting.salary_max >= int(filters["salary_min"]))
     for label in filters.get("skills") or ():
         taxonomy = taxonomy or Taxonomy.from_session(session)
-        conditions.append(Posting.id.in_(_having_skill(PostingSkill, PostingSkill.posting_id, label, taxonomy)))
+        conditions.append(_holds_skill(PostingSkill, "posting_id", Posting.id, label, taxonomy))
     if filters.get("new_between"):  # published in the window: opened then (or created open then)
         conditions.append(_between(func.coalesce(Posting.opened_at, Posting.created_at), filters["new_between"]))
     return conditions
@@ -173,7 +173,7 @@ def _profile_conditions(session, posting: Posting, filters: dict, taxonomy) -> l
         conditions.append(SeekerProfile.years_experience >= int(filters["min_years"]))
     for label in filters.get("skills") or ():
         taxonomy = taxonomy or Taxonomy.from_session(session)
-        conditions.append(SeekerProfile.id.in_(_having_skill(ProfileSkill, ProfileSkill.profile_id, label, taxonomy)))
+        conditions.append(_holds_skill(ProfileSkill, "profile_id", SeekerProfile.id, label, taxonomy))
     if filters.get("new_between"):  # became findable in the window: made, address confirmed, or consent given
         window = filters["new_between"]
         conditions.append(or_(_between(SeekerProfile.created_at, window),
@@ -423,13 +423,17 @@ def _implying(slugs, taxonomy) -> set[str]:
     return wanted | {s for s in taxonomy.skills if taxonomy.implied(s) & wanted}
 
 
-def _having_skill(table, owner_column, label, taxonomy):
-    """Owners holding a skill named `label` (in either language), or a narrower one that implies it."""
+def _holds_skill(table, owner_key: str, owner_id, label, taxonomy):
+    """Whether the owner (`owner_id`: Posting.id or SeekerProfile.id) holds a skill named `label` (in either
+    language), or a narrower one that implies it. Asked per owner through the owner's index: as `owner IN (all
+    holders)` it listed every holder in the country for each statement of a filtered page (20 ms each at 20k
+    postings). Aliased, so it correlates with the owner alone in statements that join skills themselves."""
+    held, skill = aliased(table), aliased(Skill)
     ref = taxonomy.resolve(label)
+    query = select(held.id).where(getattr(held, owner_key) == owner_id)
     if ref is None:
-        return select(owner_column).where(table.label == label)
-    return select(owner_column).join(Skill, Skill.id == table.skill_id).where(
-        Skill.slug.in_(_implying([ref.slug], taxonomy)))
+        return query.where(held.label == label).exists()
+    return query.join(skill, skill.id == held.skill_id).where(skill.slug.in_(_implying([ref.slug], taxonomy))).exists()
 
 
 def _retention_fits(session, weights, today, rows) -> dict[str, np.ndarray]:
