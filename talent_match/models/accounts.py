@@ -43,7 +43,7 @@ class User(UserMixin, Timestamped, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # Null until the person follows the link mailed to the address: unconfirmed seekers are not discoverable and
     # unconfirmed employers cannot post (accounts made by operators and the demo count as confirmed).
-    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # Optional mail (services.accounts.notifications): digests of new matches (MATCH_DIGESTS; seekers and
     # employers), the weekly list of follow-ups due (institutions).
     notify_matches: Mapped[str] = mapped_column(String(10), nullable=False, default="off", server_default="off")
@@ -96,7 +96,7 @@ class Consent(db.Model):
     item: Mapped[str] = mapped_column(String(40), nullable=False)
     version: Mapped[str] = mapped_column(String(20), nullable=False)
     granted: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)
 
 
 class AuditEvent(db.Model):

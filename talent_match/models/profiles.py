@@ -1,7 +1,7 @@
 """Job seekers' profiles: what they can do and where they are willing to work."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -19,6 +19,8 @@ profile_accepted_region = Table(
 
 
 class SeekerProfile(Timestamped, db.Model):
+    __table_args__ = (Index("ix_seeker_profile_created_at", "created_at"),)  # who is new: digests, menu counts
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True, nullable=False)
     kind: Mapped[str] = mapped_column(String(30), nullable=False, default="bootcamp_graduate")

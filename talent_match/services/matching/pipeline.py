@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, func, or_, select, true, union
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ...models import (Consent, HiddenPosting, MatchFeedback, Posting, PostingSkill, ProfileSkill, SeekerProfile, Skill,
@@ -175,13 +175,20 @@ def _profile_conditions(session, posting: Posting, filters: dict, taxonomy) -> l
         taxonomy = taxonomy or Taxonomy.from_session(session)
         conditions.append(_holds_skill(ProfileSkill, "profile_id", SeekerProfile.id, label, taxonomy))
     if filters.get("new_between"):  # became findable in the window: made, address confirmed, or consent given
-        window = filters["new_between"]
-        conditions.append(or_(_between(SeekerProfile.created_at, window),
-                              SeekerProfile.user.has(_between(User.email_verified_at, window)),
-                              SeekerProfile.user_id.in_(select(Consent.user_id).where(
-                                  Consent.item == "discoverable", Consent.granted.is_(True),
-                                  _between(Consent.created_at, window)))))
+        conditions.append(SeekerProfile.id.in_(_new_profiles(filters["new_between"])))
     return conditions
+
+
+def _new_profiles(window):
+    """Ids of the profiles that became findable in the window: made, address confirmed, or consent given. A union of
+    three short lists, each asked of its own table: as one OR it was asked of every profile in the region, with
+    two subqueries each (100 ms a posting at 100k seekers, on every employer's menu count)."""
+    return union(
+        select(SeekerProfile.id).where(_between(SeekerProfile.created_at, window)),
+        select(SeekerProfile.id).join(User, User.id == SeekerProfile.user_id)
+        .where(_between(User.email_verified_at, window)),
+        select(SeekerProfile.id).join(Consent, Consent.user_id == SeekerProfile.user_id)
+        .where(Consent.item == "discoverable", Consent.granted.is_(True), _between(Consent.created_at, window)))
 
 
 def _between(column, window):
