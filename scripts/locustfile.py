@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 from locust import HttpUser, between, events, task  # first: locust patches the standard library with gevent
 
@@ -26,17 +25,13 @@ USER_AGENT = "talent-match-loadtest"  # the same for the sign-in and the users: 
 @events.test_start.add_listener
 def _sign_in(environment, **_kwargs):
     for role, (email, password) in DEMO_LOGINS.items():
-        for _attempt in range(3):  # the warm-up signed in a moment ago: the login limit may ask us to wait
-            session = requests.Session()
-            session.headers["User-Agent"] = USER_AGENT
-            page = session.get(f"{environment.host}/auth/login", timeout=60)
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
-            response = session.post(f"{environment.host}/auth/login", allow_redirects=False, timeout=60,
-                                    data={"email": email, "password": password,
-                                          "csrf_token": token.group(1) if token else ""})
-            if response.status_code != 429:
-                break
-            time.sleep(min(int(response.headers.get("Retry-After", "60")), 60) + 1)
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+        page = session.get(f"{environment.host}/auth/login", timeout=60)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+        response = session.post(f"{environment.host}/auth/login", allow_redirects=False, timeout=60,
+                                data={"email": email, "password": password,
+                                      "csrf_token": token.group(1) if token else ""})
         if response.status_code != 302:
             raise RuntimeError(f"demo {role} could not sign in ({response.status_code}); run `flask seed-demo`")
         SESSIONS[role] = session.cookies.get_dict()
