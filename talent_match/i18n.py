@@ -46,11 +46,20 @@ def init_app(app: Flask) -> None:
 @pass_context
 def _page_gettext(context, string: str, **variables) -> str:
     """Jinja's newstyle gettext (translate, escape, fill), without the two layers of Context.call its `_` goes
-    through: a page of matches calls it about a thousand times, and those layers were two thirds of its cost."""
-    found = _translations().ugettext(string)
-    if context.eval_ctx.autoescape:
-        found = Markup(found)
-    return found % variables
+    through: a page of matches calls it about a thousand times, and those layers were two thirds of its cost.
+    A message without values is kept as the page shows it, on its catalogue (which lives as long as the app)."""
+    catalogue, autoescape = _translations(), context.eval_ctx.autoescape
+    if not variables:
+        shown = catalogue.__dict__.setdefault("_page_messages", {})
+        found = shown.get((string, autoescape))
+        if found is None:
+            found = shown[(string, autoescape)] = _fill(catalogue.ugettext(string), autoescape, {})
+        return found
+    return _fill(catalogue.ugettext(string), autoescape, variables)
+
+
+def _fill(message: str, autoescape: bool, variables: dict) -> str:
+    return (Markup(message) if autoescape else message) % variables
 
 
 def page_locale() -> str:
