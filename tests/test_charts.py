@@ -119,3 +119,17 @@ def test_paired_bars_share_one_scale_so_their_lengths_compare():
     postings, people = lengths[charts.SERIES_COLOURS[0]], lengths[charts.SERIES_COLOURS[1]]
     assert people[0] == pytest.approx(4 * postings[0], rel=0.01)  # 340 is four times 85, drawn so
     assert postings[1] == pytest.approx(postings[0] * 10 / 85, rel=0.01) and len(people) == 1  # "<5" draws nothing
+
+
+def test_counts_are_written_as_babel_writes_them_in_every_language_the_site_speaks(app):
+    from babel.numbers import format_decimal
+    from flask_babel import force_locale
+
+    from talent_match.web.figures import number
+
+    for language in app.config["LANGUAGES"]:
+        with app.test_request_context("/"), force_locale(language):
+            for value in (0, 7, 999, 1000, 1234567, -4321, 2.5, 1234.567):
+                assert number(value) == format_decimal(value, locale=language)
+    with app.test_request_context("/"):
+        assert number(None) == number(True) == number("12") == "—"

@@ -80,7 +80,12 @@ def note(name: str) -> str:
 
 
 def number(value) -> str:
-    return format_decimal(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else "—"
+    """A count or value as the page's language writes it. Whole numbers are grouped by thousands with commas in
+    both languages the site speaks (ko, en), written here directly: a report shows hundreds, and Babel's
+    formatter looks the locale up and parses its pattern on every call (a sixth of the report page)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "—"
+    return f"{value:,}" if isinstance(value, int) else format_decimal(value)
 
 
 def percent(rate) -> str:
