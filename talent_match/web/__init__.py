@@ -56,12 +56,13 @@ def breadcrumb_trail(user) -> list[tuple[str, str]]:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import (account, admin, answers, auth, confirmations, employers, institutions, privacy, public, regional,
-                   seekers)
+    from . import (account, admin, answers, auth, choices, confirmations, employers, institutions, privacy, public,
+                   regional, seekers)
 
     app.before_request(enforce)
     app.jinja_env.globals["nav_links"] = nav_links
     app.jinja_env.globals["breadcrumb_trail"] = breadcrumb_trail
+    app.jinja_env.globals["code_label"] = choices.code_label
     app.extensions["nav_counters"] = {"confirmations.due": confirmations.waiting_count,
                                       "institutions.followups_due": institutions.followups.waiting_count,
                                       "account.notifications": account.new_count}

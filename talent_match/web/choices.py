@@ -58,6 +58,24 @@ FOLLOW_UP_EVIDENCE = _labelled(models.FOLLOW_UP_EVIDENCE, {
     "employer": _l("Confirmed by the employer"), "insurance_record": _l("Employment insurance record")})
 YES_NO = [("true", _l("Yes")), ("false", _l("No"))]
 
+# What a stored code is called where a page shows it (the `label` macro): looked up one at a time, not written out as
+# a dict of twenty translations on each use (a page of matches used it forty times).
+CODE_LABELS = {
+    "full_time": _l("Full time"), "contract": _l("Contract"), "internship": _l("Internship"),
+    "part_time": _l("Part time"), "onsite": _l("On site"), "hybrid": _l("Hybrid"), "remote": _l("Remote"),
+    "draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "filled": _l("Filled"),
+    "invited": _l("Invited"), "applied": _l("Applied"), "reviewing": _l("In review"), "interview": _l("Interview"),
+    "offer": _l("Offer"), "hired": _l("Hired"), "rejected": _l("Not selected"), "withdrawn": _l("Withdrawn"),
+    "bootcamp_graduate": _l("Bootcamp graduate"), "university": _l("University student or graduate"),
+    "incumbent_worker": _l("Incumbent worker (reskilling)"),
+}
+
+
+def code_label(value):
+    """The code's name in the reader's language; a code without one as it is."""
+    found = CODE_LABELS.get(value)
+    return str(found) if found is not None else value
+
 
 def any_of(choices: list[tuple[str, str]], label=_l("Any")) -> list[tuple[str, str]]:
     """The choices with an empty first one, for a filter or an optional field."""
