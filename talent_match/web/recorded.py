@@ -1,8 +1,10 @@
-"""Pages whose GET writes a record of what was shown (impressions, audit rows, "opened"): render, then commit.
+"""Pages whose GET writes a record of what was shown (impressions, audit rows, "opened"): commit without expiring
+what the page shows, then render.
 
-A commit expires every row the session has loaded, so a template rendered after it reloads each posting or person
-on the page with a query of its own: half of a matches page's time at 8,000 seekers. Rendering first reads the
-rows already loaded; the commit after it still fails the request if it fails.
+A commit expires every row the session has loaded, so a template rendered after a plain commit reloads each posting
+or person on the page with a query of its own: half of a matches page's time at 8,000 seekers. Rendering before
+the commit would keep the transaction, and on SQLite the database's one write lock, open for the whole render.
+So the commit comes first and leaves the loaded rows as they were read in the transaction it ends.
 """
 from flask import render_template
 
@@ -10,6 +12,10 @@ from ..extensions import db
 
 
 def render_recorded(template: str, **context) -> str:
-    html = render_template(template, **context)
-    db.session.commit()
-    return html
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    return render_template(template, **context)

@@ -124,7 +124,8 @@ def skill_gap(session: Session, region: Region | None = None, as_of: date | None
     counts people once each: the region's discoverable seekers (home region) and the trainees of the region's
     cohorts linked to a seeker account who agreed to share their outcomes. Counts below the threshold are hidden
     (None, named in `suppressed`); the rows do not add up to a shown total, so primary suppression is enough.
-    Kept as a figure (services.figure_cache): every view of a region page shows it.
+    Kept as a figure (services.figure_cache): every view of a region page shows it, so the rows are shared between
+    requests and are read-only.
     """
     as_of = as_of or today_in_korea()
     key = ("skill_gap", region.id if region is not None else None, as_of, limit, threshold, tuple(watched))
