@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
-    app.jinja_env.globals.update(gettext=_page_gettext, _=_page_gettext)
+    app.jinja_env.globals.update(gettext=_page_gettext, _=_page_gettext)  # replaces the gettext installed above
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.globals["page_locale"] = page_locale  # for macros, which are imported without the context
     app.jinja_env.globals["skill_label"] = skill_label

@@ -9,7 +9,6 @@ starts from, so no item is told twice. `gather` and `count` only read.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -97,11 +96,11 @@ def _count(session: Session, user: User, since: datetime, until: datetime) -> in
     if user.role == "seeker" and user.profile is not None:
         return matching.count_for_profile(session, user.profile, filters=between, today=today)
     if user.role == "employer":
-        postings = _open_postings(session, user, today)  # a posting's candidates depend on its region alone here:
-        regions = Counter(posting.region_id for posting in postings)  # counted once per region
-        firsts = {posting.region_id: posting for posting in reversed(postings)}
-        return sum(n * matching.count_for_posting(session, firsts[region], filters=between)
-                   for region, n in regions.items())
+        by_region: dict[int, list[Posting]] = {}  # with these filters a posting's candidates are its region's:
+        for posting in _open_postings(session, user, today):  # counted once per region
+            by_region.setdefault(posting.region_id, []).append(posting)
+        return sum(len(group) * matching.count_for_posting(session, group[0], filters=between)
+                   for group in by_region.values())
     if user.role == "institution" and user.institution is not None:
         return len(_fell_due(followups.due_follow_ups(session, user.institution, today), since))
     return 0
