@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from talent_match.extensions import db
 from talent_match.models import BackgroundJob, IndexChange, StoredVector
@@ -345,6 +345,56 @@ def test_saving_keeps_bm25_terms_so_building_a_lexical_index_never_tokenises(eng
 
     indexing.remove_entity(db.session, engine, "posting", item.id)
     assert db.session.scalar(select(func.count()).select_from(LexicalTokens)) == 0
+
+
+def test_a_cold_lexical_index_reads_saved_terms_without_rebuilding_each_document(engine, monkeypatch):
+    from talent_match.services.search import lexical
+    from talent_match.services.search.tokens import tokenize
+
+    owner = company(db.session)
+    items = [posting(db.session, owner, title=f"데이터 엔지니어 {n}") for n in range(4)]
+    for item in items:
+        indexing.sync_posting(db.session, engine, item)
+    db.session.commit()
+    checked = []
+    real_hash = lexical.document_hash
+    monkeypatch.setattr(lexical, "document_hash", lambda doc: checked.append(doc) or real_hash(doc))
+    monkeypatch.setattr(lexical, "TRUST_SAMPLE", 1)
+    scores = lexical.LexicalIndex().scores(db.session, "posting", [items[0].region_id], tokenize("데이터 엔지니어"))
+    assert set(scores) == {item.id for item in items}
+    assert len(checked) == 1  # the sample; the other three were read as saved
+
+
+def _garble_saved_terms(kind: str, entity_id: int, **columns) -> None:
+    from talent_match.models import LexicalTokens
+
+    db.session.execute(update(LexicalTokens).where(LexicalTokens.kind == kind, LexicalTokens.entity_id == entity_id)
+                       .values(title="zzgarbled", body="zzgarbled", **columns))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("stale", ["document code changed", "entity updated after", "other basis"])
+def test_saved_terms_that_may_be_stale_are_cut_again(engine, monkeypatch, stale):
+    from datetime import datetime, timezone
+
+    from talent_match.services.search import lexical
+    from talent_match.services.search.tokens import tokenize
+
+    item = posting(db.session, company(db.session), title="컴퓨터 비전 엔지니어")
+    indexing.sync_posting(db.session, engine, item)
+    db.session.commit()
+    if stale == "document code changed":  # the row's hash names another document than the code builds now
+        _garble_saved_terms("posting", item.id, doc_hash="0" * 64)
+    elif stale == "entity updated after":  # saved by a path that did not save its terms
+        _garble_saved_terms("posting", item.id, doc_hash="0" * 64,
+                            saved_at=datetime(2000, 1, 1, tzinfo=timezone.utc))
+    else:
+        _garble_saved_terms("posting", item.id, doc_hash="0" * 64, basis="another-taxonomy")
+    if stale != "document code changed":  # no sample: the row's own stamps must say it
+        monkeypatch.setattr(lexical, "TRUST_SAMPLE", 0)
+    index = lexical.LexicalIndex()
+    assert item.id in index.scores(db.session, "posting", [item.region_id], tokenize("컴퓨터 비전"))
+    assert item.id not in index.scores(db.session, "posting", [item.region_id], tokenize("zzgarbled"))
 
 
 def test_each_kind_says_its_membership_once_and_its_python_and_sql_forms_agree(engine):

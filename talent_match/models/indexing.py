@@ -30,7 +30,10 @@ class StoredVector(db.Model):
 class LexicalTokens(db.Model):
     """An entity's BM25 terms (title and body, tab-separated), written when it is saved or bulk-encoded, so that
     building a region's lexical index reads terms instead of running the tokeniser. `doc_hash` names the document
-    and tokeniser they came from (services.search.lexical.document_hash); a stale row is simply tokenised again."""
+    and tokeniser they came from (services.search.lexical.document_hash); a stale row is simply tokenised again.
+    `saved_at` and `basis` (the tokeniser and shipped taxonomy the terms were cut with) let a process building its
+    index trust a row without rebuilding the entity's document: written after the entity's last update, on the
+    same basis (services.search.lexical.trusted_terms)."""
 
     __table_args__ = (UniqueConstraint("kind", "entity_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -39,6 +42,8 @@ class LexicalTokens(db.Model):
     doc_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    basis: Mapped[str | None] = mapped_column(String(16))
 
 
 class IndexChange(db.Model):
