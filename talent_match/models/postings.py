@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -61,9 +61,11 @@ class Posting(Timestamped, db.Model):
 
 
 class PostingSkill(db.Model):
-    __table_args__ = (UniqueConstraint("posting_id", "label"),)
+    # Matching reads the skills of a few hundred candidates per page from this index alone (migration 0017).
+    __table_args__ = (UniqueConstraint("posting_id", "label"),
+                      Index("ix_posting_skill_owner_cover", "posting_id", "id", "label", "required", "skill_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    posting_id: Mapped[int] = mapped_column(ForeignKey("posting.id", ondelete="CASCADE"), nullable=False, index=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("posting.id", ondelete="CASCADE"), nullable=False)
     skill_id: Mapped[int | None] = mapped_column(ForeignKey("skill.id", ondelete="SET NULL"), index=True)
     label: Mapped[str] = mapped_column(String(120), nullable=False)
     required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

@@ -52,10 +52,11 @@ class SeekerProfile(Timestamped, db.Model):
 class ProfileSkill(db.Model):
     """A skill a seeker holds: a taxonomy skill when recognised, else the normalised free text."""
 
-    __table_args__ = (UniqueConstraint("profile_id", "label"),)
+    # Matching reads the skills of a few hundred candidates per page from this index alone (migration 0017).
+    __table_args__ = (UniqueConstraint("profile_id", "label"),
+                      Index("ix_profile_skill_owner_cover", "profile_id", "id", "label", "skill_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    profile_id: Mapped[int] = mapped_column(ForeignKey("seeker_profile.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("seeker_profile.id", ondelete="CASCADE"), nullable=False)
     skill_id: Mapped[int | None] = mapped_column(ForeignKey("skill.id", ondelete="SET NULL"), index=True)
     label: Mapped[str] = mapped_column(String(120), nullable=False)
 

@@ -241,7 +241,7 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, askin
         len(pool), weights=weights or {},
         dense=None if dense is None else np.array([dense.get(i, nan) for i in pool], dtype=np.float64),
         lexical=_aligned(lexical_ids, lexical_values, pool),
-        fits=fits_of([rows[i] for i in pool], _skill_rows(session, kind, pool)),
+        fits=fits_of([rows[i] for i in pool], _skill_rows(session, kind, pool, taxonomy)),
         trust=ranking.dense_trust(query.tokens, multilingual=_reads_hangul(engine)),
         dense_share=(fusion or load_fusion()).dense_share(len(query.tokens)))
     return rows, [(pool[n], float(scored.scores[n]), n) for n in scored.order], scored
@@ -323,16 +323,26 @@ def _light_rows(session, kind: EntityKind, ids) -> dict:
     return found
 
 
-def _skill_rows(session, kind: EntityKind, ids) -> list:
+def _skill_rows(session, kind: EntityKind, ids, taxonomy) -> list:
     """(owner id, label, required, taxonomy slug or None) of every skill the candidates list, in one query (per
-    900 candidates)."""
+    900 candidates) answered from the owner index alone; the slugs come from the taxonomy's ids, not a join."""
     table, owner, required = _SKILLS[kind.name]
     found = []
     for start in range(0, len(ids), _CHUNK):
-        found += _core(session, select(owner, table.label, required, Skill.slug)
-                       .outerjoin(Skill, Skill.id == table.skill_id)
-                       .where(owner.in_(ids[start:start + _CHUNK])).order_by(table.id)).all()
-    return found
+        found += _core(session, select(owner, table.label, required, table.skill_id)
+                       .where(owner.in_(ids[start:start + _CHUNK])).order_by(owner, table.id)).all()
+    slugs = _slugs_by_id(session, taxonomy, {skill_id for *_, skill_id in found if skill_id is not None})
+    return [(owner_id, label, needed, slugs.get(skill_id)) for owner_id, label, needed, skill_id in found]
+
+
+def _slugs_by_id(session, taxonomy, ids: set) -> dict:
+    """{skill id: slug}: from the taxonomy where it knows the rows' ids, asked of the database for the rest (a
+    skill added since the taxonomy was cached, or a taxonomy built without ids)."""
+    known = {ref.id: ref.slug for ref in taxonomy.skills.values() if ref.id in ids}
+    missing = ids - known.keys()
+    if missing:
+        known.update(_core(session, select(Skill.id, Skill.slug).where(Skill.id.in_(sorted(missing)))).all())
+    return known
 
 
 def _core(session, statement):
