@@ -206,8 +206,8 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, askin
     `asking`: the profile or posting the ranking is for (its saved lexical terms are read)."""
     model = kind.model
     # Few eligible: all of them are scored. Many: eligibility is asked of the candidates only, never listed.
-    eligible = list(session.scalars(select(model.id).where(and_(*conditions)).order_by(model.id)
-                                    .limit(SCORE_ALL_MAX + 1)))
+    eligible = list(_core(session, select(model.id).where(and_(*conditions)).order_by(model.id)
+                          .limit(SCORE_ALL_MAX + 1)).scalars())
     if not eligible:
         return {}, [], None
     few = len(eligible) <= SCORE_ALL_MAX
@@ -226,8 +226,8 @@ def _rank(session, engine, kind: EntityKind, regions, conditions, overlap, askin
         pool = eligible
     else:
         owner = overlap.selected_columns[0]
-        extra = list(session.scalars(overlap.join(model, model.id == owner).where(*conditions)
-                                     .distinct().limit(CANDIDATES_K)))
+        extra = list(_core(session, overlap.join(model, model.id == owner).where(*conditions)
+                           .distinct().limit(CANDIDATES_K)).scalars())
         best = _best_eligible(session, model, conditions, lexical_ids, lexical_values, CANDIDATES_K)
         pool = ranking.candidate_pool(*(s for s in (dense, best) if s is not None), k=CANDIDATES_K, extra=extra)
     if dense is not None:
