@@ -8,7 +8,8 @@ Seeds a temporary SQLite database (embeddings included) with `flask seed-demo`, 
 `matching.for_profile` (a seeker's open postings) and `matching.for_posting` (an employer's ranked candidates) for
 sampled seekers and postings, after the engine's warm-up (as a gunicorn worker's) and one call each: the figures
 are what a request spends in matching, without HTTP or templates. Reports p50/p95 and how many candidates each
-call ranked.
+call ranked, and what the warm-up took (the model, the shards and every region's lexical index: what a fresh
+gunicorn worker does before its first request).
 
 `--stand-in-vectors` seeds without the model and stores random unit vectors instead (seconds rather than a quarter
 of an hour at 100k): the pages do the same work, but their rankings mean nothing, and the output says so.
@@ -111,7 +112,9 @@ def measure(samples: int, rng: random.Random, stand_in: bool, profile_to: str | 
             engine._encoder_factory = lambda: encoder
             if indexing.encode_missing(db.session, engine):
                 indexing.rebuild_shards(db.session, engine)
+        started, cpu = time.perf_counter(), time.process_time()
         engine.warm_up()  # as each gunicorn worker does before its first request: every region's lexical index
+        warm_up = {"seconds": round(time.perf_counter() - started, 1), "cpu_seconds": round(time.process_time() - cpu, 1)}
         region = db.session.execute(select(Posting.region_id, func.count()).where(Posting.status == "open")
                                     .group_by(Posting.region_id).order_by(func.count().desc()).limit(1)).one()[0]
         profile_ids = list(db.session.scalars(select(SeekerProfile.id).where(
@@ -119,7 +122,7 @@ def measure(samples: int, rng: random.Random, stand_in: bool, profile_to: str | 
         posting_ids = list(db.session.scalars(select(Posting.id).where(
             Posting.region_id == region, Posting.status == "open").order_by(Posting.id)))
         result = {"busiest_region": {"id": region, "open_postings": len(posting_ids),
-                                     "discoverable_seekers": len(profile_ids)}}
+                                     "discoverable_seekers": len(profile_ids)}, "warm_up": warm_up}
         profiler = None
         if profile_to:
             import cProfile

@@ -385,9 +385,9 @@ def test_saved_terms_that_may_be_stale_are_cut_again(engine, monkeypatch, stale)
     db.session.commit()
     if stale == "document code changed":  # the row's hash names another document than the code builds now
         _garble_saved_terms("posting", item.id, doc_hash="0" * 64)
-    elif stale == "entity updated after":  # saved by a path that did not save its terms
+    elif stale == "entity updated after":  # cut from an older version (a bulk reindex racing an edit)
         _garble_saved_terms("posting", item.id, doc_hash="0" * 64,
-                            saved_at=datetime(2000, 1, 1, tzinfo=timezone.utc))
+                            entity_updated_at=datetime(2000, 1, 1, tzinfo=timezone.utc))
     else:
         _garble_saved_terms("posting", item.id, doc_hash="0" * 64, basis="another-taxonomy")
     if stale != "document code changed":  # no sample: the row's own stamps must say it
@@ -395,6 +395,32 @@ def test_saved_terms_that_may_be_stale_are_cut_again(engine, monkeypatch, stale)
     index = lexical.LexicalIndex()
     assert item.id in index.scores(db.session, "posting", [item.region_id], tokenize("컴퓨터 비전"))
     assert item.id not in index.scores(db.session, "posting", [item.region_id], tokenize("zzgarbled"))
+
+
+def test_saved_terms_stay_trusted_across_a_save_that_leaves_the_document_alone_and_not_across_a_skills_edit(
+        engine, monkeypatch):
+    from talent_match.services.hiring import postings
+    from talent_match.services.search import lexical
+    from talent_match.services.search.tokens import tokenize
+
+    item = posting(db.session, company(db.session), title="데이터 엔지니어")
+    indexing.sync_posting(db.session, engine, item)
+    db.session.commit()
+    item.openings = 3  # not in the document: a new version all the same
+    indexing.sync_posting(db.session, engine, item)
+    db.session.commit()
+    monkeypatch.setattr(lexical, "TRUST_SAMPLE", 0)  # the row's stamps alone decide
+    stamps = {item.id: item.updated_at}
+    assert item.id in lexical.trusted_terms(db.session, "posting", stamps)
+
+    postings._set_skills(db.session, item, ["Kubernetes"], [])  # a skills edit leaves the posting's row alone
+    db.session.flush()
+    assert item.updated_at != stamps[item.id]  # but dates it, so terms cut before it are no longer trusted
+    assert item.id not in lexical.trusted_terms(db.session, "posting", {item.id: item.updated_at})
+    indexing.sync_posting(db.session, engine, item)
+    db.session.commit()
+    index = lexical.LexicalIndex()
+    assert item.id in index.scores(db.session, "posting", [item.region_id], tokenize("kubernetes"))
 
 
 def test_each_kind_says_its_membership_once_and_its_python_and_sql_forms_agree(engine):

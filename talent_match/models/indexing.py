@@ -31,9 +31,9 @@ class LexicalTokens(db.Model):
     """An entity's BM25 terms (title and body, tab-separated), written when it is saved or bulk-encoded, so that
     building a region's lexical index reads terms instead of running the tokeniser. `doc_hash` names the document
     and tokeniser they came from (services.search.lexical.document_hash); a stale row is simply tokenised again.
-    `saved_at` and `basis` (the tokeniser and shipped taxonomy the terms were cut with) let a process building its
-    index trust a row without rebuilding the entity's document: written after the entity's last update, on the
-    same basis (services.search.lexical.trusted_terms)."""
+    `entity_updated_at` (the entity's updated_at when its document was built) and `basis` (the tokeniser, taxonomy
+    and document code the terms were cut with) let a process building its index trust a row without rebuilding the
+    entity's document: same version of the entity, same basis (services.search.lexical.trusted_terms)."""
 
     __table_args__ = (UniqueConstraint("kind", "entity_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,7 +42,7 @@ class LexicalTokens(db.Model):
     doc_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    entity_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     basis: Mapped[str | None] = mapped_column(String(16))
 
 

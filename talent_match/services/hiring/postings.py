@@ -220,6 +220,7 @@ def _set_skills(session: Session, posting: Posting, required: list[str] | None,
     if preferred is None:
         preferred = [s.label for s in posting.preferred_skills]
     existing = {s.label: s for s in posting.skills}
+    before = [(s.label, s.skill_id, s.required) for s in posting.skills]
     kept: dict[str, PostingSkill] = {}
     for is_required, labels in ((True, required), (False, preferred)):
         for label, skill_id in skill_entries(session, labels):
@@ -229,3 +230,5 @@ def _set_skills(session: Session, posting: Posting, required: list[str] | None,
             row.skill_id, row.required = skill_id, is_required
             kept[label] = row
     posting.skills = list(kept.values())
+    if [(s.label, s.skill_id, s.required) for s in posting.skills] != before:
+        posting.updated_at = utcnow()  # its skills are part of its document: a new version (lexical.trusted_terms)

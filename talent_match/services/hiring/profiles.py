@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...config import Defaults
 from ...models import SEEKER_KINDS, WORK_MODES, Application, AuditEvent, Posting, ProfileSkill, SeekerProfile, User
+from ...models.base import utcnow
 from .. import validation as v
 from ..accounts import consent
 from ..errors import NotFound, ValidationFailed
@@ -202,9 +203,12 @@ def _joined(labels: list[str], field: str, limit: int) -> str:
 
 def _set_skills(session: Session, profile: SeekerProfile, labels: list[str]) -> None:
     existing = {s.label: s for s in profile.skills}
+    before = [(s.label, s.skill_id) for s in profile.skills]
     rows = []
     for label, skill_id in skill_entries(session, labels):
         row = existing.get(label) or ProfileSkill(label=label)
         row.skill_id = skill_id
         rows.append(row)
     profile.skills = rows
+    if [(s.label, s.skill_id) for s in rows] != before:
+        profile.updated_at = utcnow()  # its skills are part of its document: a new version (lexical.trusted_terms)

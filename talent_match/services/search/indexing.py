@@ -113,7 +113,8 @@ def _sync(session: Session, engine, entity_kind: EntityKind, entity) -> bool:
     joined = regions if changed else regions - previous
     change_log.append(session, [(kind, r, entity.id, "upsert") for r in sorted(joined)]
                       + [(kind, r, entity.id, "remove") for r in sorted(previous - regions)])
-    lexical.store_tokens(session, kind, [(entity.id, doc)])  # with or without a model: BM25 needs no model
+    session.flush()  # the terms are stamped with the entity's updated_at as saved
+    lexical.store_tokens(session, kind, [(entity.id, doc, entity.updated_at)])  # with or without a model
     return encoded
 
 
@@ -141,7 +142,7 @@ def encode_missing(session: Session, engine, kinds: Iterable[str] = ENTITY_KINDS
             for entities in _chunks(session, kind, chunk_size, _unencoded(kind) if unencoded_only else None):
                 chunk = [(entity, kind.document(entity)) for entity in entities]
                 todo = _stale(session, encoder, kind, chunk, reencode)
-                lexical.store_tokens(session, kind.name, [(entity.id, doc) for entity, doc in chunk])
+                lexical.store_tokens(session, kind.name, [(entity.id, doc, entity.updated_at) for entity, doc in chunk])
                 docs = [doc for _, doc, _, _, _ in todo]
                 encode = functools.partial(encoder.encode, batch_size=batch_size, threads=cores)
                 work = helper.submit(documents.embed_documents, encode, docs,

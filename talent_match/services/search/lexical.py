@@ -16,9 +16,9 @@ of evidence on top, each measured on the ESCO titles dev set and on the Korean s
 `LexicalIndex` holds one FieldedBM25 per (kind, region) shard in this process (the engine's `lexical`), built on
 first use from the database, from the terms saved beside each entity (`store_tokens`, called by
 services.search.indexing when an entity is saved or bulk-encoded): a request never runs the tokeniser over stored
-documents unless their saved terms are missing or stale (then it tokenises those). A saved row stamped after its
-entity's last update, on the same tokeniser and shipped taxonomy, is read as it is (`trusted_terms`; a sample is
-checked against its documents); others are checked against their rebuilt documents. At 100,000 seekers that took
+documents unless their saved terms are missing or stale (then it tokenises those). A saved row cut from the
+entity's current version (its updated_at), on the same tokeniser, taxonomy and document code, is read as it is
+(`trusted_terms`; a sample is checked against its documents); others are checked against their rebuilt documents. At 100,000 seekers that took
 a cold process's build of every region from 124 to 17 CPU-s (9 to 2 for postings): rebuilding each document
 through the ORM had a fresh gunicorn worker past its 120 s timeout, killed and restarted, again and again. Shards
 are built one region at a time, so a request waits for its own region, not for a warm-up's all.
@@ -37,6 +37,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Hashable, Iterable, Sequence
 
 import numpy as np
@@ -44,9 +45,11 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ...models import LexicalTokens
-from ...models.base import as_utc, utcnow
+from ...models.base import as_utc
+from ..reference import text as reference_text
 from ..reference.text import SKILLS_CSV, latin_share
 from . import documents
+from . import tokens as tokens_module
 from .bm25 import BM25Index
 from .kinds import kind_of
 from .tokens import tokenize, tokenize_many
@@ -63,8 +66,8 @@ READ_CHUNK = 500
 # Names the tokeniser inside every saved-terms hash: change it when text.tokenize changes what it returns.
 TOKENIZER_VERSION = "kiwi-morphemes+snowball/v1"
 _SEP = "\t"  # terms never hold whitespace (texts are normalised, then split into words)
-# Trusted saved rows (trusted_terms) of which this many are checked against their documents on each read: a change
-# of the document code reaches nearly every document, so a sample finds it.
+# Trusted saved rows (trusted_terms) of which this many are checked against their documents on each read: a second
+# line of defence; the basis (terms_basis) names the code and data the documents and terms come from.
 TRUST_SAMPLE = 40
 
 
@@ -75,31 +78,38 @@ def document_hash(doc: documents.Document) -> str:
 
 @functools.cache
 def terms_basis() -> str:
-    """What saved terms depend on besides their entity: the tokeniser and the shipped taxonomy, whose names and
-    aliases every document writes (documents._skill_words)."""
-    return hashlib.sha256(TOKENIZER_VERSION.encode() + b"\0" + SKILLS_CSV.read_bytes()).hexdigest()[:16]
+    """What saved terms depend on besides their entity: the tokeniser (its version, its code, Kiwi's version), the
+    shipped taxonomy whose names and aliases every document writes, and the code that writes documents. Any change
+    to them leaves every saved row untrusted (checked the slow way) until `flask reindex` stamps it again."""
+    import importlib.metadata
+
+    parts = [TOKENIZER_VERSION.encode(), SKILLS_CSV.read_bytes(), importlib.metadata.version("kiwipiepy").encode()]
+    parts += [Path(module.__file__).read_bytes() for module in (documents, reference_text, tokens_module)]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
 
 
-def store_tokens(session: Session, kind: str, entries: Sequence[tuple[int, documents.Document]]) -> int:
-    """Save the BM25 terms of (entity_id, document) pairs whose saved terms are missing or stale, in the caller's
-    transaction, and stamp the others as checked now (so they stay trusted after a save that changed nothing they
-    hold: trusted_terms). Returns how many were tokenised.
-    Call it after the entity's changes (the query here flushes them, so its updated_at comes before the stamp)."""
+def store_tokens(session: Session, kind: str, entries: Sequence[tuple[int, documents.Document, object]]) -> int:
+    """Save the BM25 terms of (entity_id, document, the entity's updated_at the document was built from) triples
+    whose saved terms are missing or stale, in the caller's transaction, and stamp the others with that version (so
+    they stay trusted after a save that changed nothing they hold: trusted_terms). Returns how many were tokenised.
+    Pass updated_at as flushed (a saved entity's new one), or None where it is not known: never trusted then."""
     done = 0
     for start in range(0, len(entries), 1000):
         chunk = entries[start:start + 1000]
         saved = {entity_id: (row_id, digest) for row_id, entity_id, digest in session.execute(
             select(LexicalTokens.id, LexicalTokens.entity_id, LexicalTokens.doc_hash)
-            .where(LexicalTokens.kind == kind, LexicalTokens.entity_id.in_([e for e, _ in chunk])))}
-        stamp = dict(saved_at=utcnow(), basis=terms_basis())
-        todo = [(entity_id, doc, document_hash(doc)) for entity_id, doc in chunk]
-        kept = [dict(stamp, id=saved[t[0]][0]) for t in todo if saved.get(t[0], (None, None))[1] == t[2]]
+            .where(LexicalTokens.kind == kind, LexicalTokens.entity_id.in_([e for e, _, _ in chunk])))}
+        basis = terms_basis()
+        todo = [(entity_id, doc, document_hash(doc), updated) for entity_id, doc, updated in chunk]
+        kept = [dict(id=saved[t[0]][0], entity_updated_at=t[3], basis=basis) for t in todo
+                if saved.get(t[0], (None, None))[1] == t[2]]
         todo = [t for t in todo if saved.get(t[0], (None, None))[1] != t[2]]
-        titles = tokenize_many(doc.title for _, doc, _ in todo)
-        bodies = tokenize_many(doc.body for _, doc, _ in todo)
+        titles = tokenize_many(doc.title for _, doc, _, _ in todo)
+        bodies = tokenize_many(doc.body for _, doc, _, _ in todo)
         inserts, updates = [], []
-        for (entity_id, _, digest), title, body in zip(todo, titles, bodies):
-            row = dict(stamp, doc_hash=digest, title=_SEP.join(title), body=_SEP.join(body))
+        for (entity_id, _, digest, updated), title, body in zip(todo, titles, bodies):
+            row = dict(doc_hash=digest, title=_SEP.join(title), body=_SEP.join(body), entity_updated_at=updated,
+                       basis=basis)
             if entity_id in saved:
                 updates.append(dict(row, id=saved[entity_id][0]))
             else:
@@ -115,20 +125,21 @@ def store_tokens(session: Session, kind: str, entries: Sequence[tuple[int, docum
 
 def trusted_terms(session: Session, kind: str, stamps: dict[int, object]) -> dict:
     """{entity_id: (title terms, body terms)} of the saved rows that can be used without rebuilding the entity's
-    document: cut on this basis, and stamped at or after the entity's last update (`stamps`: id -> updated_at).
-    A sample is checked against the documents all the same; one mismatch and none is trusted (the document code
-    changed: every row is checked the slow way, as saved_tokens does)."""
+    document: cut on this basis from the entity's current version (`stamps`: id -> updated_at now). A row written
+    from an older version (a bulk reindex that read the entity before an edit committed) is not. A sample is
+    checked against the documents all the same; one mismatch and none is trusted (every row is checked the slow
+    way, as saved_tokens does)."""
     found, digests = {}, {}
     wanted = list(stamps)
-    for start in range(0, len(wanted), 5 * READ_CHUNK):
+    for start in range(0, len(wanted), READ_CHUNK):
         rows = session.execute(
-            select(LexicalTokens.entity_id, LexicalTokens.saved_at, LexicalTokens.doc_hash, LexicalTokens.title,
-                   LexicalTokens.body)
+            select(LexicalTokens.entity_id, LexicalTokens.entity_updated_at, LexicalTokens.doc_hash,
+                   LexicalTokens.title, LexicalTokens.body)
             .where(LexicalTokens.kind == kind, LexicalTokens.basis == terms_basis(),
-                   LexicalTokens.entity_id.in_(wanted[start:start + 5 * READ_CHUNK])))
-        for entity_id, saved_at, digest, title, body in rows:
+                   LexicalTokens.entity_id.in_(wanted[start:start + READ_CHUNK])))
+        for entity_id, version, digest, title, body in rows:
             updated = stamps[entity_id]
-            if saved_at is not None and (updated is None or as_utc(saved_at) >= as_utc(updated)):
+            if version is not None and updated is not None and as_utc(version) == as_utc(updated):
                 found[entity_id] = (title.split(_SEP) if title else [], body.split(_SEP) if body else [])
                 digests[entity_id] = digest
     if not found:
