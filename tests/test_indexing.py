@@ -423,6 +423,28 @@ def test_saved_terms_stay_trusted_across_a_save_that_leaves_the_document_alone_a
     assert item.id in index.scores(db.session, "posting", [item.region_id], tokenize("kubernetes"))
 
 
+def test_no_other_thread_changes_a_shard_while_it_is_scored(engine, monkeypatch):
+    from talent_match.services.search import lexical
+    from talent_match.services.search.tokens import tokenize
+
+    item = posting(db.session, company(db.session), title="데이터 엔지니어")
+    indexing.sync_posting(db.session, engine, item)
+    db.session.commit()
+    index, seen = lexical.LexicalIndex(), []
+    real = lexical.FieldedBM25.score_array
+
+    def scoring_while_another_thread_clears(self, query):
+        other = threading.Thread(target=index.clear)  # what the engine's catch-up may do at any moment
+        other.start()
+        other.join(0.2)
+        seen.append(other.is_alive())  # still waiting for the index: it could not pull the shard away
+        return real(self, query)
+
+    monkeypatch.setattr(lexical.FieldedBM25, "score_array", scoring_while_another_thread_clears)
+    scores = index.scores(db.session, "posting", [item.region_id], tokenize("데이터 엔지니어"))
+    assert seen == [True] and item.id in scores
+
+
 def test_each_kind_says_its_membership_once_and_its_python_and_sql_forms_agree(engine):
     from talent_match.models import ENTITY_KINDS, Region
     from talent_match.services.search.kinds import KINDS

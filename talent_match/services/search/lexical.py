@@ -317,13 +317,12 @@ class LexicalIndex:
     def score_arrays(self, session: Session, kind: str, region_ids: Iterable[int],
                      query: LexicalQuery) -> tuple[np.ndarray, np.ndarray]:
         """`scores` as (ids, scores) arrays in the same order, without a Python object per entity."""
-        region_ids = sorted(set(region_ids))
-        self.refresh(session, kind, region_ids)
         found_ids, found_scores = [], []
-        for region in region_ids:
-            ids, scores = self._shards[(kind, region)].bm25.score_array(query)
-            hits = np.flatnonzero(scores)
-            found_ids.append(np.asarray(ids, dtype=np.int64)[hits])
+        for region in sorted(set(region_ids)):
+            with self._lock:  # scored as refreshed: no other thread (a warm-up, a note) changes it in between
+                ids, scores = self._fresh(session, kind, region).bm25.score_array(query)
+                hits = np.flatnonzero(scores)
+                found_ids.append(np.asarray(ids, dtype=np.int64)[hits])
             found_scores.append(scores[hits])
         if not found_ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -338,20 +337,24 @@ class LexicalIndex:
 
     def refresh(self, session: Session, kind: str, region_ids: Iterable[int]) -> None:
         """Bring the regions' shards up to the database: their members' fingerprints, and what `note` marked."""
-        entity_kind = kind_of(kind)
-        model = entity_kind.model
         for region in region_ids:
             with self._lock:  # one region at a time: a request waits for one shard's build, not a warm-up's all
-                shard = self._shards.setdefault((kind, region), _Shard())
-                now = time.monotonic()
-                if shard.fingerprint is not None and not shard.dirty and now - shard.checked_at < self.recheck_seconds:
-                    continue
-                shard.checked_at = now
-                members = entity_kind.in_regions([region])
-                fingerprint = tuple(session.execute(
-                    select(func.count(), func.sum(model.id), func.max(model.updated_at)).where(members)).one())
-                if fingerprint != shard.fingerprint or shard.dirty:
-                    self._sync(session, kind, region, shard, fingerprint)
+                self._fresh(session, kind, region)
+
+    def _fresh(self, session: Session, kind: str, region: int) -> _Shard:
+        """The region's shard, brought up to the database first. Call it holding the lock."""
+        entity_kind = kind_of(kind)
+        model = entity_kind.model
+        shard = self._shards.setdefault((kind, region), _Shard())
+        now = time.monotonic()
+        if shard.fingerprint is not None and not shard.dirty and now - shard.checked_at < self.recheck_seconds:
+            return shard
+        shard.checked_at = now
+        fingerprint = tuple(session.execute(select(func.count(), func.sum(model.id), func.max(model.updated_at))
+                                            .where(entity_kind.in_regions([region]))).one())
+        if fingerprint != shard.fingerprint or shard.dirty:
+            self._sync(session, kind, region, shard, fingerprint)
+        return shard
 
     def note(self, entries: Iterable[tuple[str, int, int]]) -> None:
         """Mark the (kind, region, entity) entries the change log mentions as dirty in the shards held (skills
