@@ -61,13 +61,10 @@ YES_NO = [("true", _l("Yes")), ("false", _l("No"))]
 # What a stored code is called where a page shows it (the `label` macro): looked up one at a time, not written out as
 # a dict of twenty translations on each use (a page of matches used it forty times).
 CODE_LABELS = {
-    "full_time": _l("Full time"), "contract": _l("Contract"), "internship": _l("Internship"),
-    "part_time": _l("Part time"), "onsite": _l("On site"), "hybrid": _l("Hybrid"), "remote": _l("Remote"),
-    "draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "filled": _l("Filled"),
+    **dict(EMPLOYMENT_TYPES), **dict(WORK_MODES), **dict(SEEKER_KINDS),
+    "draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "filled": _l("Filled"),  # shorter than a form's
     "invited": _l("Invited"), "applied": _l("Applied"), "reviewing": _l("In review"), "interview": _l("Interview"),
     "offer": _l("Offer"), "hired": _l("Hired"), "rejected": _l("Not selected"), "withdrawn": _l("Withdrawn"),
-    "bootcamp_graduate": _l("Bootcamp graduate"), "university": _l("University student or graduate"),
-    "incumbent_worker": _l("Incumbent worker (reskilling)"),
 }
 
 

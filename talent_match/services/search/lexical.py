@@ -18,12 +18,14 @@ first use from the database, from the terms saved beside each entity (`store_tok
 services.search.indexing when an entity is saved or bulk-encoded): a request never runs the tokeniser over stored
 documents unless their saved terms are missing or stale (then it tokenises those). A saved row cut from the
 entity's current version (its updated_at), on the same tokeniser, taxonomy and document code, is read as it is
-(`trusted_terms`; a sample is checked against its documents); others are checked against their rebuilt documents. At 100,000 seekers that took
-a cold process's build of every region from 124 to 17 CPU-s (9 to 2 for postings): rebuilding each document
-through the ORM had a fresh gunicorn worker past its 120 s timeout, killed and restarted, again and again. Shards
-are built one region at a time, so a request waits for its own region, not for a warm-up's all.
-It stays fresh without trusting any single signal: each search compares a cheap fingerprint of the shard's members (count, sum of ids, newest
-update) with the one it was built at and re-reads only what changed, and the engine tells it (`note`) of every
+(`trusted_terms`; a sample is checked against its documents); others are checked against their rebuilt
+documents. At 100,000 seekers that took a cold process's build of every region from 124 to 17 CPU-s (9 to 2 for
+postings): rebuilding each document through the ORM had a fresh gunicorn worker past its 120 s timeout, killed
+and restarted, again and again. Shards are built (and scored) one region at a time, so a request waits for its
+own region, not for a warm-up's all.
+It stays fresh without trusting any single signal: each search compares a cheap fingerprint of the shard's
+members (count, sum of ids, newest update) with the one it was built at and re-reads only what changed, and the
+engine tells it (`note`) of every
 change-log row it reads, for edits that leave the row untouched (skills replaced). At national scale that
 fingerprint is an aggregate over tens of thousands of rows, so a shard the log has not marked takes it at most once
 every `recheck_seconds` (INDEX_LEXICAL_RECHECK_SECONDS; 0 on every search). Results are always filtered again
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import random
 import threading
 import time
@@ -81,8 +84,6 @@ def terms_basis() -> str:
     """What saved terms depend on besides their entity: the tokeniser (its version, its code, Kiwi's version), the
     shipped taxonomy whose names and aliases every document writes, and the code that writes documents. Any change
     to them leaves every saved row untrusted (checked the slow way) until `flask reindex` stamps it again."""
-    import importlib.metadata
-
     parts = [TOKENIZER_VERSION.encode(), SKILLS_CSV.read_bytes(), importlib.metadata.version("kiwipiepy").encode()]
     parts += [Path(module.__file__).read_bytes() for module in (documents, reference_text, tokens_module)]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
@@ -90,19 +91,21 @@ def terms_basis() -> str:
 
 def store_tokens(session: Session, kind: str, entries: Sequence[tuple[int, documents.Document, object]]) -> int:
     """Save the BM25 terms of (entity_id, document, the entity's updated_at the document was built from) triples
-    whose saved terms are missing or stale, in the caller's transaction, and stamp the others with that version (so
-    they stay trusted after a save that changed nothing they hold: trusted_terms). Returns how many were tokenised.
+    whose saved terms are missing or stale, in the caller's transaction, and stamp the others with that version
+    where they carry another (so they stay trusted after a save that changed nothing they hold: trusted_terms).
+    Returns how many were tokenised.
     Pass updated_at as flushed (a saved entity's new one), or None where it is not known: never trusted then."""
-    done = 0
+    done, basis = 0, terms_basis()
     for start in range(0, len(entries), 1000):
         chunk = entries[start:start + 1000]
-        saved = {entity_id: (row_id, digest) for row_id, entity_id, digest in session.execute(
-            select(LexicalTokens.id, LexicalTokens.entity_id, LexicalTokens.doc_hash)
-            .where(LexicalTokens.kind == kind, LexicalTokens.entity_id.in_([e for e, _, _ in chunk])))}
-        basis = terms_basis()
+        saved = {entity_id: (row_id, digest, (as_utc(version), row_basis))
+                 for row_id, entity_id, digest, version, row_basis in session.execute(
+                     select(LexicalTokens.id, LexicalTokens.entity_id, LexicalTokens.doc_hash,
+                            LexicalTokens.entity_updated_at, LexicalTokens.basis)
+                     .where(LexicalTokens.kind == kind, LexicalTokens.entity_id.in_([e for e, _, _ in chunk])))}
         todo = [(entity_id, doc, document_hash(doc), updated) for entity_id, doc, updated in chunk]
         kept = [dict(id=saved[t[0]][0], entity_updated_at=t[3], basis=basis) for t in todo
-                if saved.get(t[0], (None, None))[1] == t[2]]
+                if saved.get(t[0], (None, None))[1] == t[2] and saved[t[0]][2] != (as_utc(t[3]), basis)]
         todo = [t for t in todo if saved.get(t[0], (None, None))[1] != t[2]]
         titles = tokenize_many(doc.title for _, doc, _, _ in todo)
         bodies = tokenize_many(doc.body for _, doc, _, _ in todo)
